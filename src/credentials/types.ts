@@ -1,0 +1,71 @@
+/**
+ * What a sealed session token carries: everything needed to verify a later request made with the
+ * temporary credentials (and to evaluate its policies) without a store lookup.
+ */
+
+export type SessionIssuer =
+  | 'AssumeRoleWithWebIdentity'
+  | 'AssumeRoleWithSAML'
+  | 'AssumeRole'
+  | 'GetSessionToken'
+  | 'GetFederationToken';
+
+export type SessionPrincipal =
+  /** A role session (AssumeRole*): arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION. */
+  | {
+      readonly kind: 'AssumedRole';
+      readonly roleName: string;
+      /** Role path, `/` or `/team/` (starts and ends with a slash). */
+      readonly rolePath: string;
+      /** Stable role id, AROA… */
+      readonly roleId: string;
+      readonly sessionName: string;
+    }
+  /** GetSessionToken: the IAM user itself, with temporary credentials. */
+  | { readonly kind: 'User'; readonly userName: string; readonly userId: string }
+  /** GetFederationToken: arn:aws:sts::ACCOUNT:federated-user/NAME, made by IAM user `userName`. */
+  | {
+      readonly kind: 'FederatedUser';
+      readonly name: string;
+      readonly userName: string;
+      readonly userId: string;
+    };
+
+/** The federated identity behind a session from AssumeRoleWithSAML / AssumeRoleWithWebIdentity. */
+export interface FederatedIdentity {
+  readonly type: 'saml' | 'oidc';
+  /** Provider name as configured (ExampleCorp, accounts.example.com). */
+  readonly provider: string;
+  /** saml:sub / <provider>:sub. */
+  readonly subject: string;
+}
+
+export interface SessionClaims {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  /** Epoch seconds. */
+  readonly issuedAt: number;
+  /** Epoch seconds. */
+  readonly expiresAt: number;
+  readonly account: string;
+  readonly partition: string;
+  readonly issuer: SessionIssuer;
+  readonly principal: SessionPrincipal;
+  readonly federated?: FederatedIdentity;
+  readonly sourceIdentity?: string;
+  /**
+   * MFA state of the session: absent → the credentials were issued without any MFA information
+   * (aws:MultiFactorAuthPresent = false); `authenticatedAt` (epoch seconds) → MFA was verified then
+   * (aws:MultiFactorAuthPresent = true, aws:MultiFactorAuthAge = now - authenticatedAt).
+   */
+  readonly mfa?: { readonly authenticatedAt: number; readonly serial?: string };
+  /** True for credentials obtained with other temporary credentials (role chaining). */
+  readonly chained?: boolean;
+  /** Session policies: inline document text and managed policy names (resolved from PolicyArns). */
+  readonly sessionPolicy?: { readonly inline?: string; readonly managed?: readonly string[] };
+  /**
+   * Condition keys that stay available for the whole session (lower-case keys), e.g. saml:sub,
+   * saml:namequalifier, saml:sub_type, <provider>:sub, <provider>:aud, aws:FederatedProvider.
+   */
+  readonly context?: Readonly<Record<string, string | readonly string[]>>;
+}

@@ -1,0 +1,141 @@
+/**
+ * The one storage interface (in the spirit of Dex's `storage.Storage`): everything that must be shared
+ * between broker instances and survive a restart goes through it. Backends: memory (tests), SQLite
+ * (embedded default), PostgreSQL (several instances). Every backend passes test/store/conformance.ts.
+ *
+ * Times are epoch milliseconds. Every write is durable when its promise resolves.
+ */
+
+/** A revocation: sessions matching `scope`/`target` that were issued before `issuedBefore` are refused. */
+export interface Revocation {
+  /** Monotonic sequence number assigned by the store (used to poll for changes). */
+  readonly seq: number;
+  /**
+   * - `role`: target is a role ARN; every session of that role issued before `issuedBefore` is revoked
+   *   (AWS's "Revoke active sessions", aws:TokenIssueTime pattern).
+   * - `session`: target is a temporary access key id.
+   * - `subject`: target is `<provider>|<subject>`, a federated identity.
+   */
+  readonly scope: 'role' | 'session' | 'subject';
+  readonly target: string;
+  readonly issuedBefore: number;
+  readonly createdAt: number;
+  /** After this time the revocation can be forgotten (no session it covers can still be valid). */
+  readonly expiresAt: number;
+}
+
+export type NewRevocation = Omit<Revocation, 'seq'>;
+
+/** Who a virtual MFA device belongs to. */
+export type MfaOwner =
+  | { readonly kind: 'user'; readonly userName: string }
+  | { readonly kind: 'federated'; readonly provider: string; readonly subject: string };
+
+export interface MfaDevice {
+  /** ARN: arn:aws:iam::ACCOUNT:mfa/NAME (or …:mfa/federated/<provider>/<subject-hash>). */
+  readonly serial: string;
+  /** The name given at creation (last part of the serial), with its path. */
+  readonly name: string;
+  readonly path: string;
+  /** Stable string form of the owner, used for lookups: `user:<name>` or `federated:<provider>|<subject>`. */
+  readonly ownerKey: string | null;
+  readonly owner: MfaOwner | null;
+  /** The TOTP seed, encrypted at rest by mfa/ (never the clear seed). */
+  readonly seedCiphertext: string;
+  readonly enabled: boolean;
+  readonly createdAt: number;
+  readonly enabledAt: number | null;
+  /** Last accepted TOTP time step; codes at or before it are refused (one use per code). */
+  readonly lastUsedStep: number;
+  /** Consecutive failed codes. */
+  readonly failures: number;
+  /** Locked until this time (epoch ms); 0 when not locked. */
+  readonly lockedUntil: number;
+}
+
+export interface AuditRecord {
+  /** Unique event id (eventID). */
+  readonly id: string;
+  /** Event time, epoch ms. */
+  readonly time: number;
+  /** eventName, e.g. AssumeRoleWithWebIdentity. */
+  readonly name: string;
+  /** The whole event as JSON text, exactly as written to the audit file. */
+  readonly json: string;
+}
+
+export interface Store {
+  /** Backend name for logs and /readyz: memory | sqlite | postgres. */
+  readonly kind: string;
+
+  /** Cheap reachability check (for /readyz and recovery). Rejects when the backend is unavailable. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  // ---- single-use keys (replay caches) --------------------------------------------------------
+
+  /**
+   * Record `key` in namespace `ns` until `expiresAt`. Resolves true when this call recorded it, false
+   * when it was already recorded and has not expired. Atomic across instances sharing the backend.
+   * Used for SAML assertion ids (replay), TOTP steps are handled by the MFA methods below.
+   */
+  claimOnce(ns: string, key: string, expiresAt: number): Promise<boolean>;
+
+  // ---- short-lived items (SP-initiated request ids, sign-in tokens, login state) ---------------
+
+  /** Store `value` under (`ns`, `key`) until `expiresAt`, replacing any previous value. */
+  putItem(ns: string, key: string, value: string, expiresAt: number): Promise<void>;
+  /** The value, or null when absent or expired. */
+  getItem(ns: string, key: string): Promise<string | null>;
+  /** Atomically read and delete: only one caller across all instances gets the value. */
+  takeItem(ns: string, key: string): Promise<string | null>;
+
+  // ---- stable identifiers ---------------------------------------------------------------------
+
+  /**
+   * The id recorded for (`kind`, `name`); when none is, records `candidate` and returns it. Every
+   * instance gets the same answer forever (role ids AROA…, user ids AIDA…).
+   */
+  getOrCreateId(kind: string, name: string, candidate: string): Promise<string>;
+
+  // ---- revocations ----------------------------------------------------------------------------
+
+  addRevocation(revocation: NewRevocation): Promise<Revocation>;
+  /** Revocations with seq > `afterSeq` that have not expired at `now`, in seq order. */
+  listRevocations(afterSeq: number, now: number): Promise<Revocation[]>;
+
+  // ---- MFA devices ----------------------------------------------------------------------------
+
+  /** Rejects with EntityAlreadyExists (from src/errors.ts) when the serial exists. */
+  createMfaDevice(device: MfaDevice): Promise<void>;
+  getMfaDevice(serial: string): Promise<MfaDevice | null>;
+  /** All devices, or those of one owner, ordered by serial. */
+  listMfaDevices(filter?: { ownerKey?: string }): Promise<MfaDevice[]>;
+  /** Set owner + enabled state (EnableMFADevice / DeactivateMFADevice). Resolves false if absent. */
+  setMfaDeviceOwner(serial: string, owner: MfaOwner | null, enabled: boolean, enabledAt: number | null): Promise<boolean>;
+  /**
+   * Accept a TOTP step atomically: when `step` > lastUsedStep and the device is not locked at `now`,
+   * set lastUsedStep = step, failures = 0, lockedUntil = 0 and resolve true; otherwise change nothing
+   * and resolve false.
+   */
+  acceptMfaStep(serial: string, step: number, now: number): Promise<boolean>;
+  /**
+   * Count a failed code atomically: failures + 1; when that reaches `maxFailures`, lockedUntil =
+   * now + lockoutMs and failures = 0. Resolves the new state (null when the device does not exist).
+   */
+  recordMfaFailure(serial: string, now: number, maxFailures: number, lockoutMs: number): Promise<{ failures: number; lockedUntil: number } | null>;
+  /** Resync: set lastUsedStep (and clear failures/lock). Resolves false if absent. */
+  resetMfaState(serial: string, lastUsedStep: number): Promise<boolean>;
+  deleteMfaDevice(serial: string): Promise<boolean>;
+
+  // ---- audit mirror ---------------------------------------------------------------------------
+
+  appendAudit(record: AuditRecord): Promise<void>;
+  /** Most recent first. */
+  listAudit(options?: { limit?: number; name?: string }): Promise<AuditRecord[]>;
+
+  // ---- housekeeping ---------------------------------------------------------------------------
+
+  /** Delete expired single-use keys, items and revocations. Resolves the number of rows removed. */
+  sweep(now: number): Promise<number>;
+}
