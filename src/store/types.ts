@@ -4,6 +4,9 @@
  * (embedded default), PostgreSQL (several instances). Every backend passes test/store/conformance.ts.
  *
  * Times are epoch milliseconds. Every write is durable when its promise resolves.
+ * Something is expired when its expiresAt <= now (the store's clock, Date.now(), where no `now` is passed).
+ * When the backend cannot serve (database down, file locked too long) and after close(), methods
+ * reject with ServiceUnavailable (src/errors.ts); the store recovers on its own when the backend returns.
  */
 
 /** A revocation: sessions matching `scope`/`target` that were issued before `issuedBefore` are refused. */
@@ -70,6 +73,7 @@ export interface Store {
 
   /** Cheap reachability check (for /readyz and recovery). Rejects when the backend is unavailable. */
   ping(): Promise<void>;
+  /** Idempotent. */
   close(): Promise<void>;
 
   // ---- single-use keys (replay caches) --------------------------------------------------------
@@ -106,7 +110,10 @@ export interface Store {
 
   // ---- MFA devices ----------------------------------------------------------------------------
 
-  /** Rejects with EntityAlreadyExists (from src/errors.ts) when the serial exists. */
+  /**
+   * Rejects with EntityAlreadyExists (from src/errors.ts) when the serial exists. The stored ownerKey
+   * is derived from `owner` (mfaOwnerKey in store/mfa-owner.ts), whatever `device.ownerKey` says.
+   */
   createMfaDevice(device: MfaDevice): Promise<void>;
   getMfaDevice(serial: string): Promise<MfaDevice | null>;
   /** All devices, or those of one owner, ordered by serial. */
@@ -130,8 +137,9 @@ export interface Store {
 
   // ---- audit mirror ---------------------------------------------------------------------------
 
+  /** A record whose id is already stored is kept once (a retried write is harmless). */
   appendAudit(record: AuditRecord): Promise<void>;
-  /** Most recent first. */
+  /** Most recent first (by time, then by write order); at most `limit` records, 1000 when omitted. */
   listAudit(options?: { limit?: number; name?: string }): Promise<AuditRecord[]>;
 
   // ---- housekeeping ---------------------------------------------------------------------------

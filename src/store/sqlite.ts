@@ -1,0 +1,343 @@
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { EntityAlreadyExists, ServiceUnavailable } from '../errors.js';
+import { auditLimit } from './audit-limit.js';
+import { decodeMfaOwner, encodeMfaOwner, mfaOwnerKey } from './mfa-owner.js';
+import { migrateSqlite } from './sqlite-migrations.js';
+import type { AuditRecord, MfaDevice, MfaOwner, NewRevocation, Revocation, Store } from './types.js';
+
+export interface SqliteStoreOptions {
+  /** How long a statement waits for another process's write lock before failing (default 5000 ms). */
+  readonly busyTimeoutMs?: number;
+}
+
+const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+interface RevocationRow {
+  seq: number;
+  scope: Revocation['scope'];
+  target: string;
+  issued_before: number;
+  created_at: number;
+  expires_at: number;
+}
+
+interface MfaDeviceRow {
+  serial: string;
+  name: string;
+  path: string;
+  owner_key: string | null;
+  owner_json: string | null;
+  seed_ciphertext: string;
+  enabled: number;
+  created_at: number;
+  enabled_at: number | null;
+  last_used_step: number;
+  failures: number;
+  locked_until: number;
+}
+
+type AuditRow = AuditRecord;
+
+function toRevocation(row: RevocationRow): Revocation {
+  return {
+    seq: row.seq,
+    scope: row.scope,
+    target: row.target,
+    issuedBefore: row.issued_before,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+  };
+}
+
+function toMfaDevice(row: MfaDeviceRow): MfaDevice {
+  return {
+    serial: row.serial,
+    name: row.name,
+    path: row.path,
+    ownerKey: row.owner_key,
+    owner: decodeMfaOwner(row.owner_json),
+    seedCiphertext: row.seed_ciphertext,
+    enabled: row.enabled !== 0,
+    createdAt: row.created_at,
+    enabledAt: row.enabled_at,
+    lastUsedStep: row.last_used_step,
+    failures: row.failures,
+    lockedUntil: row.locked_until,
+  };
+}
+
+/** SQLite result codes that mean "the database cannot serve now", not "this call is wrong". */
+function isUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|PROTOCOL|NOLFS)/.test(code);
+}
+
+/** Creates the database file (and its folder) readable by the owner only, before SQLite opens it. */
+function createPrivateFile(filePath: string): void {
+  mkdirSync(dirname(filePath), { recursive: true, mode: 0o700 });
+  // 'a' never truncates an existing file; the mode only applies when the file is created.
+  closeSync(openSync(filePath, 'a', 0o600));
+}
+
+/**
+ * The embedded default Store: one SQLite file in WAL mode, shared safely by several processes on the
+ * same host (server.workers > 1). better-sqlite3 is synchronous, so a write is committed (durable
+ * against a process crash; synchronous=NORMAL) before the returned promise resolves.
+ *
+ * Cross-process atomicity: every read-modify-write is one UPSERT/UPDATE/DELETE … RETURNING
+ * statement. An autocommit write statement takes SQLite's write lock before it reads (what BEGIN
+ * IMMEDIATE does), so two processes can never both see "not claimed yet"; multi-statement work
+ * (getOrCreateId, sweep, migrations) runs in BEGIN IMMEDIATE transactions. Never holds a
+ * transaction across an await.
+ */
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite';
+
+  private readonly db: Database.Database;
+  private closed = false;
+
+  private readonly stmt;
+  private readonly getOrCreateIdTx;
+  private readonly sweepTx;
+
+  /** Creates the file (mode 0600) and its folder when missing, and migrates the schema. */
+  constructor(filePath: string, options: SqliteStoreOptions = {}) {
+    const busyTimeoutMs = Math.max(0, Math.floor(options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS));
+    createPrivateFile(filePath);
+    this.db = new Database(filePath, { timeout: busyTimeoutMs });
+    try {
+      this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      migrateSqlite(this.db);
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
+
+    const db = this.db;
+    // Prepared once; every call below only binds and steps.
+    this.stmt = {
+      ping: db.prepare<[], unknown>('SELECT 1'),
+      claim: db.prepare<[string, string, number, number], unknown>(
+        `INSERT INTO fb_claims (ns, key, expires_at) VALUES (?, ?, ?)
+         ON CONFLICT (ns, key) DO UPDATE SET expires_at = excluded.expires_at WHERE fb_claims.expires_at <= ?
+         RETURNING 1`,
+      ),
+      putItem: db.prepare<[string, string, string, number], unknown>(
+        `INSERT INTO fb_items (ns, key, value, expires_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (ns, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`,
+      ),
+      getItem: db.prepare<[string, string, number], { value: string }>(
+        'SELECT value FROM fb_items WHERE ns = ? AND key = ? AND expires_at > ?',
+      ),
+      takeItem: db.prepare<[string, string], { value: string; expires_at: number }>(
+        'DELETE FROM fb_items WHERE ns = ? AND key = ? RETURNING value, expires_at',
+      ),
+      getId: db.prepare<[string, string], { id: string }>('SELECT id FROM fb_ids WHERE kind = ? AND name = ?'),
+      insertId: db.prepare<[string, string, string], unknown>(
+        'INSERT INTO fb_ids (kind, name, id) VALUES (?, ?, ?) ON CONFLICT (kind, name) DO NOTHING',
+      ),
+      addRevocation: db.prepare<[string, string, number, number, number], RevocationRow>(
+        `INSERT INTO fb_revocations (scope, target, issued_before, created_at, expires_at) VALUES (?, ?, ?, ?, ?)
+         RETURNING seq, scope, target, issued_before, created_at, expires_at`,
+      ),
+      listRevocations: db.prepare<[number, number], RevocationRow>(
+        `SELECT seq, scope, target, issued_before, created_at, expires_at FROM fb_revocations
+         WHERE seq > ? AND expires_at > ? ORDER BY seq`,
+      ),
+      createDevice: db.prepare<
+        [string, string, string, string | null, string | null, string, number, number, number | null, number, number, number],
+        unknown
+      >(
+        `INSERT INTO fb_mfa_devices (serial, name, path, owner_key, owner_json, seed_ciphertext, enabled, created_at,
+           enabled_at, last_used_step, failures, locked_until)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (serial) DO NOTHING`,
+      ),
+      getDevice: db.prepare<[string], MfaDeviceRow>('SELECT * FROM fb_mfa_devices WHERE serial = ?'),
+      listDevices: db.prepare<[], MfaDeviceRow>('SELECT * FROM fb_mfa_devices ORDER BY serial'),
+      listDevicesByOwner: db.prepare<[string], MfaDeviceRow>('SELECT * FROM fb_mfa_devices WHERE owner_key = ? ORDER BY serial'),
+      setOwner: db.prepare<[string | null, string | null, number, number | null, string], unknown>(
+        'UPDATE fb_mfa_devices SET owner_key = ?, owner_json = ?, enabled = ?, enabled_at = ? WHERE serial = ?',
+      ),
+      acceptStep: db.prepare<{ serial: string; step: number; now: number }, unknown>(
+        `UPDATE fb_mfa_devices SET last_used_step = @step, failures = 0, locked_until = 0
+         WHERE serial = @serial AND last_used_step < @step AND locked_until <= @now`,
+      ),
+      recordFailure: db.prepare<
+        { serial: string; maxFailures: number; lockedUntil: number },
+        { failures: number; locked_until: number }
+      >(
+        // SET expressions read the row as it was before this update.
+        `UPDATE fb_mfa_devices SET
+           failures = CASE WHEN failures + 1 >= @maxFailures THEN 0 ELSE failures + 1 END,
+           locked_until = CASE WHEN failures + 1 >= @maxFailures THEN @lockedUntil ELSE locked_until END
+         WHERE serial = @serial
+         RETURNING failures, locked_until`,
+      ),
+      resetState: db.prepare<[number, string], unknown>(
+        'UPDATE fb_mfa_devices SET last_used_step = ?, failures = 0, locked_until = 0 WHERE serial = ?',
+      ),
+      deleteDevice: db.prepare<[string], unknown>('DELETE FROM fb_mfa_devices WHERE serial = ?'),
+      appendAudit: db.prepare<[string, number, string, string], unknown>(
+        'INSERT INTO fb_audit (id, time, name, json) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+      ),
+      listAudit: db.prepare<[number], AuditRow>('SELECT id, time, name, json FROM fb_audit ORDER BY time DESC, seq DESC LIMIT ?'),
+      listAuditByName: db.prepare<[string, number], AuditRow>(
+        'SELECT id, time, name, json FROM fb_audit WHERE name = ? ORDER BY time DESC, seq DESC LIMIT ?',
+      ),
+      sweepClaims: db.prepare<[number], unknown>('DELETE FROM fb_claims WHERE expires_at <= ?'),
+      sweepItems: db.prepare<[number], unknown>('DELETE FROM fb_items WHERE expires_at <= ?'),
+      sweepRevocations: db.prepare<[number], unknown>('DELETE FROM fb_revocations WHERE expires_at <= ?'),
+    };
+
+    const stmt = this.stmt;
+    this.getOrCreateIdTx = db.transaction((kind: string, name: string, candidate: string): string => {
+      stmt.insertId.run(kind, name, candidate);
+      return stmt.getId.get(kind, name)!.id;
+    }).immediate;
+    this.sweepTx = db.transaction(
+      (now: number): number =>
+        stmt.sweepClaims.run(now).changes + stmt.sweepItems.run(now).changes + stmt.sweepRevocations.run(now).changes,
+    ).immediate;
+  }
+
+  async ping(): Promise<void> {
+    this.run(() => this.stmt.ping.get());
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+
+  async claimOnce(ns: string, key: string, expiresAt: number): Promise<boolean> {
+    return this.run(() => this.stmt.claim.get(ns, key, expiresAt, Date.now()) !== undefined);
+  }
+
+  async putItem(ns: string, key: string, value: string, expiresAt: number): Promise<void> {
+    this.run(() => this.stmt.putItem.run(ns, key, value, expiresAt));
+  }
+
+  async getItem(ns: string, key: string): Promise<string | null> {
+    return this.run(() => this.stmt.getItem.get(ns, key, Date.now())?.value ?? null);
+  }
+
+  async takeItem(ns: string, key: string): Promise<string | null> {
+    return this.run(() => {
+      const row = this.stmt.takeItem.get(ns, key);
+      return row !== undefined && row.expires_at > Date.now() ? row.value : null;
+    });
+  }
+
+  async getOrCreateId(kind: string, name: string, candidate: string): Promise<string> {
+    return this.run(() => {
+      // Read first: after the first call this never needs the write lock.
+      const existing = this.stmt.getId.get(kind, name);
+      return existing !== undefined ? existing.id : this.getOrCreateIdTx(kind, name, candidate);
+    });
+  }
+
+  async addRevocation(revocation: NewRevocation): Promise<Revocation> {
+    return this.run(() => {
+      const { scope, target, issuedBefore, createdAt, expiresAt } = revocation;
+      return toRevocation(this.stmt.addRevocation.get(scope, target, issuedBefore, createdAt, expiresAt)!);
+    });
+  }
+
+  async listRevocations(afterSeq: number, now: number): Promise<Revocation[]> {
+    return this.run(() => this.stmt.listRevocations.all(afterSeq, now).map(toRevocation));
+  }
+
+  async createMfaDevice(device: MfaDevice): Promise<void> {
+    const created = this.run(
+      () =>
+        this.stmt.createDevice.run(
+          device.serial,
+          device.name,
+          device.path,
+          mfaOwnerKey(device.owner),
+          encodeMfaOwner(device.owner),
+          device.seedCiphertext,
+          device.enabled ? 1 : 0,
+          device.createdAt,
+          device.enabledAt,
+          device.lastUsedStep,
+          device.failures,
+          device.lockedUntil,
+        ).changes === 1,
+    );
+    if (!created) throw new EntityAlreadyExists(`MFA device ${device.serial} already exists.`);
+  }
+
+  async getMfaDevice(serial: string): Promise<MfaDevice | null> {
+    return this.run(() => {
+      const row = this.stmt.getDevice.get(serial);
+      return row === undefined ? null : toMfaDevice(row);
+    });
+  }
+
+  async listMfaDevices(filter?: { ownerKey?: string }): Promise<MfaDevice[]> {
+    const ownerKey = filter?.ownerKey;
+    return this.run(() =>
+      (ownerKey === undefined ? this.stmt.listDevices.all() : this.stmt.listDevicesByOwner.all(ownerKey)).map(toMfaDevice),
+    );
+  }
+
+  async setMfaDeviceOwner(serial: string, owner: MfaOwner | null, enabled: boolean, enabledAt: number | null): Promise<boolean> {
+    return this.run(
+      () => this.stmt.setOwner.run(mfaOwnerKey(owner), encodeMfaOwner(owner), enabled ? 1 : 0, enabledAt, serial).changes === 1,
+    );
+  }
+
+  async acceptMfaStep(serial: string, step: number, now: number): Promise<boolean> {
+    return this.run(() => this.stmt.acceptStep.run({ serial, step, now }).changes === 1);
+  }
+
+  async recordMfaFailure(serial: string, now: number, maxFailures: number, lockoutMs: number): Promise<{ failures: number; lockedUntil: number } | null> {
+    return this.run(() => {
+      const row = this.stmt.recordFailure.get({ serial, maxFailures, lockedUntil: now + lockoutMs });
+      return row === undefined ? null : { failures: row.failures, lockedUntil: row.locked_until };
+    });
+  }
+
+  async resetMfaState(serial: string, lastUsedStep: number): Promise<boolean> {
+    return this.run(() => this.stmt.resetState.run(lastUsedStep, serial).changes === 1);
+  }
+
+  async deleteMfaDevice(serial: string): Promise<boolean> {
+    return this.run(() => this.stmt.deleteDevice.run(serial).changes === 1);
+  }
+
+  async appendAudit(record: AuditRecord): Promise<void> {
+    this.run(() => this.stmt.appendAudit.run(record.id, record.time, record.name, record.json));
+  }
+
+  async listAudit(options: { limit?: number; name?: string } = {}): Promise<AuditRecord[]> {
+    const limit = auditLimit(options.limit);
+    const { name } = options;
+    return this.run(() => {
+      const rows = name === undefined ? this.stmt.listAudit.all(limit) : this.stmt.listAuditByName.all(name, limit);
+      return rows.map((r) => ({ id: r.id, time: r.time, name: r.name, json: r.json }));
+    });
+  }
+
+  async sweep(now: number): Promise<number> {
+    return this.run(() => this.sweepTx(now));
+  }
+
+  /** Runs one synchronous database call, turning "database cannot serve" into ServiceUnavailable. */
+  private run<T>(work: () => T): T {
+    if (this.closed) throw new ServiceUnavailable('The store is closed.');
+    try {
+      return work();
+    } catch (error) {
+      if (isUnavailable(error)) throw new ServiceUnavailable(undefined, { cause: error });
+      throw error;
+    }
+  }
+}
