@@ -1,0 +1,143 @@
+/**
+ * Who signed this request? SigV4 with long-term keys (IAM users from config) or with temporary
+ * credentials (a session token sealed by this broker), ending as a Caller.
+ *
+ * Order: parse → (session token: open, bind to the signing access key, revocation) or (long-term key
+ * lookup) → verify the signature with the secret. Per request: one AES-GCM open, a few SHA-256/HMAC;
+ * no key parsing, the signing-key chain cached.
+ *
+ * A revoked session gets InvalidClientTokenId ("The security token included in the request is
+ * invalid."), what AWS answers for credentials that no longer exist.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { InvalidClientTokenId, MissingAuthenticationToken } from '../../errors.js';
+import { assumedRoleArn, federatedUserArn, userArn } from '../../credentials/arns.js';
+import { isTemporaryAccessKeyId } from '../../credentials/ids.js';
+import { openSessionToken } from '../../credentials/sessionToken.js';
+import type { SessionClaims } from '../../credentials/types.js';
+import type { KeyRing } from '../../keys/keyRing.js';
+import type { Caller } from '../identity.js';
+import { parseSigV4 } from './parse.js';
+import type { SigV4Request, SigV4Service } from './parse.js';
+import { verifySigV4 } from './verify.js';
+
+const INVALID_TOKEN = 'The security token included in the request is invalid.';
+
+export interface LongTermKey {
+  readonly secretAccessKey: string;
+  readonly userName: string;
+  readonly userId: string;
+}
+
+export interface CallerResolverOptions {
+  readonly keyRing: KeyRing;
+  readonly account: string;
+  readonly partition: string;
+  /** The IAM user owning a long-term access key id (AKIA…), or undefined. */
+  readonly longTermKeys: (accessKeyId: string) => LongTermKey | undefined;
+  /** True when the session was revoked (per role, per session, per subject). */
+  readonly isRevoked: (claims: SessionClaims) => boolean;
+  /** Epoch ms; default Date.now. */
+  readonly now?: () => number;
+}
+
+export class CallerResolver {
+  private readonly options: CallerResolverOptions;
+  private readonly now: () => number;
+
+  constructor(options: CallerResolverOptions) {
+    this.options = options;
+    this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * The Caller that signed `request`. Throws MissingAuthenticationToken (no signature),
+   * IncompleteSignature, InvalidClientTokenId, ExpiredToken or SignatureDoesNotMatch.
+   */
+  authenticate(request: SigV4Request): Caller {
+    return authenticateSigned(request, this.options, this.now()).caller;
+  }
+
+  /** As `authenticate`, also telling how the request was signed (aws:RequestedRegion is the scope's region). */
+  authenticateSigned(request: SigV4Request): SignedCaller {
+    return authenticateSigned(request, this.options, this.now());
+  }
+}
+
+/** A Caller and the credential scope of the signature that proved it. */
+export interface SignedCaller {
+  readonly caller: Caller;
+  readonly region: string;
+  readonly service: SigV4Service;
+  readonly form: 'header' | 'query';
+}
+
+/** The same as `CallerResolver.authenticate`, as a function of the request, options and time (epoch ms). */
+export function authenticateCaller(request: SigV4Request, options: Omit<CallerResolverOptions, 'now'>, now: number): Caller {
+  return authenticateSigned(request, options, now).caller;
+}
+
+/** The same as `CallerResolver.authenticateSigned`, as a function. */
+export function authenticateSigned(request: SigV4Request, options: Omit<CallerResolverOptions, 'now'>, now: number): SignedCaller {
+  const parsed = parseSigV4(request);
+  if (parsed === null) throw new MissingAuthenticationToken('Request is missing Authentication Token');
+
+  if (parsed.securityToken !== undefined) {
+    const claims = openSessionToken(options.keyRing, parsed.securityToken, now);
+    if (!sameAccessKeyId(claims.accessKeyId, parsed.accessKeyId)) throw new InvalidClientTokenId(INVALID_TOKEN);
+    if (options.isRevoked(claims)) throw new InvalidClientTokenId(INVALID_TOKEN);
+    verifySigV4(parsed, claims.secretAccessKey, now);
+    return { caller: sessionCaller(claims), region: parsed.region, service: parsed.service, form: parsed.form };
+  }
+
+  // Temporary access keys are only valid together with their session token.
+  const key = isTemporaryAccessKeyId(parsed.accessKeyId) ? undefined : options.longTermKeys(parsed.accessKeyId);
+  if (key === undefined) throw new InvalidClientTokenId(INVALID_TOKEN);
+  verifySigV4(parsed, key.secretAccessKey, now);
+  const caller: Caller = {
+    kind: 'User',
+    account: options.account,
+    partition: options.partition,
+    arn: userArn(options.partition, options.account, '/', key.userName),
+    userId: key.userId,
+    userName: key.userName,
+    accessKeyId: parsed.accessKeyId,
+  };
+  return { caller, region: parsed.region, service: parsed.service, form: parsed.form };
+}
+
+/** The Caller for temporary credentials, from their (already verified) claims. */
+export function sessionCaller(claims: SessionClaims): Caller {
+  const { account, partition, principal } = claims;
+  const base = { account, partition, accessKeyId: claims.accessKeyId, session: claims };
+  switch (principal.kind) {
+    case 'AssumedRole':
+      return {
+        ...base,
+        kind: 'AssumedRole',
+        arn: assumedRoleArn(partition, account, principal.roleName, principal.sessionName),
+        userId: `${principal.roleId}:${principal.sessionName}`,
+      };
+    case 'FederatedUser':
+      return {
+        ...base,
+        kind: 'FederatedUser',
+        arn: federatedUserArn(partition, account, principal.name),
+        userId: `${account}:${principal.name}`,
+      };
+    case 'User':
+      return {
+        ...base,
+        kind: 'User',
+        arn: userArn(partition, account, '/', principal.userName),
+        userId: principal.userId,
+        userName: principal.userName,
+      };
+  }
+}
+
+function sameAccessKeyId(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
