@@ -1,0 +1,59 @@
+/**
+ * Audit events in the CloudTrail shape (semantics.md "Audit"; seed-digest §9.3): the same field names
+ * CloudTrail uses, so existing tooling can read them. Secrets, tokens, assertions and codes never
+ * appear: `scrubSecrets` is the last guard before anything is written.
+ */
+
+export interface AuditEvent {
+  readonly eventVersion: string;
+  readonly eventID: string;
+  readonly eventTime: string;
+  readonly eventSource: string;
+  readonly eventName: string;
+  readonly eventType: 'AwsApiCall' | 'AwsConsoleSignin' | 'FedbrokerEvent';
+  readonly awsRegion: string;
+  readonly sourceIPAddress?: string;
+  readonly userAgent?: string;
+  readonly userIdentity?: Record<string, unknown>;
+  readonly requestParameters?: Record<string, unknown> | null;
+  readonly responseElements?: Record<string, unknown> | null;
+  readonly additionalEventData?: Record<string, unknown>;
+  readonly resources?: ReadonlyArray<Record<string, unknown>>;
+  readonly errorCode?: string;
+  readonly errorMessage?: string;
+  readonly requestID?: string;
+  readonly recipientAccountId?: string;
+}
+
+/** Keys whose values must never be written, at any depth (compared case-insensitively). */
+const SECRET_KEYS = new Set(
+  [
+    'secretAccessKey',
+    'sessionToken',
+    'webIdentityToken',
+    'SAMLAssertion',
+    'SAMLResponse',
+    'tokenCode',
+    'authenticationCode1',
+    'authenticationCode2',
+    'base32StringSeed',
+    'QRCodePNG',
+    'password',
+    'secret',
+    'signinToken',
+    'session',
+  ].map((k) => k.toLowerCase()),
+);
+
+export function scrubSecrets<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(scrubSecrets) as T;
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      if (SECRET_KEYS.has(k.toLowerCase())) continue;
+      out[k] = scrubSecrets(v);
+    }
+    return out as T;
+  }
+  return value;
+}

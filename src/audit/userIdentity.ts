@@ -1,0 +1,55 @@
+/** CloudTrail `userIdentity` blocks for the callers and federated users the broker sees. */
+import type { AssertedIdentity, Caller } from '../federation/identity.js';
+
+export function callerUserIdentity(caller: Caller): Record<string, unknown> {
+  const base = { principalId: caller.userId, arn: caller.arn, accountId: caller.account, accessKeyId: caller.accessKeyId };
+  const s = caller.session;
+  const attributes = s
+    ? { mfaAuthenticated: s.mfa !== undefined ? 'true' : 'false', creationDate: new Date(s.issuedAt * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') }
+    : undefined;
+  if (caller.kind === 'User') {
+    return { type: 'IAMUser', ...base, userName: caller.userName, ...(attributes ? { sessionContext: { attributes } } : {}) };
+  }
+  if (caller.kind === 'AssumedRole' && s?.principal.kind === 'AssumedRole') {
+    const p = s.principal;
+    return {
+      type: 'AssumedRole',
+      ...base,
+      sessionContext: {
+        sessionIssuer: {
+          type: 'Role',
+          principalId: p.roleId,
+          arn: `arn:${caller.partition}:iam::${caller.account}:role${p.rolePath}${p.roleName}`,
+          accountId: caller.account,
+          userName: p.roleName,
+        },
+        attributes,
+        ...(s.sourceIdentity !== undefined ? { sourceIdentity: s.sourceIdentity } : {}),
+      },
+    };
+  }
+  if (caller.kind === 'FederatedUser' && s?.principal.kind === 'FederatedUser') {
+    return {
+      type: 'FederatedUser',
+      ...base,
+      sessionContext: {
+        sessionIssuer: {
+          type: 'IAMUser',
+          principalId: s.principal.userId,
+          arn: `arn:${caller.partition}:iam::${caller.account}:user/${s.principal.userName}`,
+          accountId: caller.account,
+          userName: s.principal.userName,
+        },
+        attributes,
+      },
+    };
+  }
+  return { type: caller.kind, ...base };
+}
+
+/** SAMLUser / WebIdentityUser, as CloudTrail writes the caller of AssumeRoleWithSAML/WithWebIdentity. */
+export function federatedUserIdentity(identity: AssertedIdentity): Record<string, unknown> {
+  return identity.type === 'saml'
+    ? { type: 'SAMLUser', principalId: `${identity.providerArn}:${identity.subject}`, userName: identity.subject, identityProvider: identity.providerArn }
+    : { type: 'WebIdentityUser', principalId: `${identity.provider}:${identity.subject}`, userName: identity.subject, identityProvider: identity.provider };
+}

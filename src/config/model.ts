@@ -1,0 +1,408 @@
+/**
+ * The resolved model of a configuration: every policy parsed and compiled once, every ARN built, every
+ * identity provider prepared (SAML metadata read, OIDC issuer checked), every cross-reference checked.
+ * Requests only read from it. Problems are reported with the key path of config.md.
+ */
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { accountRootArn, oidcProviderArn, roleArn, samlProviderArn, userArn } from '../credentials/arns.js';
+import { oidcProviderName, validateIssuerUrl, validateProviderName } from '../federation/oidc/providerSettings.js';
+import type { OidcProviderSettings } from '../federation/oidc/providerSettings.js';
+import { loadMetadata, MetadataSource, SamlMetadataError, type ParsedMetadata } from '../federation/saml/metadata.js';
+import type { SamlProviderSettings } from '../federation/saml/settings.js';
+import { actionMatches, parsePolicy, PolicySyntaxError, summarizeStatements, type CompiledPolicy, type PolicyKind } from '../policy/index.js';
+import { ConfigError, type ConfigIssue } from './configError.js';
+import type { LoadedConfig } from './load.js';
+import type { RawConfig, RawOidcProvider, RawRole, RawSamlProvider } from './schema.js';
+
+/** IAM size limits (characters without white space, G16733–G16756). */
+export const POLICY_LIMITS = { trust: 2048, managed: 6144, roleInlineAggregate: 10240, userInlineAggregate: 2048, session: 2048 } as const;
+
+export interface ManagedPolicyModel {
+  readonly name: string;
+  readonly arn: string;
+  readonly description?: string;
+  readonly policy: CompiledPolicy;
+}
+
+export interface RoleModel {
+  readonly name: string;
+  readonly path: string;
+  readonly arn: string;
+  readonly description?: string;
+  readonly maxSessionDuration: number;
+  readonly clampDuration: boolean;
+  readonly allowUnconstrainedTrust: boolean;
+  readonly trustPolicy: CompiledPolicy;
+  /** Managed then inline permission policies. */
+  readonly permissionPolicies: readonly CompiledPolicy[];
+  readonly managedPolicyNames: readonly string[];
+  readonly permissionsBoundary?: CompiledPolicy;
+}
+
+export interface UserModel {
+  readonly name: string;
+  readonly path: string;
+  readonly arn: string;
+  readonly accessKeyIds: readonly string[];
+  readonly permissionPolicies: readonly CompiledPolicy[];
+  readonly permissionsBoundary?: CompiledPolicy;
+}
+
+export interface AccessKeyModel {
+  readonly user: UserModel;
+  readonly secretAccessKey: string;
+}
+
+export interface SamlProviderModel {
+  readonly settings: SamlProviderSettings;
+  readonly arn: string;
+  /** Where the metadata came from: file path or URL. */
+  readonly metadataSource: string;
+}
+
+export interface OidcProviderModel {
+  readonly settings: OidcProviderSettings;
+  readonly arn: string;
+  /** Browser sign-in through this provider (authorization code + PKCE), when configured. */
+  readonly login?: { readonly clientId: string; readonly clientSecret?: string; readonly scopes: readonly string[] };
+}
+
+export interface BrokerModel {
+  readonly loaded: LoadedConfig;
+  readonly config: RawConfig;
+  readonly account: string;
+  readonly partition: string;
+  readonly managedPolicies: ReadonlyMap<string, ManagedPolicyModel>;
+  readonly managedPoliciesByArn: ReadonlyMap<string, ManagedPolicyModel>;
+  readonly roles: ReadonlyMap<string, RoleModel>;
+  readonly users: ReadonlyMap<string, UserModel>;
+  readonly accessKeys: ReadonlyMap<string, AccessKeyModel>;
+  readonly samlProviders: readonly SamlProviderModel[];
+  readonly oidcProviders: readonly OidcProviderModel[];
+  /** Things worth saying at start-up that do not stop it (logged as warnings). */
+  readonly warnings: readonly string[];
+  roleByArn(arn: string): RoleModel | undefined;
+  roleByName(name: string): RoleModel | undefined;
+  close(): void;
+}
+
+export interface BuildModelOptions {
+  /** Providers the broker adds itself (the development identity providers). */
+  readonly extraProviders?: ReadonlyArray<RawSamlProvider | RawOidcProvider>;
+  /** Metadata for SAML providers given in memory (the development IdP), by provider name. */
+  readonly samlMetadata?: ReadonlyMap<string, ParsedMetadata>;
+  /** false: do not fetch metadata URLs (check-config --offline). Default true. */
+  readonly fetchMetadata?: boolean;
+  readonly onMetadataError?: (provider: string, error: Error) => void;
+}
+
+export async function buildModel(loaded: LoadedConfig, options: BuildModelOptions = {}): Promise<BrokerModel> {
+  const { config } = loaded;
+  const account = config.account.id;
+  const partition = config.account.partition;
+  const issues: ConfigIssue[] = [];
+  const warnings: string[] = [];
+
+  // ---- managed policies ----
+  const managedPolicies = new Map<string, ManagedPolicyModel>();
+  const managedPoliciesByArn = new Map<string, ManagedPolicyModel>();
+  config.policies.forEach((p, i) => {
+    if (managedPolicies.has(p.name)) {
+      issues.push({ path: `policies[${i}].name`, message: `duplicate policy name ${p.name}` });
+      return;
+    }
+    const policy = compile(p.document, 'identity', p.name, POLICY_LIMITS.managed, `policies[${i}].document`, issues);
+    if (policy === undefined) return;
+    const model: ManagedPolicyModel = { name: p.name, arn: `arn:${partition}:iam::${account}:policy/${p.name}`, ...(p.description ? { description: p.description } : {}), policy };
+    managedPolicies.set(p.name, model);
+    managedPoliciesByArn.set(model.arn, model);
+  });
+
+  const managedList = (names: readonly string[], path: string): CompiledPolicy[] =>
+    names.flatMap((name, j) => {
+      const m = managedPolicies.get(name);
+      if (m === undefined) {
+        issues.push({ path: `${path}[${j}]`, message: `no policy named ${name} in policies` });
+        return [];
+      }
+      return [m.policy];
+    });
+  const boundaryOf = (name: string | null, path: string): CompiledPolicy | undefined => {
+    if (name === null) return undefined;
+    const m = managedPolicies.get(name);
+    if (m === undefined) issues.push({ path, message: `no policy named ${name} in policies` });
+    return m?.policy;
+  };
+
+  // ---- identity providers ----
+  const providers = [...config.identityProviders, ...(options.extraProviders ?? [])];
+  const providerNames = new Map<string, number>();
+  const samlProviders: SamlProviderModel[] = [];
+  const oidcProviders: OidcProviderModel[] = [];
+  for (let i = 0; i < providers.length; i++) {
+    const p = providers[i]!;
+    const path = `identityProviders[${i}]`;
+    if (p.type === 'oidc') {
+      const model = prepareOidcProvider(p, path, account, partition, issues);
+      if (model === undefined) continue;
+      if (uniqueName(providerNames, model.settings.name, i, path, issues)) oidcProviders.push(model);
+    } else {
+      if (!uniqueName(providerNames, p.name, i, path, issues)) continue;
+      const model = await prepareSamlProvider(p, path, account, partition, config.saml.metadataRefreshSeconds, options, issues);
+      if (model !== undefined) samlProviders.push(model);
+    }
+  }
+
+  // ---- roles ----
+  const roles = new Map<string, RoleModel>();
+  const roleNames = new Map<string, RoleModel>();
+  config.roles.forEach((r, i) => {
+    const path = `roles[${i}]`;
+    if (roleNames.has(r.name.toLowerCase())) {
+      issues.push({ path: `${path}.name`, message: `duplicate role name ${r.name} (role names are not case-sensitive)` });
+      return;
+    }
+    const trustPolicy = compile(r.trustPolicy, 'trust', `trust:${r.name}`, POLICY_LIMITS.trust, `${path}.trustPolicy`, issues);
+    const inline = r.inlinePolicies
+      .map((d, j) => compile(d, 'identity', `inline:${r.name}#${j}`, undefined, `${path}.inlinePolicies[${j}]`, issues))
+      .filter((p): p is CompiledPolicy => p !== undefined);
+    const inlineSize = inline.reduce((n, p) => n + p.size, 0);
+    if (inlineSize > POLICY_LIMITS.roleInlineAggregate) {
+      issues.push({ path: `${path}.inlinePolicies`, message: `inline policies total ${inlineSize} characters; a role allows ${POLICY_LIMITS.roleInlineAggregate}` });
+    }
+    const managed = managedList(r.managedPolicies, `${path}.managedPolicies`);
+    const boundary = boundaryOf(r.permissionsBoundary, `${path}.permissionsBoundary`);
+    if (trustPolicy === undefined) return;
+    checkTrustConstraints(r, trustPolicy, path, oidcProviders, issues, warnings);
+    const model: RoleModel = {
+      name: r.name,
+      path: r.path,
+      arn: roleArn(partition, account, r.path, r.name),
+      ...(r.description !== undefined ? { description: r.description } : {}),
+      maxSessionDuration: r.maxSessionDuration,
+      clampDuration: r.clampDuration,
+      allowUnconstrainedTrust: r.allowUnconstrainedTrust,
+      trustPolicy,
+      permissionPolicies: [...managed, ...inline],
+      managedPolicyNames: r.managedPolicies,
+      ...(boundary ? { permissionsBoundary: boundary } : {}),
+    };
+    if (r.allowUnconstrainedTrust) warnings.push(`role ${r.name} sets allowUnconstrainedTrust: its trust policy is not required to constrain the audience`);
+    roles.set(model.arn, model);
+    roleNames.set(r.name.toLowerCase(), model);
+  });
+
+  // ---- users ----
+  const users = new Map<string, UserModel>();
+  const accessKeys = new Map<string, AccessKeyModel>();
+  config.users.forEach((u, i) => {
+    const path = `users[${i}]`;
+    if ([...users.keys()].some((n) => n.toLowerCase() === u.name.toLowerCase())) {
+      issues.push({ path: `${path}.name`, message: `duplicate user name ${u.name} (user names are not case-sensitive)` });
+      return;
+    }
+    const inline = u.inlinePolicies
+      .map((d, j) => compile(d, 'identity', `inline:user/${u.name}#${j}`, undefined, `${path}.inlinePolicies[${j}]`, issues))
+      .filter((p): p is CompiledPolicy => p !== undefined);
+    const managed = managedList(u.managedPolicies, `${path}.managedPolicies`);
+    const boundary = boundaryOf(u.permissionsBoundary, `${path}.permissionsBoundary`);
+    const model: UserModel = {
+      name: u.name,
+      path: u.path,
+      arn: userArn(partition, account, u.path, u.name),
+      accessKeyIds: u.accessKeys.map((k) => k.id),
+      permissionPolicies: [...managed, ...inline],
+      ...(boundary ? { permissionsBoundary: boundary } : {}),
+    };
+    users.set(u.name, model);
+    u.accessKeys.forEach((k, j) => {
+      if (accessKeys.has(k.id)) {
+        issues.push({ path: `${path}.accessKeys[${j}].id`, message: `access key ${k.id} is used twice` });
+        return;
+      }
+      accessKeys.set(k.id, { user: model, secretAccessKey: k.secret });
+    });
+  });
+
+  if (issues.length > 0) {
+    for (const p of samlProviders) if (p.settings.metadata instanceof MetadataSource) p.settings.metadata.stop();
+    throw new ConfigError(issues, loaded.file);
+  }
+
+  const roleByLowerName = roleNames;
+  return {
+    loaded,
+    config,
+    account,
+    partition,
+    managedPolicies,
+    managedPoliciesByArn,
+    roles,
+    users,
+    accessKeys,
+    samlProviders,
+    oidcProviders,
+    warnings,
+    roleByArn: (arn) => roles.get(arn),
+    roleByName: (name) => roleByLowerName.get(name.toLowerCase()),
+    close() {
+      for (const p of samlProviders) if (p.settings.metadata instanceof MetadataSource) p.settings.metadata.stop();
+    },
+  };
+}
+
+function uniqueName(names: Map<string, number>, name: string, index: number, path: string, issues: ConfigIssue[]): boolean {
+  const before = names.get(name);
+  if (before !== undefined) {
+    issues.push({ path: `${path}.name`, message: `provider name ${name} is already used by identityProviders[${before}]` });
+    return false;
+  }
+  names.set(name, index);
+  return true;
+}
+
+/** Policy documents are inline objects or paths to JSON/YAML files (already absolute). */
+function compile(document: unknown, kind: PolicyKind, name: string, maxSize: number | undefined, path: string, issues: ConfigIssue[]): CompiledPolicy | undefined {
+  let source: string | object;
+  if (typeof document === 'string') {
+    try {
+      const text = readFileSync(document, 'utf8');
+      source = /\.ya?ml$/i.test(document) ? (parseYaml(text) as object) : text;
+    } catch (e) {
+      issues.push({ path, message: `cannot read policy file ${document}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+      return undefined;
+    }
+  } else source = document as object;
+  try {
+    return parsePolicy(source, { kind, name, ...(maxSize !== undefined ? { maxSize } : {}) });
+  } catch (e) {
+    if (e instanceof PolicySyntaxError) {
+      issues.push({ path: e.path ? `${path}.${e.path}` : path, message: e.message.replace(/ \(at [^)]*\)$/, '') });
+      return undefined;
+    }
+    throw e;
+  }
+}
+
+function prepareOidcProvider(p: RawOidcProvider, path: string, account: string, partition: string, issues: ConfigIssue[]): OidcProviderModel | undefined {
+  const name = oidcProviderName(p.issuer, p.name);
+  try {
+    validateIssuerUrl(p.issuer);
+  } catch (e) {
+    issues.push({ path: `${path}.issuer`, message: (e as Error).message });
+    return undefined;
+  }
+  try {
+    validateProviderName(name);
+  } catch (e) {
+    issues.push({ path: p.name !== undefined ? `${path}.name` : `${path}.issuer`, message: (e as Error).message });
+    return undefined;
+  }
+  const settings: OidcProviderSettings = {
+    name,
+    issuer: p.issuer,
+    clientIds: p.clientIds,
+    ...(p.jwksUri !== undefined ? { jwksUri: p.jwksUri } : {}),
+    ...(p.jwksFile !== undefined ? { jwksFile: p.jwksFile } : {}),
+    mfaAmr: p.mfaAmr,
+    enabled: p.enabled,
+    ...(p.allowedAlgorithms !== undefined ? { allowedAlgorithms: p.allowedAlgorithms } : {}),
+  };
+  return { settings, arn: oidcProviderArn(partition, account, name), ...(p.login ? { login: p.login } : {}) };
+}
+
+async function prepareSamlProvider(
+  p: RawSamlProvider,
+  path: string,
+  account: string,
+  partition: string,
+  refreshSeconds: number,
+  options: BuildModelOptions,
+  issues: ConfigIssue[],
+): Promise<SamlProviderModel | undefined> {
+  let metadata: ParsedMetadata | MetadataSource | undefined = options.samlMetadata?.get(p.name);
+  try {
+    if (metadata === undefined) {
+      if (/^https?:\/\//i.test(p.metadata)) {
+        const source = new MetadataSource({
+          url: p.metadata,
+          refreshSeconds,
+          ...(options.onMetadataError ? { onError: (e: Error) => options.onMetadataError!(p.name, e) } : {}),
+        });
+        if (options.fetchMetadata !== false) await source.start();
+        metadata = source;
+      } else {
+        metadata = await loadMetadata({ file: p.metadata });
+      }
+    }
+  } catch (e) {
+    const message = e instanceof SamlMetadataError ? e.message : (e as Error).message;
+    issues.push({ path: `${path}.metadata`, message });
+    return undefined;
+  }
+  return {
+    settings: {
+      name: p.name,
+      metadata,
+      enabled: p.enabled,
+      allowIdpInitiated: p.allowIdpInitiated,
+      requireSignedAssertion: p.requireSignedAssertion,
+      allowSha1: p.allowSha1,
+      mfaAuthnContexts: p.mfaAuthnContexts,
+    },
+    arn: samlProviderArn(partition, account, p.name),
+    metadataSource: p.metadata,
+  };
+}
+
+/**
+ * semantics.md "Unconstrained trust is refused": a trust policy that lets anyone holding a token of a
+ * provider take the role is the #1 federation audit finding. An Allow of sts:AssumeRoleWithWebIdentity
+ * must condition the provider's `aud` (or `azp`); an Allow of sts:AssumeRoleWithSAML must condition
+ * `saml:aud` — unless the role explicitly opts out with allowUnconstrainedTrust.
+ */
+function checkTrustConstraints(
+  role: RawRole,
+  trust: CompiledPolicy,
+  path: string,
+  oidcProviders: readonly OidcProviderModel[],
+  issues: ConfigIssue[],
+  warnings: string[],
+): void {
+  for (const s of summarizeStatements(trust)) {
+    if (s.effect !== 'Allow') continue;
+    const allows = (action: string) =>
+      s.actions !== undefined ? s.actions.some((a) => actionMatches(a, action)) : !(s.notActions ?? []).some((a) => actionMatches(a, action));
+    const keys = new Set(s.conditionKeys);
+    const federated = s.principal === '*' ? ['*'] : (s.principal?.Federated ?? []);
+    const where = `${path}.trustPolicy.Statement[${s.index}]`;
+    if (allows('sts:AssumeRoleWithWebIdentity') && (federated.length > 0 || s.principal === '*')) {
+      for (const f of federated) {
+        const name = f === '*' ? undefined : f.replace(/^arn:[^:]+:iam::\d{12}:oidc-provider\//, '');
+        const prefixes = name !== undefined ? [name.toLowerCase()] : oidcProviders.map((p) => p.settings.name.toLowerCase());
+        const hasAudience = prefixes.length > 0 && prefixes.every((n) => keys.has(`${n}:aud`) || keys.has(`${n}:azp`));
+        if (!hasAudience && !role.allowUnconstrainedTrust) {
+          issues.push({
+            path: `${where}.Condition`,
+            message: `allows sts:AssumeRoleWithWebIdentity for ${f} without a condition on ${name ?? '<provider>'}:aud (any application of that provider could take the role); add one, or set allowUnconstrainedTrust: true`,
+          });
+        } else if (!prefixes.every((n) => keys.has(`${n}:sub`)) && name !== undefined && !role.allowUnconstrainedTrust) {
+          warnings.push(`role ${role.name}: ${where} allows sts:AssumeRoleWithWebIdentity for ${f} without a condition on ${name}:sub`);
+        }
+      }
+    }
+    const samlPrincipals = federated.filter((f) => f === '*' || f.includes(':saml-provider/'));
+    if (allows('sts:AssumeRoleWithSAML') && samlPrincipals.length > 0 && !keys.has('saml:aud') && !role.allowUnconstrainedTrust) {
+      issues.push({
+        path: `${where}.Condition`,
+        message: 'allows sts:AssumeRoleWithSAML without a condition on saml:aud; add one (e.g. StringEquals saml:aud = the ACS URL), or set allowUnconstrainedTrust: true',
+      });
+    }
+  }
+}
+
+/** The account root ARN and id, for principal matching of account-wide trust. */
+export function accountPrincipal(model: BrokerModel): { account: string; rootArn: string } {
+  return { account: model.account, rootArn: accountRootArn(model.partition, model.account) };
+}

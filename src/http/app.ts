@@ -1,0 +1,75 @@
+/**
+ * The Express application: everything that is not AWS Query traffic — operations endpoints, and the
+ * routers of the browser-facing features (SAML ACS, console, federation endpoint, development IdPs),
+ * which are mounted by the broker.
+ */
+import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
+import type { Logger } from '../log.js';
+import type { Metrics } from './metrics.js';
+
+export interface ReadinessCheck {
+  readonly name: string;
+  /** Resolves when ready; rejects (or throws) with a short reason otherwise. */
+  check(): Promise<void>;
+}
+
+export interface AppOptions {
+  readonly metrics: Metrics;
+  readonly readiness: readonly ReadinessCheck[];
+  readonly logger: Logger;
+  readonly trustProxy: boolean;
+  /** Routers mounted in order, each at its path. */
+  readonly routers: ReadonlyArray<{ readonly path: string; readonly router: Router }>;
+}
+
+export function createApp(options: AppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.set('trust proxy', options.trustProxy);
+
+  app.use((_req, res, next) => {
+    // Conservative defaults for every page; routers may tighten further.
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.setHeader('referrer-policy', 'no-referrer');
+    res.setHeader('x-frame-options', 'DENY');
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.type('application/json').send('{"status":"ok"}');
+  });
+
+  app.get('/readyz', async (_req, res) => {
+    const failures: Record<string, string> = {};
+    await Promise.all(
+      options.readiness.map(async (r) => {
+        try {
+          await r.check();
+        } catch (e) {
+          failures[r.name] = e instanceof Error ? e.message : String(e);
+        }
+      }),
+    );
+    const ok = Object.keys(failures).length === 0;
+    res.status(ok ? 200 : 503).type('application/json').send(JSON.stringify(ok ? { status: 'ready' } : { status: 'not ready', failures }));
+  });
+
+  app.get('/metrics', (_req, res) => {
+    res.type('text/plain; version=0.0.4').send(options.metrics.render());
+  });
+
+  for (const { path, router } of options.routers) app.use(path, router);
+
+  app.use((_req, res) => {
+    res.status(404).type('text/plain').send('Not found');
+  });
+
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const status = typeof (err as { status?: unknown }).status === 'number' ? (err as { status: number }).status : 500;
+    if (status >= 500) options.logger.error({ err, path: req.path }, 'request failed');
+    if (!res.headersSent) res.status(status).type('text/plain').send(status === 413 ? 'Request too large' : status >= 500 ? 'Internal error' : 'Bad request');
+  });
+
+  return app;
+}

@@ -1,0 +1,125 @@
+/**
+ * The one HTTP listener. AWS Query traffic (POST / with a form body, or GET /?Action=…) goes straight
+ * to the framework-independent protocol handler; everything else (console, browser flows, federation
+ * endpoint, operations) goes to the Express app. Express costs ~150 µs per request here, which the STS
+ * hot paths cannot afford (quality.md).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { RequestListener } from 'node:http';
+import { RequestEntityTooLarge } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { QueryHttpRequest } from '../protocol/action.js';
+import type { QueryProtocol } from '../protocol/queryProtocol.js';
+import { renderError, wantsJson } from '../protocol/render.js';
+import { randomUUID } from 'node:crypto';
+import { clientAddress } from './clientAddress.js';
+
+export interface HttpServerOptions {
+  readonly protocol: QueryProtocol;
+  /** Everything that is not Query-protocol traffic. */
+  readonly app: RequestListener;
+  readonly trustProxy: boolean;
+  readonly maxBodyBytes: number;
+  readonly logger: Logger;
+}
+
+/** True for requests the AWS SDKs and CLI send to an STS/IAM endpoint. */
+export function isQueryRequest(req: IncomingMessage, url: URL): boolean {
+  if (url.pathname !== '/') return false;
+  if (req.method === 'POST') return /application\/x-www-form-urlencoded/i.test(req.headers['content-type'] ?? '') || url.searchParams.has('Action');
+  return req.method === 'GET' && url.searchParams.has('Action');
+}
+
+export function createHttpServer(options: HttpServerOptions): Server {
+  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 30_000, headersTimeout: 20_000 }, (req, res) => {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('Bad request');
+      return;
+    }
+    if (!isQueryRequest(req, url)) {
+      options.app(req, res);
+      return;
+    }
+    readBody(req, options.maxBodyBytes).then(
+      (body) => serveQuery(options, req, res, url, body),
+      (e: unknown) => {
+        if (e instanceof RequestEntityTooLarge) {
+          const requestId = randomUUID();
+          const r = renderError('sts', e, requestId, wantsJson(req.headers.accept) ? 'json' : 'xml');
+          res.writeHead(r.status, { 'content-type': r.contentType, 'x-amzn-RequestId': requestId, connection: 'close' }).end(r.body);
+          // Stop reading the rest of an oversized upload.
+          req.destroy();
+        } else {
+          res.destroy();
+        }
+      },
+    );
+  });
+  return server;
+}
+
+function serveQuery(options: HttpServerOptions, req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): void {
+  const { sourceIp, secure } = clientAddress(req, options.trustProxy);
+  const request: QueryHttpRequest = {
+    method: req.method ?? 'GET',
+    path: url.pathname,
+    query: url.searchParams,
+    headers: req.headers,
+    body,
+    sourceIp,
+    secure,
+  };
+  options.protocol.handle(request).then(
+    (r) => {
+      res.writeHead(r.status, {
+        'content-type': r.contentType,
+        'content-length': Buffer.byteLength(r.body),
+        'x-amzn-RequestId': r.requestId,
+        'cache-control': 'no-store',
+      });
+      res.end(r.body);
+    },
+    (e: unknown) => {
+      // QueryProtocol renders every error itself; reaching this is a bug.
+      options.logger.error({ err: e }, 'query protocol handler failed');
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end();
+    },
+  );
+}
+
+/** Collects the body up to `limit` bytes; rejects with RequestEntityTooLarge beyond it. */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      reject(new RequestEntityTooLarge(`Request body exceeds the limit of ${limit} bytes`));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      size += chunk.length;
+      if (size > limit) {
+        failed = true;
+        reject(new RequestEntityTooLarge(`Request body exceeds the limit of ${limit} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!failed) resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    });
+    req.on('error', (e) => {
+      if (!failed) {
+        failed = true;
+        reject(e);
+      }
+    });
+  });
+}

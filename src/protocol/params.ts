@@ -1,0 +1,133 @@
+/**
+ * Parameter schemas for Query-protocol actions, with AWS's own validation messages:
+ * `1 validation error detected: Value 'x' at 'roleSessionName' failed to satisfy constraint: …`.
+ * Actions declare their parameters once; the handler receives typed values.
+ */
+import { MissingParameter, ValidationError } from '../errors.js';
+
+interface Common {
+  readonly required?: boolean;
+  /** Never echo the value in an error message (tokens, assertions, codes). */
+  readonly sensitive?: boolean;
+}
+
+export interface StringParam extends Common {
+  readonly type: 'string';
+  readonly min?: number;
+  readonly max?: number;
+  readonly pattern?: RegExp;
+  /** The pattern as AWS prints it in messages. */
+  readonly patternText?: string;
+}
+
+export interface IntegerParam extends Common {
+  readonly type: 'integer';
+  readonly min?: number;
+  readonly max?: number;
+}
+
+/** `Name.member.N` (or `Name.member.N.field`) lists, N from 1. */
+export interface ListParam extends Common {
+  readonly type: 'list';
+  /** Field inside each member (`arn` for PolicyArns.member.N.arn); absent for plain lists. */
+  readonly field?: string;
+  readonly maxItems: number;
+  readonly item: Omit<StringParam, 'type' | 'required'>;
+}
+
+export type ParamSpec = StringParam | IntegerParam | ListParam;
+export type ParamSpecs = Readonly<Record<string, ParamSpec>>;
+
+type ValueOf<P extends ParamSpec> = P extends ListParam
+  ? string[]
+  : P extends IntegerParam
+    ? P extends { required: true }
+      ? number
+      : number | undefined
+    : P extends { required: true }
+      ? string
+      : string | undefined;
+
+export type ParamValues<S extends ParamSpecs> = { -readonly [K in keyof S]: ValueOf<S[K]> };
+
+/** AWS's member name in messages: the parameter with a lower-case first letter. */
+const memberName = (name: string) => name.charAt(0).toLowerCase() + name.slice(1);
+
+function quote(value: string, spec: Common): string {
+  return spec.sensitive ? '' : `'${value.length > 256 ? `${value.slice(0, 256)}…` : value}' `;
+}
+
+function checkString(name: string, value: string, spec: Omit<StringParam, 'type'>, problems: string[]): void {
+  const at = `Value ${quote(value, spec)}at '${name}' failed to satisfy constraint: Member must`;
+  if (spec.min !== undefined && value.length < spec.min) problems.push(`${at} have length greater than or equal to ${spec.min}`);
+  else if (spec.max !== undefined && value.length > spec.max) problems.push(`${at} have length less than or equal to ${spec.max}`);
+  else if (spec.pattern !== undefined && !spec.pattern.test(value)) {
+    problems.push(`${at} satisfy regular expression pattern: ${spec.patternText ?? spec.pattern.source}`);
+  }
+}
+
+export function readParams<S extends ParamSpecs>(params: URLSearchParams, specs: S): ParamValues<S> {
+  const out: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [name, spec] of Object.entries(specs)) {
+    const member = memberName(name);
+    if (spec.type === 'list') {
+      out[name] = readList(params, name, member, spec, problems);
+      continue;
+    }
+    const raw = params.get(name);
+    if (raw === null || raw === '') {
+      if (spec.required) throw new MissingParameter(`The request must contain the parameter ${name}`);
+      out[name] = undefined;
+      continue;
+    }
+    if (spec.type === 'string') {
+      checkString(member, raw, spec, problems);
+      out[name] = raw;
+    } else {
+      if (!/^-?\d{1,15}$/.test(raw)) {
+        problems.push(`Value ${quote(raw, spec)}at '${member}' failed to satisfy constraint: Member must be a whole number`);
+        continue;
+      }
+      const n = Number(raw);
+      const at = `Value '${raw}' at '${member}' failed to satisfy constraint: Member must have value`;
+      if (spec.min !== undefined && n < spec.min) problems.push(`${at} greater than or equal to ${spec.min}`);
+      else if (spec.max !== undefined && n > spec.max) problems.push(`${at} less than or equal to ${spec.max}`);
+      out[name] = n;
+    }
+  }
+  if (problems.length > 0) {
+    throw new ValidationError(`${problems.length} validation error${problems.length > 1 ? 's' : ''} detected: ${problems.join('; ')}`);
+  }
+  return out as ParamValues<S>;
+}
+
+function readList(params: URLSearchParams, name: string, member: string, spec: ListParam, problems: string[]): string[] {
+  const prefix = `${name}.member.`;
+  const suffix = spec.field ? `.${spec.field}` : '';
+  const byIndex = new Map<number, string>();
+  for (const [key, value] of params) {
+    if (!key.startsWith(prefix) || !key.endsWith(suffix)) continue;
+    const index = key.slice(prefix.length, key.length - suffix.length);
+    if (!/^[1-9]\d{0,3}$/.test(index)) continue;
+    byIndex.set(Number(index), value);
+  }
+  const values = [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([, v]) => v);
+  if (values.length > spec.maxItems) {
+    problems.push(`Value at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${spec.maxItems}`);
+    return [];
+  }
+  values.forEach((v, i) => checkString(`${member}.${i + 1}.member${spec.field ? `.${spec.field}` : ''}`, v, spec.item, problems));
+  return values;
+}
+
+// ---- shared constraints (aws-reference.md §1.2) ------------------------------------------------
+
+export const ARN_PARAM = { type: 'string', min: 20, max: 2048, pattern: /^[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD]+$/u, patternText: '[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]+' } as const;
+export const ROLE_SESSION_NAME_PARAM = { type: 'string', min: 2, max: 64, pattern: /^[\w+=,.@-]*$/, patternText: '[\\w+=,.@-]*' } as const;
+export const SOURCE_IDENTITY_PARAM = { type: 'string', min: 2, max: 64, pattern: /^[\w+=,.@-]*$/, patternText: '[\\w+=,.@-]*' } as const;
+export const SESSION_POLICY_PARAM = { type: 'string', min: 1, max: 2048, pattern: /^[\u0009\u000A\u000D\u0020-\u00FF]+$/, patternText: '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+' } as const;
+export const POLICY_ARNS_PARAM = { type: 'list', field: 'arn', maxItems: 10, item: { min: 20, max: 2048 } } as const;
+export const SERIAL_NUMBER_PARAM = { type: 'string', min: 9, max: 256, pattern: /^[\w+=/:,.@-]*$/, patternText: '[\\w+=/:,.@-]*' } as const;
+export const TOKEN_CODE_PARAM = { type: 'string', min: 6, max: 6, pattern: /^\d+$/, patternText: '[\\d]*', sensitive: true } as const;
+export const EXTERNAL_ID_PARAM = { type: 'string', min: 2, max: 1224, pattern: /^[\w+=,.@:/-]*$/, patternText: '[\\w+=,.@:\\/-]*' } as const;
