@@ -134,4 +134,38 @@ export interface CompiledPolicy {
   /** Size in characters excluding white space (IAM counts policy size this way). */
   readonly size: number;
   readonly statementCount: number;
+  /** The document's `Id` element, when present. */
+  readonly id?: string;
+}
+
+/** Principal entries by type, as written (`"Principal": {"AWS": "…"}` → `{ AWS: ['…'] }`). */
+export type PrincipalEntries = Readonly<Partial<Record<'AWS' | 'Federated' | 'Service' | 'CanonicalUser', readonly string[]>>>;
+
+/** One condition of a statement, for configuration checks. */
+export interface ConditionSummary {
+  /** As written: `ForAnyValue:StringLike`. */
+  readonly operator: string;
+  /** Lower-cased. */
+  readonly key: string;
+  /** As written, as text. */
+  readonly values: readonly string[];
+}
+
+/** What one statement says, from `summarizeStatements()`. */
+export interface StatementSummary {
+  readonly index: number;
+  readonly sid?: string;
+  readonly effect: Effect;
+  /** Exactly one of actions / notActions is present, as written. */
+  readonly actions?: readonly string[];
+  readonly notActions?: readonly string[];
+  /** At most one of resources / notResources (none in trust policies), as written. */
+  readonly resources?: readonly string[];
+  readonly notResources?: readonly string[];
+  /** The Principal — or, when `notPrincipal`, the NotPrincipal — entries; absent when the statement has neither. */
+  readonly principal?: '*' | PrincipalEntries;
+  readonly notPrincipal: boolean;
+  /** Lower-cased condition keys the statement uses, each once. */
+  readonly conditionKeys: readonly string[];
+  readonly conditions: readonly ConditionSummary[];
 }

@@ -1,0 +1,42 @@
+import { MalformedPolicyDocument } from '../errors.js';
+
+/** What kind of rule a policy document broke; lets callers pick their own wire error (e.g. for a size limit). */
+export type PolicyProblem =
+  /** Not JSON, several JSON values, or a duplicate key. */
+  | 'json'
+  /** A character outside U+0009, U+000A, U+000D, U+0020–U+00FF (G16679). */
+  | 'characters'
+  /** More non-white-space characters than `maxSize`. */
+  | 'size'
+  /** Valid JSON that breaks the policy grammar. */
+  | 'grammar';
+
+/**
+ * A policy document that cannot be used: thrown by `parsePolicy()` (code `MalformedPolicyDocument`).
+ * `path` names the offending element (`Statement[0].Condition.StringEquals`; '' for the document).
+ * The message says what is wrong and where, and quotes nothing but the document itself.
+ */
+export class PolicySyntaxError extends MalformedPolicyDocument {
+  readonly path: string;
+  readonly problem: PolicyProblem;
+  /** The name the policy was parsed under (`trust:admin`, `session`…). */
+  readonly policy: string;
+
+  constructor(message: string, details: { path: string; problem: PolicyProblem; policy: string }) {
+    super(details.path === '' ? message : `${message} (at ${details.path})`);
+    this.path = details.path;
+    this.problem = details.problem;
+    this.policy = details.policy;
+  }
+}
+
+/** Internal: a grammar rule broken at `path`; parsePolicy() turns it into a PolicySyntaxError. */
+export class GrammarError extends Error {
+  constructor(
+    message: string,
+    readonly path: string,
+  ) {
+    super(message);
+    this.name = 'GrammarError';
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * parsePolicy(): a policy document in, a validated and pre-compiled policy out — or a
+ * PolicySyntaxError naming the element at fault. The checks, in order:
+ *
+ *   toSource → checkSize → checkCharacters → parseStrictJson → checkStringCharacters
+ *     → checkTopLevel → checkVersion → checkId → checkStatements (each: parse-statement.ts) → checkSidsUnique
+ *
+ * Version 2012-10-17 turns on policy variables; 2008-10-17 (also the default when Version is absent,
+ * G17040) reads `${…}` literally. Element order does not matter (seed-digest §10 #6).
+ */
+import { PolicyDocument, type CompiledStatement } from './document.js';
+import { GrammarError, PolicySyntaxError } from './errors.js';
+import { childPath, isJsonObject, JsonSyntaxError, lineColumn, parseJson, type JsonObject, type JsonValue } from './json.js';
+import { compileStatement } from './parse-statement.js';
+import type { CompiledPolicy, PolicyKind } from './types.js';
+
+export interface ParseOptions {
+  readonly kind: PolicyKind;
+  /** Shown in explanations and audit: `trust:admin`, `inline:admin#0`, `session`, a managed policy name. */
+  readonly name: string;
+  /** Most characters allowed, white space excluded (2048 for trust and session policies, 6144 managed…). */
+  readonly maxSize?: number;
+}
+
+const TOP_LEVEL = new Set(['Version', 'Id', 'Statement']);
+
+export function parsePolicy(document: string | object, options: ParseOptions): CompiledPolicy {
+  const fail = (message: string, path: string, problem: PolicySyntaxError['problem']): PolicySyntaxError =>
+    new PolicySyntaxError(message, { path, problem, policy: options.name });
+
+  const source = toSource(document, fail);
+  const size = checkSize(source, options.maxSize, fail);
+  checkCharacters(source, fail);
+  const tree = parseStrictJson(source, fail);
+  checkStringCharacters(tree, '', fail);
+  try {
+    const top = checkTopLevel(tree);
+    const version = checkVersion(top);
+    const id = checkId(top);
+    const statements = checkStatements(top, { policy: options.name, kind: options.kind, variables: version === '2012-10-17' });
+    checkSidsUnique(statements);
+    return new PolicyDocument(options.name, options.kind, version, source, size, id, statements);
+  } catch (e) {
+    if (e instanceof GrammarError) throw fail(e.message, e.path, 'grammar');
+    throw e;
+  }
+}
+
+type Fail = (message: string, path: string, problem: PolicySyntaxError['problem']) => PolicySyntaxError;
+
+/** Text as received; an object (from YAML config) goes through JSON so it is checked exactly like text. */
+function toSource(document: string | object, fail: Fail): string {
+  if (typeof document === 'string') return document;
+  if (document === null || typeof document !== 'object') throw fail('Syntax errors in policy. A policy must be JSON text or an object.', '', 'json');
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(document);
+  } catch {
+    text = undefined;
+  }
+  if (text === undefined) throw fail('Syntax errors in policy. The policy object cannot be represented as JSON.', '', 'json');
+  return text;
+}
+
+/** Policy size in characters, white space excluded (G18769, G16754). */
+function checkSize(source: string, maxSize: number | undefined, fail: Fail): number {
+  let size = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) size++;
+  }
+  if (maxSize !== undefined && size > maxSize) {
+    throw fail(`The policy has ${size} characters (white space excluded); the limit is ${maxSize}.`, '', 'size');
+  }
+  return size;
+}
+
+function allowedCharacter(c: number): boolean {
+  return c === 0x09 || c === 0x0a || c === 0x0d || (c >= 0x20 && c <= 0xff);
+}
+
+const ALLOWED = 'only tab, line feed, carriage return and U+0020 to U+00FF are allowed';
+
+function codePoint(c: number): string {
+  return `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** Only U+0009, U+000A, U+000D and U+0020–U+00FF (G16679). */
+function checkCharacters(source: string, fail: Fail): void {
+  for (let i = 0; i < source.length; i++) {
+    const c = source.charCodeAt(i);
+    if (!allowedCharacter(c)) {
+      const { line, column } = lineColumn(source, i);
+      throw fail(`The policy contains the character ${codePoint(c)} at line ${line}, column ${column}; ${ALLOWED}.`, '', 'characters');
+    }
+  }
+}
+
+/** The same rule for what `\u` escapes decode to. */
+function checkStringCharacters(value: JsonValue, path: string, fail: Fail): void {
+  const check = (text: string, at: string) => {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (!allowedCharacter(c)) throw fail(`The policy contains the character ${codePoint(c)}; ${ALLOWED}.`, at, 'characters');
+    }
+  };
+  if (typeof value === 'string') check(value, path);
+  else if (Array.isArray(value)) (value as readonly JsonValue[]).forEach((v, i) => checkStringCharacters(v, childPath(path, i), fail));
+  else if (isJsonObject(value)) {
+    for (const [key, v] of value) {
+      const at = childPath(path, key);
+      check(key, at);
+      checkStringCharacters(v, at, fail);
+    }
+  }
+}
+
+function parseStrictJson(source: string, fail: Fail): JsonValue {
+  try {
+    return parseJson(source);
+  } catch (e) {
+    if (e instanceof JsonSyntaxError) throw fail(`Syntax errors in policy: ${e.detail}.`, e.path, 'json');
+    throw e;
+  }
+}
+
+function checkTopLevel(tree: JsonValue): JsonObject {
+  if (!isJsonObject(tree)) throw new GrammarError('Syntax errors in policy: a policy must be a JSON object.', '');
+  for (const key of tree.keys()) {
+    if (!TOP_LEVEL.has(key)) throw new GrammarError(`Unknown field ${key}`, childPath('', key));
+  }
+  return tree;
+}
+
+function checkVersion(top: JsonObject): '2012-10-17' | '2008-10-17' {
+  const version = top.get('Version');
+  if (version === undefined) return '2008-10-17';
+  if (version === '2012-10-17' || version === '2008-10-17') return version;
+  const shown = typeof version === 'string' ? JSON.stringify(version) : 'a non-string value';
+  throw new GrammarError(`Version must be "2012-10-17" or "2008-10-17", not ${shown}.`, 'Version');
+}
+
+function checkId(top: JsonObject): string | undefined {
+  const id = top.get('Id');
+  if (id === undefined) return undefined;
+  if (typeof id !== 'string') throw new GrammarError('Id must be a string.', 'Id');
+  return id;
+}
+
+function checkStatements(top: JsonObject, options: Parameters<typeof compileStatement>[3]): CompiledStatement[] {
+  const element = top.get('Statement');
+  if (element === undefined) throw new GrammarError('Missing required field Statement', '');
+  if (isJsonObject(element)) return [compileStatement(element, 'Statement', 0, options)];
+  if (!Array.isArray(element)) throw new GrammarError('Statement must be an object or an array of objects.', 'Statement');
+  const list = element as readonly JsonValue[];
+  if (list.length === 0) throw new GrammarError('The policy must contain at least one statement.', 'Statement');
+  return list.map((s, i) => compileStatement(s, childPath('Statement', i), i, options));
+}
+
+/** "In IAM, the Sid value must be unique within a JSON policy" (G17114). */
+function checkSidsUnique(statements: readonly CompiledStatement[]): void {
+  const seen = new Set<string>();
+  for (const s of statements) {
+    const sid = s.ref.sid;
+    if (sid === undefined || sid === '') continue;
+    if (seen.has(sid)) throw new GrammarError('Statement IDs (SID) in a single policy must be unique.', childPath(childPath('Statement', s.ref.index), 'Sid'));
+    seen.add(sid);
+  }
+}
