@@ -1,2 +1,53 @@
 #!/usr/bin/env node
-console.log('fedbroker');
+/**
+ * The `fedbroker` command: serve | check-config | simulate | keys rotate | mfa … | audit verify |
+ * revoke … | signin-url. Each subcommand lives in its own module; this file only dispatches.
+ */
+import { parseArgs } from './args.js';
+import { reportError } from './report.js';
+
+const USAGE = `Usage: fedbroker <command> [options]
+
+Commands:
+  serve [--config FILE]                         run the broker (default config/broker.yaml, or $FEDBROKER_CONFIG)
+  check-config [FILE]                           validate a configuration: schema, every policy, ARN, provider
+  keys rotate [--config FILE]                   add a new sealing key (old keys stay valid for what they sealed)
+  revoke role ARN | session ACCESS_KEY_ID | subject PROVIDER SUBJECT [--config FILE]
+                                                revoke sessions issued before now
+  audit verify [FILE...] [--config FILE]        check the audit log's hash chain
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const args = parseArgs(argv);
+  const [command, ...rest] = args.positional;
+  switch (command) {
+    case 'serve':
+      return (await import('./serve.js')).serve(args);
+    case 'check-config':
+      return (await import('./checkConfig.js')).checkConfig(args, rest);
+    case 'keys':
+      return (await import('./keys.js')).keys(args, rest);
+    case 'revoke':
+      return (await import('./revoke.js')).revoke(args, rest);
+    case 'audit':
+      return (await import('./audit.js')).audit(args, rest);
+    case undefined:
+    case 'help':
+    case '--help':
+      process.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`fedbroker: unknown command '${command}'\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    // `serve` keeps the process alive through its server; everything else exits here.
+    if (code !== -1) process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.exitCode = reportError(e);
+  },
+);

@@ -1,0 +1,133 @@
+/**
+ * AssumeRole (guide G9361–G9443): an IAM user, GetSessionToken credentials, or a role session (role
+ * chaining) takes a role. Both halves must agree: the caller's own policies allow sts:AssumeRole on
+ * the role (unless the trust policy names the caller itself) and the role's trust policy allows the
+ * caller (G8922). Role chaining is capped at one hour and never outlives the calling session;
+ * MFA (aws:MultiFactorAuthAge) and SourceIdentity carry through the chain.
+ */
+import { AccessDenied } from '../errors.js';
+import { chainedRoleSessionLifetime, roleSessionLifetime } from '../credentials/durations.js';
+import type { Broker } from '../broker.js';
+import { authorize, explain } from '../policy/index.js';
+import { defineAction } from '../protocol/action.js';
+import {
+  ARN_PARAM,
+  EXTERNAL_ID_PARAM,
+  POLICY_ARNS_PARAM,
+  ROLE_SESSION_NAME_PARAM,
+  SERIAL_NUMBER_PARAM,
+  SESSION_POLICY_PARAM,
+  SOURCE_IDENTITY_PARAM,
+  TOKEN_CODE_PARAM,
+} from '../protocol/params.js';
+import { credentialsResult, mintRoleSession } from '../sessions/roleSession.js';
+import { resolveSessionPolicy } from '../sessions/sessionPolicy.js';
+import { callerLayers, callerRequest } from './common/callerPolicy.js';
+import { findRole } from './common/roles.js';
+import { refuseFederatedUser, requireCaller } from './common/signedCaller.js';
+import { MFA_REQUIRED_MESSAGE, describeRequest } from './common/trust.js';
+import { mfaOwnerOf, verifiedMfa } from './common/userMfa.js';
+
+const ACTION = 'sts:AssumeRole';
+
+export function assumeRole(broker: Broker) {
+  return defineAction({
+    name: 'AssumeRole',
+    service: 'sts',
+    auth: 'sigv4',
+    audit: 'always',
+    params: {
+      RoleArn: { ...ARN_PARAM, required: true },
+      RoleSessionName: { ...ROLE_SESSION_NAME_PARAM, required: true },
+      DurationSeconds: { type: 'integer', min: 900, max: 43200 },
+      Policy: SESSION_POLICY_PARAM,
+      PolicyArns: POLICY_ARNS_PARAM,
+      ExternalId: EXTERNAL_ID_PARAM,
+      SerialNumber: SERIAL_NUMBER_PARAM,
+      TokenCode: TOKEN_CODE_PARAM,
+      SourceIdentity: SOURCE_IDENTITY_PARAM,
+    },
+    async handle({ params, caller: signed, request, audit }) {
+      const caller = requireCaller(signed);
+      refuseFederatedUser(caller, 'AssumeRole');
+      const model = broker.model;
+      const role = findRole(model, params.RoleArn, ACTION);
+      audit.requestParameters = {
+        roleArn: params.RoleArn,
+        roleSessionName: params.RoleSessionName,
+        ...(params.DurationSeconds !== undefined ? { durationSeconds: params.DurationSeconds } : {}),
+        ...(params.ExternalId !== undefined ? { externalId: params.ExternalId } : {}),
+        ...(params.SerialNumber !== undefined ? { serialNumber: params.SerialNumber } : {}),
+        ...(params.SourceIdentity !== undefined ? { sourceIdentity: params.SourceIdentity } : {}),
+      };
+
+      const source = caller.session;
+      // SourceIdentity, once set, persists across chained sessions and cannot be changed.
+      if (source?.sourceIdentity !== undefined && params.SourceIdentity !== undefined && params.SourceIdentity !== source.sourceIdentity) {
+        throw new AccessDenied('SourceIdentity cannot be changed once it is set: the calling session already has one');
+      }
+      const sourceIdentity = source?.sourceIdentity ?? params.SourceIdentity;
+
+      const fresh = await verifiedMfa(broker, mfaOwnerOf(caller), params.SerialNumber, params.TokenCode, request);
+      const mfa = fresh ?? source?.mfa;
+      const nowSeconds = Math.floor(request.receivedAt / 1000);
+
+      const authz = callerRequest(caller, request, ACTION, role.arn, {
+        'sts:externalid': params.ExternalId,
+        'sts:rolesessionname': params.RoleSessionName,
+        'sts:sourceidentity': sourceIdentity,
+        'aws:sourceidentity': sourceIdentity,
+        ...(fresh ? { 'aws:multifactorauthpresent': 'true', 'aws:multifactorauthage': String(Math.max(0, nowSeconds - fresh.authenticatedAt)) } : {}),
+      });
+      const layers = { ...callerLayers(broker, caller), resource: role.trustPolicy };
+      const decision = authorize(layers, authz);
+      if (decision.decision !== 'Allow') {
+        const explanation = { request: describeRequest(authz), policies: explain(layers, authz) };
+        const needsMfa =
+          mfa === undefined &&
+          decision.decision === 'ImplicitDeny' &&
+          authorize(layers, { ...authz, context: new Map([...authz.context, ['aws:multifactorauthpresent', 'true'], ['aws:multifactorauthage', '0']]) }).decision === 'Allow';
+        throw new AccessDenied(
+          needsMfa
+            ? `User: ${caller.arn} is not authorized to perform: ${ACTION} on resource: ${role.arn}: ${role.name} ${MFA_REQUIRED_MESSAGE}`
+            : `User: ${caller.arn} is not authorized to perform: ${ACTION} on resource: ${role.arn}`,
+          { explanation },
+        );
+      }
+
+      const chained = caller.kind === 'AssumedRole';
+      const notAfter = source?.expiresAt;
+      const lifetimeOptions = { nowMs: request.receivedAt, ...(notAfter !== undefined ? { notAfter } : {}) };
+      const lifetime = chained
+        ? chainedRoleSessionLifetime(params.DurationSeconds, role, lifetimeOptions)
+        : roleSessionLifetime(params.DurationSeconds, role, lifetimeOptions);
+      const sessionPolicy = resolveSessionPolicy(model, params.Policy, params.PolicyArns);
+      const session = await mintRoleSession(broker.minter, {
+        issuer: 'AssumeRole',
+        role,
+        sessionName: params.RoleSessionName,
+        lifetime,
+        ...(source?.federated ? { federated: source.federated } : {}),
+        ...(sourceIdentity !== undefined ? { sourceIdentity } : {}),
+        ...(mfa ? { mfa } : {}),
+        ...(chained || source !== undefined ? { chained: true } : {}),
+        ...(sessionPolicy.stored ? { sessionPolicy: sessionPolicy.stored } : {}),
+        ...(source?.context ? { context: source.context } : {}),
+      });
+
+      audit.resources = [{ ARN: role.arn, accountId: model.account, type: 'AWS::IAM::Role' }];
+      audit.responseElements = {
+        credentials: { accessKeyId: session.accessKeyId, expiration: session.expiration.toISOString() },
+        assumedRoleUser: { assumedRoleId: session.assumedRoleId, arn: session.assumedRoleArn },
+        ...(sessionPolicy.packedPolicySize !== undefined ? { packedPolicySize: sessionPolicy.packedPolicySize } : {}),
+        ...(sourceIdentity !== undefined ? { sourceIdentity } : {}),
+      };
+      return {
+        Credentials: credentialsResult(session),
+        AssumedRoleUser: { AssumedRoleId: session.assumedRoleId, Arn: session.assumedRoleArn },
+        PackedPolicySize: sessionPolicy.packedPolicySize,
+        SourceIdentity: sourceIdentity,
+      };
+    },
+  });
+}

@@ -1,0 +1,130 @@
+/**
+ * AssumeRoleWithWebIdentity (api.md §1; guide G9445–G9476): an unsigned call carrying an OIDC ID
+ * token. Verify the token against its provider → evaluate the role's trust policy with the token's
+ * claims as condition keys → apply session policies and duration rules → mint a role session.
+ */
+import { federatedUserIdentity } from '../audit/userIdentity.js';
+import { roleSessionLifetime } from '../credentials/durations.js';
+import type { Broker } from '../broker.js';
+import { createContext } from '../policy/index.js';
+import type { ContextValue } from '../policy/types.js';
+import { defineAction } from '../protocol/action.js';
+import {
+  ARN_PARAM,
+  POLICY_ARNS_PARAM,
+  ROLE_SESSION_NAME_PARAM,
+  SERIAL_NUMBER_PARAM,
+  SESSION_POLICY_PARAM,
+  TOKEN_CODE_PARAM,
+} from '../protocol/params.js';
+import { credentialsResult, mintRoleSession } from '../sessions/roleSession.js';
+import { resolveSessionPolicy } from '../sessions/sessionPolicy.js';
+import { requestConditionKeys } from './common/requestContext.js';
+import { checkRoleArnSyntax, findRole } from './common/roles.js';
+import { federatedMfa } from './common/federatedMfa.js';
+import { authorizeTrust } from './common/trust.js';
+
+const ACTION = 'sts:AssumeRoleWithWebIdentity';
+/** The claim AWS reads SourceIdentity from. */
+const SOURCE_IDENTITY_CLAIM = 'https://aws.amazon.com/source_identity';
+const SOURCE_IDENTITY_PATTERN = /^[\w+=,.@-]{2,64}$/;
+
+/** Session context keys kept for the life of the credentials (usable in permission policies). */
+function sessionKeys(providerName: string, keys: Readonly<Record<string, ContextValue>>): Record<string, ContextValue> {
+  const prefix = providerName.toLowerCase();
+  const keep = ['aws:federatedprovider', `${prefix}:sub`, `${prefix}:aud`, `${prefix}:amr`];
+  const out: Record<string, ContextValue> = {};
+  for (const k of keep) if (keys[k] !== undefined) out[k] = keys[k];
+  return out;
+}
+
+export function assumeRoleWithWebIdentity(broker: Broker) {
+  return defineAction({
+    name: 'AssumeRoleWithWebIdentity',
+    service: 'sts',
+    auth: 'none',
+    audit: 'always',
+    params: {
+      RoleArn: { ...ARN_PARAM, required: true },
+      RoleSessionName: { ...ROLE_SESSION_NAME_PARAM, required: true },
+      WebIdentityToken: { type: 'string', required: true, min: 4, max: 20000, sensitive: true },
+      ProviderId: { type: 'string', min: 4, max: 2048 },
+      Policy: SESSION_POLICY_PARAM,
+      PolicyArns: POLICY_ARNS_PARAM,
+      DurationSeconds: { type: 'integer', min: 900, max: 43200 },
+      SerialNumber: SERIAL_NUMBER_PARAM,
+      TokenCode: TOKEN_CODE_PARAM,
+    },
+    async handle({ params, request, audit }) {
+      const model = broker.model;
+      checkRoleArnSyntax(params.RoleArn);
+      audit.requestParameters = {
+        roleArn: params.RoleArn,
+        roleSessionName: params.RoleSessionName,
+        ...(params.DurationSeconds !== undefined ? { durationSeconds: params.DurationSeconds } : {}),
+        ...(params.ProviderId !== undefined ? { providerId: params.ProviderId } : {}),
+        ...(params.PolicyArns.length > 0 ? { policyArns: params.PolicyArns.map((arn) => ({ arn })) } : {}),
+      };
+
+      const verified = await broker.oidc.verify(params.WebIdentityToken, {
+        ...(params.ProviderId !== undefined ? { providerId: params.ProviderId } : {}),
+        now: request.receivedAt,
+      });
+      const identity = verified.identity;
+      audit.userIdentity = federatedUserIdentity(identity);
+
+      const role = findRole(model, params.RoleArn, ACTION);
+      const sourceIdentityClaim = verified.claims[SOURCE_IDENTITY_CLAIM];
+      const sourceIdentity = typeof sourceIdentityClaim === 'string' && SOURCE_IDENTITY_PATTERN.test(sourceIdentityClaim) ? sourceIdentityClaim : undefined;
+
+      const mfa = await federatedMfa(broker, identity, params.SerialNumber, params.TokenCode, request);
+      const nowSeconds = Math.floor(request.receivedAt / 1000);
+      const context = createContext({
+        ...requestConditionKeys(request),
+        ...identity.conditionKeys,
+        'aws:principaltype': 'WebIdentityUser',
+        'aws:federatedprovider': identity.providerArn,
+        'aws:multifactorauthpresent': mfa ? 'true' : 'false',
+        'aws:multifactorauthage': mfa ? String(Math.max(0, nowSeconds - mfa.authenticatedAt)) : undefined,
+        'sts:rolesessionname': params.RoleSessionName,
+        'aws:sourceidentity': sourceIdentity,
+        'sts:sourceidentity': sourceIdentity,
+      });
+      authorizeTrust(role, { action: ACTION, resource: role.arn, principal: { federated: identity.providerArn }, context }, mfa !== undefined);
+
+      const sessionPolicy = resolveSessionPolicy(model, params.Policy, params.PolicyArns);
+      const lifetime = roleSessionLifetime(params.DurationSeconds, role, { nowMs: request.receivedAt });
+      const session = await mintRoleSession(broker.minter, {
+        issuer: 'AssumeRoleWithWebIdentity',
+        role,
+        sessionName: params.RoleSessionName,
+        lifetime,
+        federated: { type: 'oidc', provider: verified.providerName, subject: identity.subject },
+        ...(sourceIdentity !== undefined ? { sourceIdentity } : {}),
+        ...(mfa ? { mfa } : {}),
+        ...(sessionPolicy.stored ? { sessionPolicy: sessionPolicy.stored } : {}),
+        context: sessionKeys(verified.providerName, identity.conditionKeys),
+      });
+
+      audit.resources = [{ ARN: role.arn, accountId: model.account, type: 'AWS::IAM::Role' }];
+      audit.responseElements = {
+        credentials: { accessKeyId: session.accessKeyId, expiration: session.expiration.toISOString() },
+        assumedRoleUser: { assumedRoleId: session.assumedRoleId, arn: session.assumedRoleArn },
+        provider: verified.issuer,
+        subjectFromWebIdentityToken: identity.subject,
+        audience: verified.audience,
+        ...(sessionPolicy.packedPolicySize !== undefined ? { packedPolicySize: sessionPolicy.packedPolicySize } : {}),
+        ...(sourceIdentity !== undefined ? { sourceIdentity } : {}),
+      };
+      return {
+        Credentials: credentialsResult(session),
+        SubjectFromWebIdentityToken: identity.subject,
+        AssumedRoleUser: { AssumedRoleId: session.assumedRoleId, Arn: session.assumedRoleArn },
+        PackedPolicySize: sessionPolicy.packedPolicySize,
+        Provider: verified.issuer,
+        Audience: verified.audience,
+        SourceIdentity: sourceIdentity,
+      };
+    },
+  });
+}

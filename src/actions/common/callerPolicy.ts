@@ -1,0 +1,69 @@
+/**
+ * Permission checks for signed callers: the caller's identity policies (IAM user policies, or the
+ * role's permission policies for a role session) ∩ session policies ∩ permissions boundary, evaluated
+ * by the one policy engine. A denial answers AWS's message and carries the explanation.
+ */
+import { AccessDenied } from '../../errors.js';
+import type { Broker } from '../../broker.js';
+import type { Caller } from '../../federation/identity.js';
+import { callerConditionContext, callerPrincipal } from '../../federation/sigv4/context.js';
+import { authorize, createContext, explain } from '../../policy/index.js';
+import type { AuthzRequest, ContextValue, PolicyLayers } from '../../policy/types.js';
+import type { RequestInfo } from '../../protocol/action.js';
+import { requestConditionKeys } from './requestContext.js';
+import { describeRequest } from './trust.js';
+
+export function callerLayers(broker: Broker, caller: Caller): PolicyLayers {
+  const model = broker.model;
+  const session = caller.session;
+  const principal = session?.principal;
+  if (principal?.kind === 'AssumedRole') {
+    const role = model.roleByName(principal.roleName);
+    // A role removed from the configuration keeps no permissions.
+    const identity = role !== undefined && role.path === principal.rolePath ? role.permissionPolicies : [];
+    const sessionPolicies = broker.sessionPolicies.policiesOf(model, session?.sessionPolicy);
+    return {
+      identity,
+      ...(sessionPolicies !== undefined ? { session: sessionPolicies } : {}),
+      ...(role?.permissionsBoundary ? { boundary: role.permissionsBoundary } : {}),
+    };
+  }
+  const userName = principal?.kind === 'FederatedUser' ? principal.userName : caller.userName;
+  const user = userName !== undefined ? model.users.get(userName) : undefined;
+  const identity = user?.permissionPolicies ?? [];
+  const boundary = user?.permissionsBoundary;
+  if (principal?.kind === 'FederatedUser') {
+    // GetFederationToken without a session policy grants nothing (AWS: "no permissions").
+    const sessionPolicies = broker.sessionPolicies.policiesOf(model, session?.sessionPolicy) ?? [];
+    return { identity, session: sessionPolicies, ...(boundary ? { boundary } : {}) };
+  }
+  return { identity, ...(boundary ? { boundary } : {}) };
+}
+
+export function callerRequest(caller: Caller, request: RequestInfo, action: string, resource: string, extra: Record<string, ContextValue | undefined> = {}): AuthzRequest {
+  return {
+    action,
+    resource,
+    principal: callerPrincipal(caller),
+    context: createContext({ ...requestConditionKeys(request), ...callerConditionContext(caller, request.receivedAt), ...extra }),
+  };
+}
+
+/** Throws AccessDenied unless the caller's policies allow `action` on `resource`. */
+export function authorizeCaller(
+  broker: Broker,
+  caller: Caller,
+  request: RequestInfo,
+  action: string,
+  resource: string,
+  extra: Record<string, ContextValue | undefined> = {},
+): void {
+  const authz = callerRequest(caller, request, action, resource, extra);
+  const layers = callerLayers(broker, caller);
+  const result = authorize(layers, authz);
+  if (result.decision === 'Allow') return;
+  const how = result.decision === 'ExplicitDeny' ? ' with an explicit deny in an identity-based policy' : ' because no identity-based policy allows the action';
+  throw new AccessDenied(`User: ${caller.arn} is not authorized to perform: ${action} on resource: ${resource}${how}`, {
+    explanation: { request: describeRequest(authz), policies: explain(layers, authz) },
+  });
+}

@@ -1,0 +1,20 @@
+/**
+ * Resolving the RoleArn parameter of the AssumeRole* actions: syntax first (ValidationError
+ * `<arn> is invalid`, as AWS answers), then the role itself. A role that does not exist in this
+ * account is an AccessDenied exactly like a trust policy that does not allow the caller — AWS does not
+ * reveal which roles exist.
+ */
+import { AccessDenied, ValidationError } from '../../errors.js';
+import { parseRoleArn } from '../../credentials/arns.js';
+import type { BrokerModel, RoleModel } from '../../config/model.js';
+
+export function checkRoleArnSyntax(roleArn: string): void {
+  if (parseRoleArn(roleArn) === null) throw new ValidationError(`${roleArn} is invalid`);
+}
+
+export function findRole(model: BrokerModel, roleArn: string, action: string): RoleModel {
+  checkRoleArnSyntax(roleArn);
+  const role = model.roleByArn(roleArn);
+  if (role === undefined) throw new AccessDenied(`Not authorized to perform ${action}`);
+  return role;
+}

@@ -1,0 +1,265 @@
+/**
+ * The broker: one object that owns every prepared service (model, store, keys, providers, MFA, audit,
+ * metrics) and the HTTP server, built once at start and swapped atomically on a configuration reload.
+ * Actions receive it and read `broker.model` per request, so a reload takes effect immediately.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import { AuditLog } from './audit/auditLog.js';
+import { ConfigError } from './config/configError.js';
+import type { LoadedConfig } from './config/load.js';
+import { buildModel, type BrokerModel } from './config/model.js';
+import type { RawOidcProvider, RawSamlProvider } from './config/schema.js';
+import { createDevOidcIdp, DEV_OIDC_CLIENT_ID, DEV_OIDC_PATH, DEV_OIDC_PROVIDER_NAME, type DevOidcIdp } from './dev/oidcIdp.js';
+import { OidcFederation } from './federation/oidc/index.js';
+import { CallerResolver } from './federation/sigv4/callers.js';
+import { createApp, type ReadinessCheck } from './http/app.js';
+import { Gauge, Metrics } from './http/metrics.js';
+import { RateLimiter } from './http/rateLimit.js';
+import { createHttpServer } from './http/server.js';
+import { loadOrCreateKeyRing, type KeyRing } from './keys/keyRing.js';
+import { createLogger, type Logger } from './log.js';
+import { MfaService } from './mfa/mfaService.js';
+import { QueryProtocol } from './protocol/queryProtocol.js';
+import { buildActions } from './actions/index.js';
+import { encodeAuthorizationMessage } from './actions/decodeAuthorizationMessage.js';
+import { RevocationCache } from './sessions/revocations.js';
+import { EntityIds } from './sessions/roleIds.js';
+import type { SessionMinterDeps } from './sessions/roleSession.js';
+import { SessionPolicyCache } from './sessions/sessionPolicy.js';
+import { openStore } from './store/index.js';
+import type { Store } from './store/types.js';
+
+export interface BrokerOptions {
+  readonly logger?: Logger;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+const SWEEP_INTERVAL_MS = 5 * 60_000;
+
+export class Broker {
+  #model: BrokerModel;
+  #loaded: LoadedConfig;
+  readonly logger: Logger;
+  readonly store: Store;
+  readonly keyRing: KeyRing;
+  readonly ids: EntityIds;
+  readonly revocations: RevocationCache;
+  readonly oidc: OidcFederation;
+  readonly mfa: MfaService;
+  readonly sessionPolicies = new SessionPolicyCache();
+  readonly audit: AuditLog;
+  readonly metrics = new Metrics();
+  readonly rateLimiter: RateLimiter;
+  readonly callers: CallerResolver;
+  readonly protocol: QueryProtocol;
+  readonly app: Express;
+  readonly server: Server;
+  readonly devOidc: DevOidcIdp | undefined;
+  private readonly sweepTimer: NodeJS.Timeout;
+
+  private constructor(parts: {
+    loaded: LoadedConfig;
+    model: BrokerModel;
+    logger: Logger;
+    store: Store;
+    keyRing: KeyRing;
+    revocations: RevocationCache;
+    devOidc: DevOidcIdp | undefined;
+  }) {
+    this.#loaded = parts.loaded;
+    this.#model = parts.model;
+    this.logger = parts.logger;
+    this.store = parts.store;
+    this.keyRing = parts.keyRing;
+    this.revocations = parts.revocations;
+    this.devOidc = parts.devOidc;
+    this.ids = new EntityIds(this.store);
+    const { config } = parts.loaded;
+
+    this.oidc = new OidcFederation(
+      this.#model.oidcProviders.map((p) => p.settings),
+      { account: this.#model.account, partition: this.#model.partition },
+    );
+    this.audit = new AuditLog(config.audit.file, this.store, (e) => this.logger.error({ err: e }, 'audit mirror to the store failed'));
+    this.mfa = new MfaService({
+      store: this.store,
+      sealer: this.keyRing,
+      audit: this.audit,
+      metrics: this.metrics,
+      account: this.#model.account,
+      partition: this.#model.partition,
+      issuer: config.mfa.issuer,
+      window: config.mfa.window,
+      maxFailures: config.mfa.maxFailures,
+      lockoutSeconds: config.mfa.lockoutSeconds,
+    });
+    this.rateLimiter = new RateLimiter(config.limits.requestsPerMinutePerIp);
+    this.callers = new CallerResolver({
+      keyRing: this.keyRing,
+      account: this.#model.account,
+      partition: this.#model.partition,
+      longTermKeys: (accessKeyId) => {
+        const key = this.#model.accessKeys.get(accessKeyId);
+        if (key === undefined) return undefined;
+        const userId = this.ids.peek('user', key.user.arn);
+        // User ids are resolved at start and on reload, so this is always known for configured users.
+        return userId === undefined ? undefined : { secretAccessKey: key.secretAccessKey, userName: key.user.name, userId };
+      },
+      isRevoked: (claims) => this.revocations.isRevoked(claims),
+    });
+    this.protocol = new QueryProtocol({
+      actions: buildActions(this),
+      authenticate: (request) => this.callers.authenticate(request),
+      rateLimiter: this.rateLimiter,
+      metrics: this.metrics,
+      audit: this.audit,
+      logger: this.logger,
+      accountId: this.#model.account,
+      encodeDenial: (explanation) => encodeAuthorizationMessage(this.keyRing, explanation),
+    });
+    this.metrics.addGauge(
+      new Gauge('fedbroker_oidc_provider_fetches_total', 'HTTP requests made to OpenID providers (discovery and JWKS).', () => [[{}, this.oidc.stats().fetches]], 'counter'),
+    );
+    this.metrics.addGauge(
+      new Gauge('fedbroker_oidc_provider_fetch_failures_total', 'Failed key refreshes from OpenID providers.', () => [[{}, this.oidc.stats().failures]], 'counter'),
+    );
+
+    const readiness: ReadinessCheck[] = [
+      { name: 'store', check: () => this.store.ping() },
+      { name: 'keys', check: async () => void this.keyRing.activeKid },
+      { name: 'providers', check: async () => void this.#model.oidcProviders.length },
+    ];
+    const routers = this.devOidc ? [{ path: DEV_OIDC_PATH, router: this.devOidc.router }] : [];
+    this.app = createApp({ metrics: this.metrics, readiness, logger: this.logger, trustProxy: config.server.trustProxy, routers });
+    this.server = createHttpServer({
+      protocol: this.protocol,
+      app: this.app,
+      trustProxy: config.server.trustProxy,
+      maxBodyBytes: config.limits.maxBodyBytes,
+      logger: this.logger,
+    });
+    this.sweepTimer = setInterval(() => {
+      this.store.sweep(Date.now()).catch((e: unknown) => this.logger.warn({ err: e }, 'store sweep failed'));
+    }, SWEEP_INTERVAL_MS);
+    this.sweepTimer.unref();
+  }
+
+  get model(): BrokerModel {
+    return this.#model;
+  }
+
+  get loaded(): LoadedConfig {
+    return this.#loaded;
+  }
+
+  /** What session-minting code needs (keys, ids, account). */
+  get minter(): SessionMinterDeps {
+    return { keyRing: this.keyRing, ids: this.ids, account: this.#model.account, partition: this.#model.partition };
+  }
+
+  static async start(loaded: LoadedConfig, options: BrokerOptions = {}): Promise<Broker> {
+    const env = options.env ?? process.env;
+    const logger = options.logger ?? createLogger();
+    const { config } = loaded;
+    if (config.devIdentityProviders) {
+      if (env['NODE_ENV'] === 'production') {
+        throw new ConfigError([{ path: 'devIdentityProviders', message: 'the development identity providers cannot be enabled when NODE_ENV=production' }], loaded.file);
+      }
+      logger.warn('devIdentityProviders is on: demo users can sign in without a password. Never use this in production.');
+    }
+
+    const keyRing = await loadOrCreateKeyRing(config.keys.dir, { spCommonName: new URL(loaded.publicUrl).hostname });
+    const devOidc = config.devIdentityProviders ? await createDevOidcIdp({ publicUrl: loaded.publicUrl, keysDir: config.keys.dir }) : undefined;
+    const model = await buildModel(loaded, {
+      extraProviders: devProviders(devOidc),
+      onMetadataError: (provider, e) => logger.warn({ provider, err: e }, 'SAML metadata refresh failed; keeping the last good metadata'),
+    });
+    for (const w of model.warnings) logger.warn(w);
+
+    let store: Store | undefined;
+    try {
+      store = await openStore(config.store, { baseDir: loaded.baseDir });
+      const revocations = new RevocationCache(store, { logger });
+      await revocations.start();
+      const broker = new Broker({ loaded, model, logger, store, keyRing, revocations, devOidc });
+      await broker.prepareIds();
+      void broker.oidc.warm().catch((e: unknown) => logger.warn({ err: e }, 'OIDC key warm-up failed'));
+      return broker;
+    } catch (e) {
+      model.close();
+      await store?.close().catch(() => {});
+      throw e;
+    }
+  }
+
+  /** Role and user ids are resolved once (and after reloads) so requests never wait for the store. */
+  private async prepareIds(): Promise<void> {
+    await Promise.all([
+      ...[...this.#model.roles.values()].map((r) => this.ids.roleId(r.arn)),
+      ...[...this.#model.users.values()].map((u) => this.ids.userId(u.arn)),
+    ]);
+  }
+
+  /** Swaps in a new configuration (SIGHUP): removed providers, roles and users stop working at once. */
+  async reload(loaded: LoadedConfig): Promise<void> {
+    const model = await buildModel(loaded, { extraProviders: devProviders(this.devOidc) });
+    try {
+      // Throws (keeping the old set) on a provider set it cannot use: commit nothing then.
+      this.oidc.setProviders(model.oidcProviders.map((p) => p.settings));
+    } catch (e) {
+      model.close();
+      throw e;
+    }
+    const previous = this.#model;
+    this.#model = model;
+    this.#loaded = loaded;
+    previous.close();
+    await this.prepareIds();
+    for (const w of model.warnings) this.logger.warn(w);
+    this.logger.info({ file: loaded.file }, 'configuration reloaded');
+  }
+
+  listen(port = this.#loaded.config.server.port, host = this.#loaded.config.server.host): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve(this.server.address() as AddressInfo);
+      });
+    });
+  }
+
+  /** Graceful: stop accepting, let in-flight requests finish, then release everything. */
+  async close(): Promise<void> {
+    clearInterval(this.sweepTimer);
+    if (this.server.listening) {
+      await new Promise<void>((resolve) => {
+        this.server.close(() => resolve());
+        this.server.closeIdleConnections();
+      });
+    }
+    this.rateLimiter.close();
+    this.revocations.close();
+    this.oidc.close();
+    this.#model.close();
+    this.audit.close();
+    await this.store.close();
+  }
+}
+
+function devProviders(devOidc: DevOidcIdp | undefined): Array<RawOidcProvider | RawSamlProvider> {
+  if (devOidc === undefined) return [];
+  return [
+    {
+      type: 'oidc',
+      name: DEV_OIDC_PROVIDER_NAME,
+      enabled: true,
+      issuer: devOidc.issuer,
+      clientIds: [DEV_OIDC_CLIENT_ID],
+      jwksFile: devOidc.jwksFile,
+      mfaAmr: ['mfa'],
+    },
+  ];
+}

@@ -1,0 +1,88 @@
+/**
+ * Minting a role session — the common end of AssumeRoleWithWebIdentity, AssumeRoleWithSAML and
+ * AssumeRole: fresh ASIA… key and secret, the claims sealed into the session token, and the
+ * AssumedRoleUser (AROA…:session, arn:…:sts::ACCOUNT:assumed-role/ROLE/SESSION).
+ */
+import { assumedRoleArn } from '../credentials/arns.js';
+import { newAccessKeyId, newSecretAccessKey } from '../credentials/ids.js';
+import type { Lifetime } from '../credentials/durations.js';
+import { sealSessionToken } from '../credentials/sessionToken.js';
+import type { FederatedIdentity, SessionClaims, SessionIssuer } from '../credentials/types.js';
+import type { RoleModel } from '../config/model.js';
+import type { KeyRing } from '../keys/keyRing.js';
+import type { ContextValue } from '../policy/types.js';
+import type { EntityIds } from './roleIds.js';
+
+export interface RoleSessionRequest {
+  readonly issuer: SessionIssuer;
+  readonly role: RoleModel;
+  readonly sessionName: string;
+  readonly lifetime: Lifetime;
+  readonly federated?: FederatedIdentity;
+  readonly sourceIdentity?: string;
+  readonly mfa?: SessionClaims['mfa'];
+  readonly chained?: boolean;
+  readonly sessionPolicy?: SessionClaims['sessionPolicy'];
+  /** Condition keys that stay with the session. */
+  readonly context?: Readonly<Record<string, ContextValue>>;
+}
+
+export interface IssuedCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+  readonly expiration: Date;
+  readonly claims: SessionClaims;
+}
+
+export interface IssuedRoleSession extends IssuedCredentials {
+  readonly assumedRoleId: string;
+  readonly assumedRoleArn: string;
+}
+
+export interface SessionMinterDeps {
+  readonly keyRing: KeyRing;
+  readonly ids: EntityIds;
+  readonly account: string;
+  readonly partition: string;
+}
+
+export async function mintRoleSession(deps: SessionMinterDeps, request: RoleSessionRequest): Promise<IssuedRoleSession> {
+  const roleId = await deps.ids.roleId(request.role.arn);
+  const claims: SessionClaims = {
+    accessKeyId: newAccessKeyId(),
+    secretAccessKey: newSecretAccessKey(),
+    issuedAt: request.lifetime.issuedAt,
+    expiresAt: request.lifetime.expiresAt,
+    account: deps.account,
+    partition: deps.partition,
+    issuer: request.issuer,
+    principal: { kind: 'AssumedRole', roleName: request.role.name, rolePath: request.role.path, roleId, sessionName: request.sessionName },
+    ...(request.federated ? { federated: request.federated } : {}),
+    ...(request.sourceIdentity !== undefined ? { sourceIdentity: request.sourceIdentity } : {}),
+    ...(request.mfa ? { mfa: request.mfa } : {}),
+    ...(request.chained ? { chained: true } : {}),
+    ...(request.sessionPolicy ? { sessionPolicy: request.sessionPolicy } : {}),
+    ...(request.context && Object.keys(request.context).length > 0 ? { context: request.context } : {}),
+  };
+  return {
+    ...sealed(deps.keyRing, claims),
+    assumedRoleId: `${roleId}:${request.sessionName}`,
+    assumedRoleArn: assumedRoleArn(deps.partition, deps.account, request.role.name, request.sessionName),
+  };
+}
+
+export function sealed(keyRing: KeyRing, claims: SessionClaims): IssuedCredentials {
+  return {
+    accessKeyId: claims.accessKeyId,
+    secretAccessKey: claims.secretAccessKey,
+    sessionToken: sealSessionToken(keyRing, claims),
+    expiration: new Date(claims.expiresAt * 1000),
+    claims,
+  };
+}
+
+/** The `Credentials` element of every STS result. */
+export function credentialsResult(c: IssuedCredentials) {
+  return { AccessKeyId: c.accessKeyId, SecretAccessKey: c.secretAccessKey, SessionToken: c.sessionToken, Expiration: c.expiration };
+}
