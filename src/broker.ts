@@ -13,6 +13,7 @@ import { buildModel, type BrokerModel } from './config/model.js';
 import type { RawOidcProvider, RawSamlProvider } from './config/schema.js';
 import { createDevOidcIdp, DEV_OIDC_CLIENT_ID, DEV_OIDC_PATH, DEV_OIDC_PROVIDER_NAME, type DevOidcIdp } from './dev/oidcIdp.js';
 import { OidcFederation } from './federation/oidc/index.js';
+import { SamlValidator } from './federation/saml/index.js';
 import { CallerResolver } from './federation/sigv4/callers.js';
 import { createApp, type ReadinessCheck } from './http/app.js';
 import { Gauge, Metrics } from './http/metrics.js';
@@ -47,6 +48,7 @@ export class Broker {
   readonly ids: EntityIds;
   readonly revocations: RevocationCache;
   readonly oidc: OidcFederation;
+  readonly saml: SamlValidator;
   readonly mfa: MfaService;
   readonly sessionPolicies = new SessionPolicyCache();
   readonly audit: AuditLog;
@@ -81,6 +83,18 @@ export class Broker {
     this.oidc = new OidcFederation(
       this.#model.oidcProviders.map((p) => p.settings),
       { account: this.#model.account, partition: this.#model.partition },
+    );
+    this.saml = new SamlValidator(
+      {
+        entityId: parts.loaded.samlEntityId,
+        acsUrl: parts.loaded.acsUrl,
+        clockSkewSeconds: config.saml.clockSkewSeconds,
+        account: this.#model.account,
+        partition: this.#model.partition,
+        maxResponseBytes: config.limits.maxBodyBytes,
+        decryptionKeyPem: this.keyRing.spSigningKeyPem,
+      },
+      this.#model.samlProviders.map((p) => p.settings),
     );
     this.audit = new AuditLog(config.audit.file, this.store, (e) => this.logger.error({ err: e }, 'audit mirror to the store failed'));
     this.mfa = new MfaService({
@@ -208,6 +222,7 @@ export class Broker {
     try {
       // Throws (keeping the old set) on a provider set it cannot use: commit nothing then.
       this.oidc.setProviders(model.oidcProviders.map((p) => p.settings));
+      this.saml.setProviders(model.samlProviders.map((p) => p.settings));
     } catch (e) {
       model.close();
       throw e;

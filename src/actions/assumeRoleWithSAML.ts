@@ -1,0 +1,148 @@
+/**
+ * AssumeRoleWithSAML (api.md §1; guide G9478–G9504, G6316–G6420): an unsigned call carrying the
+ * base64 of a whole signed samlp:Response. Validate it against the provider named by PrincipalArn →
+ * the role must be one the assertion offers (Role attribute pair, or — without that attribute — any
+ * role whose trust policy allows this provider) → trust policy → durations capped by SessionDuration
+ * and SessionNotOnOrAfter → mint a role session.
+ */
+import { AccessDenied, InvalidIdentityToken, ValidationError } from '../errors.js';
+import { federatedUserIdentity } from '../audit/userIdentity.js';
+import { parseArn } from '../credentials/arns.js';
+import { samlRoleSessionLifetime } from '../credentials/durations.js';
+import type { Broker } from '../broker.js';
+import { defineAction } from '../protocol/action.js';
+import { ARN_PARAM, POLICY_ARNS_PARAM, SERIAL_NUMBER_PARAM, SESSION_POLICY_PARAM, TOKEN_CODE_PARAM } from '../protocol/params.js';
+import type { ContextValue } from '../policy/types.js';
+import { SAML_ACTION, samlSessionName, samlTrustContext } from '../roles/samlRoles.js';
+import { credentialsResult, mintRoleSession } from '../sessions/roleSession.js';
+import { resolveSessionPolicy } from '../sessions/sessionPolicy.js';
+import { federatedMfa } from './common/federatedMfa.js';
+import { requestConditionKeys } from './common/requestContext.js';
+import { checkRoleArnSyntax, findRole } from './common/roles.js';
+import { authorizeTrust } from './common/trust.js';
+
+/** SAML keys that stay usable in permission policies for the session (guide G19586–G19606). */
+const SESSION_KEYS = ['saml:namequalifier', 'saml:sub', 'saml:sub_type', 'saml:iss', 'saml:doc', 'aws:federatedprovider'];
+
+export function assumeRoleWithSAML(broker: Broker) {
+  return defineAction({
+    name: 'AssumeRoleWithSAML',
+    service: 'sts',
+    auth: 'none',
+    audit: 'always',
+    params: {
+      RoleArn: { ...ARN_PARAM, required: true },
+      PrincipalArn: { ...ARN_PARAM, required: true },
+      SAMLAssertion: { type: 'string', required: true, min: 4, max: 100000, sensitive: true },
+      Policy: SESSION_POLICY_PARAM,
+      PolicyArns: POLICY_ARNS_PARAM,
+      DurationSeconds: { type: 'integer', min: 900, max: 43200 },
+      SerialNumber: SERIAL_NUMBER_PARAM,
+      TokenCode: TOKEN_CODE_PARAM,
+    },
+    async handle({ params, request, audit }) {
+      const model = broker.model;
+      checkRoleArnSyntax(params.RoleArn);
+      const providerName = samlProviderName(params.PrincipalArn, model.account);
+      audit.requestParameters = {
+        roleArn: params.RoleArn,
+        principalArn: params.PrincipalArn,
+        ...(params.DurationSeconds !== undefined ? { durationSeconds: params.DurationSeconds } : {}),
+        ...(params.PolicyArns.length > 0 ? { policyArns: params.PolicyArns.map((arn) => ({ arn })) } : {}),
+      };
+      if (!model.samlProviders.some((p) => p.settings.name === providerName)) {
+        throw new InvalidIdentityToken(`No SAML provider ${params.PrincipalArn} exists in this account`);
+      }
+
+      const assertion = await broker.saml.validate(params.SAMLAssertion, {
+        provider: providerName,
+        claimAssertionId: (key, expiresAt) =>
+          model.config.saml.apiAssertionReuse === 'allow' ? Promise.resolve(true) : broker.store.claimOnce('saml-assertion', key, expiresAt),
+        consumeRequestId: async (id) => (await broker.store.takeItem('saml-request', id)) !== null,
+        now: request.receivedAt,
+      });
+      const identity = assertion.identity;
+      audit.userIdentity = federatedUserIdentity(identity);
+      (audit.requestParameters as Record<string, unknown>)['SAMLAssertionID'] = assertion.assertionId;
+
+      const session = samlSessionName(assertion);
+      if (session.error !== undefined || session.name === undefined) throw new InvalidIdentityToken(session.error ?? 'RoleSessionName is required in AuthnResponse');
+      const sessionName = session.name;
+      (audit.requestParameters as Record<string, unknown>)['roleSessionName'] = sessionName;
+
+      const role = findRole(model, params.RoleArn, SAML_ACTION);
+      // With the Role attribute, only its pairs (for this signer) may be taken.
+      if (assertion.roleAttribute.length > 0 || assertion.malformedRoleValues.length > 0) {
+        const offered = assertion.roleAttribute.some((p) => p.roleArn === role.arn && p.providerArn === identity.providerArn);
+        if (!offered) throw new AccessDenied(`Not authorized to perform ${SAML_ACTION}`);
+      }
+
+      const mfa = await federatedMfa(broker, identity, params.SerialNumber, params.TokenCode, request);
+      const context = samlTrustContext(assertion, requestConditionKeys(request), mfa, request.receivedAt, sessionName);
+      authorizeTrust(role, { action: SAML_ACTION, resource: role.arn, principal: { federated: identity.providerArn }, context }, mfa !== undefined);
+
+      const sessionPolicy = resolveSessionPolicy(model, params.Policy, params.PolicyArns);
+      const lifetime = samlRoleSessionLifetime(
+        params.DurationSeconds,
+        role,
+        {
+          ...(assertion.sessionDuration !== undefined ? { sessionDuration: assertion.sessionDuration } : {}),
+          ...(assertion.sessionNotOnOrAfter !== undefined ? { sessionNotOnOrAfter: Math.floor(assertion.sessionNotOnOrAfter / 1000) } : {}),
+        },
+        { nowMs: request.receivedAt },
+      );
+      const kept: Record<string, ContextValue> = {};
+      for (const k of SESSION_KEYS) {
+        const v = context.get(k);
+        if (v !== undefined) kept[k] = v;
+      }
+      const issued = await mintRoleSession(broker.minter, {
+        issuer: 'AssumeRoleWithSAML',
+        role,
+        sessionName,
+        lifetime,
+        federated: { type: 'saml', provider: assertion.provider, subject: identity.subject },
+        ...(assertion.sourceIdentity !== undefined ? { sourceIdentity: assertion.sourceIdentity } : {}),
+        ...(mfa ? { mfa } : {}),
+        ...(sessionPolicy.stored ? { sessionPolicy: sessionPolicy.stored } : {}),
+        context: kept,
+      });
+
+      audit.resources = [
+        { ARN: role.arn, accountId: model.account, type: 'AWS::IAM::Role' },
+        { ARN: identity.providerArn, accountId: model.account, type: 'AWS::IAM::SAMLProvider' },
+      ];
+      audit.responseElements = {
+        credentials: { accessKeyId: issued.accessKeyId, expiration: issued.expiration.toISOString() },
+        assumedRoleUser: { assumedRoleId: issued.assumedRoleId, arn: issued.assumedRoleArn },
+        subjectType: assertion.subjectType,
+        issuer: identity.issuer,
+        audience: assertion.audience,
+        nameQualifier: assertion.nameQualifier,
+        subject: identity.subject,
+        ...(sessionPolicy.packedPolicySize !== undefined ? { packedPolicySize: sessionPolicy.packedPolicySize } : {}),
+        ...(assertion.sourceIdentity !== undefined ? { sourceIdentity: assertion.sourceIdentity } : {}),
+      };
+      return {
+        Credentials: credentialsResult(issued),
+        AssumedRoleUser: { AssumedRoleId: issued.assumedRoleId, Arn: issued.assumedRoleArn },
+        PackedPolicySize: sessionPolicy.packedPolicySize,
+        Subject: identity.subject,
+        SubjectType: assertion.subjectType,
+        Issuer: identity.issuer,
+        Audience: assertion.audience,
+        NameQualifier: assertion.nameQualifier,
+        SourceIdentity: assertion.sourceIdentity,
+      };
+    },
+  });
+}
+
+/** `arn:aws:iam::ACCOUNT:saml-provider/NAME` → NAME; anything else is a ValidationError as AWS answers. */
+export function samlProviderName(principalArn: string, account: string): string {
+  const arn = parseArn(principalArn);
+  const match = arn !== null && arn.service === 'iam' && arn.region === '' ? /^saml-provider\/([\w+=,.@-]{1,128})$/.exec(arn.resource) : null;
+  if (arn === null || match === null) throw new ValidationError(`${principalArn} is invalid`);
+  if (arn.account !== account) throw new InvalidIdentityToken(`No SAML provider ${principalArn} exists in this account`);
+  return match[1]!;
+}
