@@ -12,6 +12,12 @@ import type { LoadedConfig } from './config/load.js';
 import { buildModel, type BrokerModel } from './config/model.js';
 import type { RawOidcProvider, RawSamlProvider } from './config/schema.js';
 import { createDevOidcIdp, DEV_OIDC_CLIENT_ID, DEV_OIDC_PATH, DEV_OIDC_PROVIDER_NAME, type DevOidcIdp } from './dev/oidcIdp.js';
+import { createDevSamlIdp, DEV_SAML_MFA_CONTEXT, DEV_SAML_PATH, DEV_SAML_PROVIDER_NAME, type DevSamlIdp } from './dev/samlIdp.js';
+import { consoleRouter, signinRouter } from './console/consoleRoutes.js';
+import { ConsoleSessions } from './console/consoleSession.js';
+import { samlRouter } from './console/samlRoutes.js';
+import { SigninFlow } from './console/signinFlow.js';
+import { parseMetadata, type ParsedMetadata } from './federation/saml/index.js';
 import { OidcFederation } from './federation/oidc/index.js';
 import { SamlValidator } from './federation/saml/index.js';
 import { CallerResolver } from './federation/sigv4/callers.js';
@@ -59,6 +65,9 @@ export class Broker {
   readonly app: Express;
   readonly server: Server;
   readonly devOidc: DevOidcIdp | undefined;
+  readonly devSaml: DevSamlIdp | undefined;
+  readonly consoleSessions: ConsoleSessions;
+  readonly signin: SigninFlow;
   private readonly sweepTimer: NodeJS.Timeout;
 
   private constructor(parts: {
@@ -69,6 +78,7 @@ export class Broker {
     keyRing: KeyRing;
     revocations: RevocationCache;
     devOidc: DevOidcIdp | undefined;
+    devSaml: DevSamlIdp | undefined;
   }) {
     this.#loaded = parts.loaded;
     this.#model = parts.model;
@@ -77,6 +87,7 @@ export class Broker {
     this.keyRing = parts.keyRing;
     this.revocations = parts.revocations;
     this.devOidc = parts.devOidc;
+    this.devSaml = parts.devSaml;
     this.ids = new EntityIds(this.store);
     const { config } = parts.loaded;
 
@@ -145,7 +156,16 @@ export class Broker {
       { name: 'keys', check: async () => void this.keyRing.activeKid },
       { name: 'providers', check: async () => void this.#model.oidcProviders.length },
     ];
-    const routers = this.devOidc ? [{ path: DEV_OIDC_PATH, router: this.devOidc.router }] : [];
+    const secureCookies = parts.loaded.publicUrl.startsWith('https:');
+    this.consoleSessions = new ConsoleSessions(this.keyRing, this.revocations, config.console.sessionCookieName, secureCookies);
+    this.signin = new SigninFlow(this, this.consoleSessions, secureCookies);
+    const routers = [
+      { path: '/saml', router: samlRouter(this, this.signin) },
+      { path: '/signin', router: signinRouter(this, this.signin) },
+      { path: '/console', router: consoleRouter(this, this.signin, this.consoleSessions, secureCookies) },
+      ...(this.devOidc ? [{ path: DEV_OIDC_PATH, router: this.devOidc.router }] : []),
+      ...(this.devSaml ? [{ path: DEV_SAML_PATH, router: this.devSaml.router }] : []),
+    ];
     this.app = createApp({ metrics: this.metrics, readiness, logger: this.logger, trustProxy: config.server.trustProxy, routers });
     this.server = createHttpServer({
       protocol: this.protocol,
@@ -186,8 +206,12 @@ export class Broker {
 
     const keyRing = await loadOrCreateKeyRing(config.keys.dir, { spCommonName: new URL(loaded.publicUrl).hostname });
     const devOidc = config.devIdentityProviders ? await createDevOidcIdp({ publicUrl: loaded.publicUrl, keysDir: config.keys.dir }) : undefined;
+    const devSaml = config.devIdentityProviders
+      ? await createDevSamlIdp({ publicUrl: loaded.publicUrl, keysDir: config.keys.dir, acsUrl: loaded.acsUrl, spEntityId: loaded.samlEntityId })
+      : undefined;
     const model = await buildModel(loaded, {
-      extraProviders: devProviders(devOidc),
+      extraProviders: devProviders(devOidc, devSaml),
+      samlMetadata: devMetadata(devSaml),
       onMetadataError: (provider, e) => logger.warn({ provider, err: e }, 'SAML metadata refresh failed; keeping the last good metadata'),
     });
     for (const w of model.warnings) logger.warn(w);
@@ -197,7 +221,7 @@ export class Broker {
       store = await openStore(config.store, { baseDir: loaded.baseDir });
       const revocations = new RevocationCache(store, { logger });
       await revocations.start();
-      const broker = new Broker({ loaded, model, logger, store, keyRing, revocations, devOidc });
+      const broker = new Broker({ loaded, model, logger, store, keyRing, revocations, devOidc, devSaml });
       await broker.prepareIds();
       void broker.oidc.warm().catch((e: unknown) => logger.warn({ err: e }, 'OIDC key warm-up failed'));
       return broker;
@@ -218,7 +242,7 @@ export class Broker {
 
   /** Swaps in a new configuration (SIGHUP): removed providers, roles and users stop working at once. */
   async reload(loaded: LoadedConfig): Promise<void> {
-    const model = await buildModel(loaded, { extraProviders: devProviders(this.devOidc) });
+    const model = await buildModel(loaded, { extraProviders: devProviders(this.devOidc, this.devSaml), samlMetadata: devMetadata(this.devSaml) });
     try {
       // Throws (keeping the old set) on a provider set it cannot use: commit nothing then.
       this.oidc.setProviders(model.oidcProviders.map((p) => p.settings));
@@ -264,10 +288,10 @@ export class Broker {
   }
 }
 
-function devProviders(devOidc: DevOidcIdp | undefined): Array<RawOidcProvider | RawSamlProvider> {
-  if (devOidc === undefined) return [];
-  return [
-    {
+function devProviders(devOidc: DevOidcIdp | undefined, devSaml: DevSamlIdp | undefined): Array<RawOidcProvider | RawSamlProvider> {
+  const providers: Array<RawOidcProvider | RawSamlProvider> = [];
+  if (devOidc !== undefined) {
+    providers.push({
       type: 'oidc',
       name: DEV_OIDC_PROVIDER_NAME,
       enabled: true,
@@ -275,6 +299,23 @@ function devProviders(devOidc: DevOidcIdp | undefined): Array<RawOidcProvider | 
       clientIds: [DEV_OIDC_CLIENT_ID],
       jwksFile: devOidc.jwksFile,
       mfaAmr: ['mfa'],
-    },
-  ];
+    });
+  }
+  if (devSaml !== undefined) {
+    providers.push({
+      type: 'saml',
+      name: DEV_SAML_PROVIDER_NAME,
+      enabled: true,
+      metadata: `${DEV_SAML_PATH}/metadata`,
+      mfaAuthnContexts: [DEV_SAML_MFA_CONTEXT],
+      allowIdpInitiated: true,
+      requireSignedAssertion: true,
+      allowSha1: false,
+    });
+  }
+  return providers;
+}
+
+function devMetadata(devSaml: DevSamlIdp | undefined): ReadonlyMap<string, ParsedMetadata> | undefined {
+  return devSaml === undefined ? undefined : new Map([[DEV_SAML_PROVIDER_NAME, parseMetadata(devSaml.metadataXml)]]);
 }

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import express, { type Router } from 'express';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
-import { escapeHtml, page } from './html.js';
+import { escapeHtml, layout, raw } from '../http/html.js';
 import { DEMO_USERS, findDemoUser, type DemoUser } from './demoUsers.js';
 
 export const DEV_OIDC_PROVIDER_NAME = 'fedbroker-dev';
@@ -98,9 +98,9 @@ export async function createDevOidcIdp(options: { publicUrl: string; keysDir: st
     const selected = findDemoUser(String(req.query['user'] ?? ''));
     const token = selected ? await issueIdToken(selected) : undefined;
     res.type('html').send(
-      page(
+      layout(
         'Development OpenID provider',
-        `<p>Demo users of the development OpenID provider (<code>${escapeHtml(issuer)}</code>). Pick one to get an ID token for client <code>${DEV_OIDC_CLIENT_ID}</code>.</p>
+        raw(`<p><strong>Development only.</strong> Never enable devIdentityProviders in production.</p><p>Demo users of the development OpenID provider (<code>${escapeHtml(issuer)}</code>). Pick one to get an ID token for client <code>${DEV_OIDC_CLIENT_ID}</code>.</p>
 <ul>${DEMO_USERS.map((u) => `<li><a href="?user=${encodeURIComponent(u.username)}">${escapeHtml(u.name)}</a> — groups ${escapeHtml(u.groups.join(', '))}${u.mfa ? ', MFA' : ''}</li>`).join('')}</ul>
 ${
   token && selected
@@ -109,7 +109,7 @@ ${
   --role-arn arn:aws:iam::123456789012:role/Developer --role-session-name ${escapeHtml(selected.username)} \\
   --web-identity-token "$(curl -s '${escapeHtml(issuer)}/token?user=${escapeHtml(selected.username)}' | jq -r .id_token)"</pre>`
     : ''
-}`,
+}`),
       ),
     );
   });

@@ -10,18 +10,12 @@
  * assertion's context. Only roles that pass are ever offered or granted; the others are explained.
  */
 import type { BrokerModel, RoleModel } from '../config/model.js';
-import type { SessionClaims } from '../credentials/types.js';
 import type { ValidatedAssertion } from '../federation/saml/index.js';
-import { createContext, evaluatePolicies, explainPolicies, summarizeStatements } from '../policy/index.js';
-import type { AuthzRequest, ContextValue, PolicyExplanation } from '../policy/types.js';
+import { summarizeStatements } from '../policy/index.js';
+import type { ContextValue } from '../policy/types.js';
+import { judgeRole, type RoleVerdict, type TrustIdentity } from './federatedTrust.js';
 
 export const SAML_ACTION = 'sts:AssumeRoleWithSAML';
-
-export type RoleVerdict =
-  | { readonly role: RoleModel; readonly allowed: true; readonly needsMfa: false }
-  /** Denied now, but the trust policy would allow it with MFA (broker TOTP step-up). */
-  | { readonly role: RoleModel; readonly allowed: false; readonly needsMfa: true; readonly explanation: PolicyExplanation[] }
-  | { readonly role: RoleModel; readonly allowed: false; readonly needsMfa: false; readonly explanation: PolicyExplanation[] };
 
 /** Why a Role attribute value offered nothing. */
 export interface RefusedRoleValue {
@@ -37,46 +31,19 @@ export interface SamlRoleMapping {
   readonly fromAttribute: boolean;
 }
 
-/** The condition context of an AssumeRoleWithSAML request for this assertion. */
-export function samlTrustContext(
-  assertion: ValidatedAssertion,
-  base: Readonly<Record<string, ContextValue>>,
-  mfa: SessionClaims['mfa'] | undefined,
-  nowMs: number,
-  sessionName: string,
-): Map<string, ContextValue> {
-  const ctx = createContext({
-    ...base,
-    ...assertion.identity.conditionKeys,
-    'aws:principaltype': 'SAMLUser',
-    'aws:federatedprovider': assertion.identity.providerArn,
-    'aws:multifactorauthpresent': mfa ? 'true' : 'false',
-    'aws:multifactorauthage': mfa ? String(Math.max(0, Math.floor(nowMs / 1000) - mfa.authenticatedAt)) : undefined,
-    'sts:rolesessionname': sessionName,
-    'aws:sourceidentity': assertion.sourceIdentity,
-    'sts:sourceidentity': assertion.sourceIdentity,
-  });
-  return new Map(ctx);
+export function samlTrustIdentity(assertion: ValidatedAssertion): TrustIdentity {
+  return {
+    type: 'saml',
+    providerArn: assertion.identity.providerArn,
+    conditionKeys: assertion.identity.conditionKeys,
+    ...(assertion.sourceIdentity !== undefined ? { sourceIdentity: assertion.sourceIdentity } : {}),
+  };
 }
 
-export function trustRequest(role: RoleModel, assertion: ValidatedAssertion, context: ReadonlyMap<string, ContextValue>): AuthzRequest {
-  return { action: SAML_ACTION, resource: role.arn, principal: { federated: assertion.identity.providerArn }, context };
-}
-
-export function judgeRole(role: RoleModel, assertion: ValidatedAssertion, context: ReadonlyMap<string, ContextValue>): RoleVerdict {
-  const request = trustRequest(role, assertion, context);
-  const decision = evaluatePolicies([role.trustPolicy], request);
-  if (decision.decision === 'Allow') return { role, allowed: true, needsMfa: false };
-  const explanation = explainPolicies([role.trustPolicy], request);
-  if (decision.decision === 'ImplicitDeny' && context.get('aws:multifactorauthpresent') !== 'true') {
-    const withMfa = new Map(context);
-    withMfa.set('aws:multifactorauthpresent', 'true');
-    withMfa.set('aws:multifactorauthage', '0');
-    if (evaluatePolicies([role.trustPolicy], { ...request, context: withMfa }).decision === 'Allow') {
-      return { role, allowed: false, needsMfa: true, explanation };
-    }
-  }
-  return { role, allowed: false, needsMfa: false, explanation };
+/** The role ARNs the Role attribute offers for this signer (undefined: no Role attribute). */
+export function offeredRoleArns(assertion: ValidatedAssertion): string[] | undefined {
+  if (assertion.roleAttribute.length === 0 && assertion.malformedRoleValues.length === 0) return undefined;
+  return assertion.roleAttribute.filter((p) => p.providerArn === assertion.identity.providerArn).map((p) => p.roleArn);
 }
 
 export function mapSamlRoles(model: BrokerModel, assertion: ValidatedAssertion, context: ReadonlyMap<string, ContextValue>): SamlRoleMapping {
@@ -102,7 +69,8 @@ export function mapSamlRoles(model: BrokerModel, assertion: ValidatedAssertion, 
   } else {
     candidates = [...model.roles.values()];
   }
-  const verdicts = candidates.map((role) => judgeRole(role, assertion, context));
+  const identity = samlTrustIdentity(assertion);
+  const verdicts = candidates.map((role) => judgeRole(role, identity, context));
   // Without the Role attribute, roles whose trust policy does not even mention this provider are not
   // candidates at all; keep only those that mention it (or that would allow it).
   const relevant = fromAttribute ? verdicts : verdicts.filter((v) => v.allowed || v.needsMfa || mentionsProvider(v, providerArn));

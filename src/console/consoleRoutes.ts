@@ -1,0 +1,99 @@
+/**
+ * The console pages: the shared sign-in steps under /signin (role picker, MFA step-up, enrolment) and
+ * /console — who you are when signed in, the identity providers when not. Every form is protected by
+ * a CSRF token; every page has a strict Content-Security-Policy.
+ */
+import express, { type Router } from 'express';
+import type { Broker } from '../broker.js';
+import { DEV_OIDC_PATH } from '../dev/oidcIdp.js';
+import { currentMetadata } from '../federation/saml/index.js';
+import { html, layout } from '../http/html.js';
+import type { ConsoleSessions } from './consoleSession.js';
+import { csrfToken, csrfValid, CSRF_FIELD } from './csrf.js';
+import { errorPage } from './pages.js';
+import type { SigninFlow } from './signinFlow.js';
+
+export function signinRouter(broker: Broker, flow: SigninFlow): Router {
+  const router = express.Router();
+  const form = express.urlencoded({ extended: false, limit: broker.loaded.config.limits.maxBodyBytes, parameterLimit: 20 });
+  router.post('/role', form, (req, res) => flow.chooseRole(req, res));
+  router.post('/mfa', form, (req, res) => flow.verifyMfa(req, res));
+  router.post('/mfa/enroll', form, (req, res) => flow.enrollMfa(req, res));
+  return router;
+}
+
+export function consoleRouter(broker: Broker, flow: SigninFlow, sessions: ConsoleSessions, secure: boolean): Router {
+  const router = express.Router();
+  const form = express.urlencoded({ extended: false, limit: 4096, parameterLimit: 5 });
+
+  router.get('/', (req, res) => {
+    const session = sessions.read(req);
+    if (session === undefined) return flow.page(res, 200, signinPage(broker));
+    const c = session.claims;
+    const p = c.principal;
+    const csrf = csrfToken(req, res, secure);
+    const roleArn = p.kind === 'AssumedRole' ? `arn:${c.partition}:iam::${c.account}:role${p.rolePath}${p.roleName}` : undefined;
+    const arn = p.kind === 'AssumedRole' ? `arn:${c.partition}:sts::${c.account}:assumed-role/${p.roleName}/${p.sessionName}` : '';
+    const expires = new Date(c.expiresAt * 1000);
+    const minutes = Math.max(0, Math.round((c.expiresAt * 1000 - Date.now()) / 60_000));
+    flow.page(
+      res,
+      200,
+      layout(
+        'Console',
+        html`<div class="card"><table>
+<tr><th>Signed in as</th><td><code>${arn}</code></td></tr>
+${roleArn ? html`<tr><th>Role</th><td><code>${roleArn}</code></td></tr>` : ''}
+${c.federated ? html`<tr><th>Identity provider</th><td>${c.federated.provider} (${c.federated.type.toUpperCase()})</td></tr><tr><th>Subject</th><td><code>${c.federated.subject}</code></td></tr>` : ''}
+${c.sourceIdentity !== undefined ? html`<tr><th>Source identity</th><td><code>${c.sourceIdentity}</code></td></tr>` : ''}
+<tr><th>MFA</th><td>${c.mfa ? 'yes' : 'no'}</td></tr>
+<tr><th>Session expires</th><td>${expires.toISOString()} (in ${minutes} min)</td></tr>
+</table></div>
+<form method="post" action="/console/logout"><input type="hidden" name="${CSRF_FIELD}" value="${csrf}"><button type="submit">Sign out</button></form>`,
+      ),
+    );
+  });
+
+  router.post('/logout', form, async (req, res) => {
+    if (!csrfValid(req)) return flow.page(res, 403, errorPage('Request refused', 'The form is missing its anti-forgery token.'));
+    const claims = await sessions.end(req, res);
+    if (claims !== undefined) {
+      const info = flow.requestInfo(req);
+      await broker.audit.record({
+        eventSource: 'signin.amazonaws.com',
+        eventName: 'ConsoleLogout',
+        eventType: 'AwsConsoleSignin',
+        sourceIPAddress: info.sourceIp,
+        userAgent: info.userAgent,
+        userIdentity: { type: 'AssumedRole', accessKeyId: claims.accessKeyId, ...(claims.federated ? { userName: claims.federated.subject } : {}) },
+        requestParameters: null,
+        responseElements: { ConsoleLogout: 'Success' },
+        requestID: info.requestId,
+        recipientAccountId: broker.model.account,
+      });
+    }
+    res.redirect(302, '/console');
+  });
+
+  return router;
+}
+
+function signinPage(broker: Broker): string {
+  const saml = broker.model.samlProviders.filter((p) => p.settings.enabled);
+  const links = saml.map((p) => {
+    let sp = false;
+    try {
+      sp = currentMetadata(p.settings.metadata).ssoRedirectUrl !== undefined;
+    } catch {
+      sp = false;
+    }
+    return html`<li><strong>${p.settings.name}</strong> (SAML) ${sp ? html`— <a href="/saml/login?provider=${encodeURIComponent(p.settings.name)}">sign in</a>` : html`<span class="muted">— start from your identity provider's portal</span>`}</li>`;
+  });
+  const dev = broker.loaded.config.devIdentityProviders
+    ? html`<h2>Development identity providers</h2><ul><li><a href="/dev/saml">Development SAML IdP</a> — demo users alice, bob, carol</li><li><a href="${DEV_OIDC_PATH}">Development OpenID provider</a> — ID tokens for the CLI</li></ul>`
+    : '';
+  return layout(
+    'Sign in',
+    html`<p>Sign in through your organisation's identity provider.</p><ul>${links.length ? links : html`<li class="muted">No SAML identity provider is configured.</li>`}</ul>${dev}`,
+  );
+}

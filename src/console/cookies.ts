@@ -1,0 +1,39 @@
+/** Cookies of the browser flows: always HttpOnly and SameSite, Secure when the public URL is https. */
+import type { Request, Response } from 'express';
+
+export interface CookieOptions {
+  readonly secure: boolean;
+  readonly maxAgeSeconds?: number;
+  readonly sameSite?: 'Lax' | 'Strict';
+  readonly path?: string;
+}
+
+export function readCookie(req: Request, name: string): string | undefined {
+  const header = req.headers.cookie;
+  if (header === undefined) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    if (part.slice(0, eq).trim() === name) {
+      const value = part.slice(eq + 1).trim();
+      return /^[A-Za-z0-9_.~-]*$/.test(value) ? value : undefined;
+    }
+  }
+  return undefined;
+}
+
+export function setCookie(res: Response, name: string, value: string, options: CookieOptions): void {
+  const attributes = [
+    `${name}=${value}`,
+    `Path=${options.path ?? '/'}`,
+    'HttpOnly',
+    `SameSite=${options.sameSite ?? 'Lax'}`,
+    ...(options.secure ? ['Secure'] : []),
+    ...(options.maxAgeSeconds !== undefined ? [`Max-Age=${Math.max(0, Math.floor(options.maxAgeSeconds))}`] : []),
+  ];
+  res.append('Set-Cookie', attributes.join('; '));
+}
+
+export function clearCookie(res: Response, name: string, options: Omit<CookieOptions, 'maxAgeSeconds'>): void {
+  setCookie(res, name, '', { ...options, maxAgeSeconds: 0 });
+}

@@ -1,0 +1,28 @@
+/**
+ * The redirect allow-list (console.destinations): RelayState and sign-in Destination values must match
+ * an entry exactly, or its prefix when the entry ends with `*`. Only absolute http(s) URLs qualify —
+ * `javascript:`, `data:`, protocol-relative `//host` and anything with control characters never do,
+ * whatever the list says. The console itself ({publicUrl}/console…) is always allowed.
+ */
+export function isAllowedDestination(target: string, allowList: readonly string[], publicUrl: string): boolean {
+  if (target.length === 0 || target.length > 2048) return false;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f\\]/.test(target)) return false;
+  let url: URL;
+  try {
+    url = new URL(target);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return false;
+  if (url.username !== '' || url.password !== '') return false;
+  const entries = [...allowList, `${publicUrl}/console*`];
+  return entries.some((entry) => (entry.endsWith('*') ? target.startsWith(entry.slice(0, -1)) : target === entry));
+}
+
+/** A RelayState may also be a path on this broker (`/console/…`); it is resolved against publicUrl. */
+export function resolveRelayState(relayState: string | undefined, publicUrl: string): string | undefined {
+  if (relayState === undefined || relayState === '') return undefined;
+  if (relayState.startsWith('/') && !relayState.startsWith('//')) return `${publicUrl}${relayState}`;
+  return relayState;
+}

@@ -1,0 +1,69 @@
+/**
+ * The pages of the browser flows, server-rendered. Every value that comes from an assertion, a token,
+ * the configuration or the user is escaped by the `html` template tag.
+ */
+import { html, layout, raw, type RawHtml } from '../http/html.js';
+import { CSRF_FIELD } from './csrf.js';
+
+export interface RoleChoice {
+  readonly arn: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly needsMfa: boolean;
+}
+
+const hidden = (name: string, value: string) => html`<input type="hidden" name="${name}" value="${value}">`;
+
+export function rolePickerPage(input: { state: string; csrf: string; subject: string; provider: string; roles: readonly RoleChoice[] }): string {
+  return layout(
+    'Select a role',
+    html`<p>Signed in as <strong>${input.subject}</strong> through <strong>${input.provider}</strong>. Choose the role for this session:</p>
+${input.roles.map(
+  (r) => html`<form class="card" method="post" action="/signin/role">${hidden('state', input.state)}${hidden(CSRF_FIELD, input.csrf)}${hidden('role', r.arn)}
+<div><strong>${r.name}</strong> <code class="muted">${r.arn}</code></div>${r.description ? html`<div class="muted">${r.description}</div>` : ''}
+${r.needsMfa ? html`<div class="muted">Requires multi-factor authentication.</div>` : ''}<p><button type="submit">Sign in as ${r.name}</button></p></form>`,
+)}`,
+  );
+}
+
+export function mfaPromptPage(input: { state: string; csrf: string; role: string; serial: string; error?: string }): string {
+  return layout(
+    'Multi-factor authentication',
+    html`<p>The role <strong>${input.role}</strong> requires multi-factor authentication. Enter the 6-digit code from your authenticator app (device <code>${input.serial}</code>).</p>
+${input.error ? html`<p class="error">${input.error}</p>` : ''}
+<form method="post" action="/signin/mfa">${hidden('state', input.state)}${hidden(CSRF_FIELD, input.csrf)}
+<label>Code <input type="text" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required autofocus></label>
+<p><button type="submit">Verify</button></p></form>`,
+  );
+}
+
+export function mfaEnrolmentPage(input: { state: string; csrf: string; role: string; serial: string; seedBase32: string; qrPngBase64: string; error?: string }): string {
+  return layout(
+    'Set up multi-factor authentication',
+    html`<p>The role <strong>${input.role}</strong> requires multi-factor authentication, and you have no device yet. Scan this code with an authenticator app (Google Authenticator, Authy, 1Password, …), then enter two consecutive codes.</p>
+${input.error ? html`<p class="error">${input.error}</p>` : ''}
+<p><img alt="QR code of your new MFA device" width="200" height="200" src="data:image/png;base64,${input.qrPngBase64}"></p>
+<p class="muted">Or enter this key by hand: <code>${input.seedBase32}</code><br>Device: <code>${input.serial}</code></p>
+<form method="post" action="/signin/mfa/enroll">${hidden('state', input.state)}${hidden(CSRF_FIELD, input.csrf)}
+<label>First code <input type="text" name="code1" inputmode="numeric" pattern="[0-9]{6}" maxlength="6" required autofocus></label>
+<label>Next code (wait for it to change) <input type="text" name="code2" inputmode="numeric" pattern="[0-9]{6}" maxlength="6" required></label>
+<p><button type="submit">Activate and sign in</button></p></form>`,
+  );
+}
+
+export function errorPage(title: string, message: string, details?: RawHtml): string {
+  return layout(title, html`<p class="error">${message}</p>${details ?? ''}<p><a href="/console">Back to sign-in</a></p>`);
+}
+
+/** An auto-submitting form (HTTP-POST binding), with a nonce-allowed script and a button fallback. */
+export function autoPostPage(input: { action: string; fields: Readonly<Record<string, string>>; nonce: string; title: string }): string {
+  return layout(
+    input.title,
+    html`<form id="post" method="post" action="${input.action}">${Object.entries(input.fields).map(([k, v]) => hidden(k, v))}
+<noscript><p>JavaScript is off: press the button to continue.</p></noscript><button type="submit">Continue</button></form>
+<script nonce="${input.nonce}">document.getElementById('post').submit();</script>`,
+    { nonce: input.nonce },
+  );
+}
+
+export { raw };

@@ -1,0 +1,121 @@
+/**
+ * The SAML service provider endpoints (api.md §3):
+ *   POST /saml           Assertion Consumer Service (HTTP-POST binding; IdP- and SP-initiated)
+ *   GET  /saml/metadata  SP metadata
+ *   GET  /saml/login     SP-initiated: AuthnRequest by HTTP-Redirect to the IdP's SSO URL
+ * A validated response continues in the shared sign-in flow (role picker, MFA, console session).
+ */
+import express, { type Router } from 'express';
+import { AwsError } from '../errors.js';
+import { requestConditionKeys } from '../actions/common/requestContext.js';
+import type { Broker } from '../broker.js';
+import { buildAuthnRequest, buildSpMetadata, currentMetadata } from '../federation/saml/index.js';
+import { federatedTrustContext } from '../roles/federatedTrust.js';
+import { mapSamlRoles, samlSessionName, samlTrustIdentity } from '../roles/samlRoles.js';
+import { isAllowedDestination, resolveRelayState } from './destinations.js';
+import { errorPage } from './pages.js';
+import type { SigninFlow } from './signinFlow.js';
+
+/** Outstanding SP-initiated requests live this long (the user has to sign in at the IdP meanwhile). */
+const AUTHN_REQUEST_TTL_MS = 10 * 60_000;
+
+export function samlRouter(broker: Broker, flow: SigninFlow): Router {
+  const router = express.Router();
+  const limit = broker.loaded.config.limits.maxBodyBytes;
+  const form = express.urlencoded({ extended: false, limit, parameterLimit: 20 });
+
+  router.get('/metadata', (_req, res) => {
+    res
+      .type('application/samlmetadata+xml')
+      .send(
+        buildSpMetadata({
+          entityId: broker.loaded.samlEntityId,
+          acsUrl: broker.loaded.acsUrl,
+          certificatePem: broker.keyRing.spCertificatePem,
+          wantAssertionsSigned: true,
+          authnRequestsSigned: broker.loaded.config.saml.signAuthnRequests,
+        }),
+      );
+  });
+
+  router.get('/login', async (req, res) => {
+    const name = String(req.query['provider'] ?? '');
+    const provider = broker.model.samlProviders.find((p) => p.settings.name === name && p.settings.enabled);
+    if (provider === undefined) return flow.page(res, 404, errorPage('Unknown identity provider', 'No enabled SAML identity provider has that name.'));
+    const relayState = typeof req.query['RelayState'] === 'string' ? req.query['RelayState'] : undefined;
+    const destination = resolveRelayState(relayState, broker.loaded.publicUrl);
+    if (destination !== undefined && !isAllowedDestination(destination, broker.loaded.config.console.destinations, broker.loaded.publicUrl)) {
+      return flow.page(res, 400, errorPage('Destination not allowed', 'The requested RelayState is not on this broker\'s allow-list.'));
+    }
+    const metadata = currentMetadata(provider.settings.metadata);
+    if (metadata.ssoRedirectUrl === undefined) {
+      return flow.page(res, 400, errorPage('Sign-in not available', `${name} publishes no HTTP-Redirect SingleSignOnService; start the sign-in from the identity provider instead.`));
+    }
+    const request = buildAuthnRequest({
+      ssoUrl: metadata.ssoRedirectUrl,
+      spEntityId: broker.loaded.samlEntityId,
+      acsUrl: broker.loaded.acsUrl,
+      ...(relayState !== undefined ? { relayState } : {}),
+      ...(broker.loaded.config.saml.signAuthnRequests ? { signingKey: broker.keyRing.spSigningKey } : {}),
+    });
+    await broker.store.putItem('saml-request', request.requestId, name, Date.now() + AUTHN_REQUEST_TTL_MS);
+    res.set('cache-control', 'no-store').redirect(302, request.url);
+  });
+
+  router.post('/', form, async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const samlResponse = typeof body['SAMLResponse'] === 'string' ? body['SAMLResponse'] : undefined;
+    if (samlResponse === undefined || samlResponse === '') {
+      return flow.page(res, 400, errorPage('Invalid SAML response', 'Your request included no SAMLResponse.'));
+    }
+    const relayState = typeof body['RelayState'] === 'string' ? body['RelayState'] : undefined;
+    const destination = resolveRelayState(relayState, broker.loaded.publicUrl);
+    if (destination !== undefined && !isAllowedDestination(destination, broker.loaded.config.console.destinations, broker.loaded.publicUrl)) {
+      await flow.auditFailure(req, undefined, 'RelayState not on the allow-list', 'InvalidParameterValue');
+      return flow.page(res, 400, errorPage('Destination not allowed', 'The RelayState of this sign-in is not on this broker\'s allow-list.'));
+    }
+
+    const info = flow.requestInfo(req);
+    let assertion;
+    try {
+      assertion = await broker.saml.validate(samlResponse, {
+        // The browser endpoint is always one use per assertion, whatever apiAssertionReuse says.
+        claimAssertionId: (key, expiresAt) => broker.store.claimOnce('saml-assertion', key, expiresAt),
+        consumeRequestId: async (id) => (await broker.store.takeItem('saml-request', id)) !== null,
+        now: info.receivedAt,
+      });
+    } catch (e) {
+      if (!(e instanceof AwsError) || e.httpStatus >= 500) throw e;
+      await flow.auditFailure(req, undefined, e.message, e.code);
+      return flow.page(res, e.httpStatus === 413 ? 413 : 403, errorPage('Your request included an invalid SAML response', e.message));
+    }
+    const sessionName = samlSessionName(assertion);
+    if (sessionName.name === undefined) {
+      const identity = { type: 'saml' as const, providerArn: assertion.identity.providerArn, subject: assertion.identity.subject };
+      await flow.auditFailure(req, identity, sessionName.error ?? 'invalid RoleSessionName', 'InvalidIdentityToken');
+      return flow.page(res, 400, errorPage('Invalid SAML response', sessionName.error ?? 'RoleSessionName is required in AuthnResponse'));
+    }
+    const identity = samlTrustIdentity(assertion);
+    const mfa = assertion.identity.mfaAtIdp ? { authenticatedAt: assertion.identity.authenticatedAt ?? Math.floor(info.receivedAt / 1000) } : undefined;
+    const context = federatedTrustContext(identity, requestConditionKeys(info), mfa, info.receivedAt, sessionName.name);
+    const mapping = mapSamlRoles(broker.model, assertion, context);
+    await flow.begin(req, res, {
+      type: 'saml',
+      provider: assertion.provider,
+      providerArn: assertion.identity.providerArn,
+      subject: assertion.identity.subject,
+      issuer: assertion.identity.issuer,
+      conditionKeys: assertion.identity.conditionKeys,
+      ...(assertion.sourceIdentity !== undefined ? { sourceIdentity: assertion.sourceIdentity } : {}),
+      sessionName: sessionName.name,
+      ...(assertion.sessionDuration !== undefined ? { sessionDuration: assertion.sessionDuration } : {}),
+      ...(assertion.sessionNotOnOrAfter !== undefined ? { sessionNotOnOrAfter: Math.floor(assertion.sessionNotOnOrAfter / 1000) } : {}),
+      ...(mfa ? { mfa } : {}),
+      roles: mapping.verdicts.filter((v) => v.allowed).map((v) => v.role.arn),
+      mfaRoles: mapping.verdicts.filter((v) => v.needsMfa).map((v) => v.role.arn),
+      ...(destination !== undefined ? { destination } : {}),
+    });
+  });
+
+  return router;
+}

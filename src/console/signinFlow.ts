@@ -1,0 +1,294 @@
+/**
+ * The browser sign-in after an identity provider has been validated (SAML ACS today, OIDC login
+ * later): offer only the roles whose trust policy allows the identity → role picker when several fit
+ * → TOTP step-up (or first enrolment) when the chosen role needs MFA the IdP did not assert → console
+ * session cookie → redirect to the allow-listed destination or /console.
+ */
+import type { Request, Response } from 'express';
+import { AwsError } from '../errors.js';
+import { requestConditionKeys } from '../actions/common/requestContext.js';
+import type { Broker } from '../broker.js';
+import { roleSessionLifetime, samlConsoleSessionLifetime } from '../credentials/durations.js';
+import type { SessionClaims } from '../credentials/types.js';
+import type { RoleModel } from '../config/model.js';
+import type { RequestInfo } from '../protocol/action.js';
+import type { ContextValue } from '../policy/types.js';
+import { federatedTrustContext, judgeRole, type TrustIdentity } from '../roles/federatedTrust.js';
+import { mintRoleSession } from '../sessions/roleSession.js';
+import type { MfaOwner } from '../store/types.js';
+import { contentSecurityPolicy } from '../http/html.js';
+import { clientAddress } from '../http/clientAddress.js';
+import type { ConsoleSessions } from './consoleSession.js';
+import { csrfToken, csrfValid } from './csrf.js';
+import { errorPage, mfaEnrolmentPage, mfaPromptPage, rolePickerPage, type RoleChoice } from './pages.js';
+import { consumeSigninState, openSigninState, sealSigninState, type NewSigninState, type SigninState } from './signinState.js';
+
+/** The roles of an identity that the trust policies allow now, and those that need MFA first. */
+export interface SigninRoles {
+  readonly allowed: readonly RoleModel[];
+  readonly needMfa: readonly RoleModel[];
+}
+
+export class SigninFlow {
+  constructor(
+    private readonly broker: Broker,
+    private readonly sessions: ConsoleSessions,
+    private readonly secure: boolean,
+  ) {}
+
+  /** Continue a sign-in for an identity whose candidates have been judged. */
+  async begin(req: Request, res: Response, start: NewSigninState): Promise<void> {
+    if (start.roles.length === 0 && start.mfaRoles.length === 0) {
+      await this.auditFailure(req, start, 'No role allows this identity');
+      this.page(res, 403, errorPage('No role available', `You signed in as ${start.subject} through ${start.provider}, but no role of this account allows that identity. Ask an administrator to grant you access.`));
+      return;
+    }
+    if (start.roles.length === 1 && start.mfaRoles.length === 0) {
+      await this.complete(req, res, start, start.roles[0]!, start.mfa);
+      return;
+    }
+    if (start.roles.length === 0 && start.mfaRoles.length === 1) {
+      await this.showMfaStep(req, res, { ...start, chosenRole: start.mfaRoles[0]! });
+      return;
+    }
+    this.showPicker(req, res, start);
+  }
+
+  /** POST /signin/role */
+  async chooseRole(req: Request, res: Response): Promise<void> {
+    const state = this.openState(req, res);
+    if (state === undefined) return;
+    const role = String((req.body as Record<string, unknown>)['role'] ?? '');
+    if (state.roles.includes(role)) {
+      await this.complete(req, res, state, role, state.mfa);
+    } else if (state.mfaRoles.includes(role)) {
+      await this.showMfaStep(req, res, { ...state, chosenRole: role });
+    } else {
+      this.page(res, 403, errorPage('Role not available', 'That role was not offered to this sign-in.'));
+    }
+  }
+
+  /** POST /signin/mfa: a TOTP code from the identity's enrolled device. */
+  async verifyMfa(req: Request, res: Response): Promise<void> {
+    const state = this.openState(req, res);
+    if (state === undefined || state.chosenRole === undefined) return void (state && this.page(res, 400, errorPage('Sign-in failed', 'No role was chosen.')));
+    const owner = ownerOf(state);
+    const device = await this.broker.mfa.findEnabledDevice(owner);
+    if (device === null) return this.showMfaStep(req, res, state);
+    const code = String((req.body as Record<string, unknown>)['code'] ?? '');
+    try {
+      const { authenticatedAt } = await this.broker.mfa.verifyCode(device.serial, code, owner, this.mfaContext(req));
+      await this.complete(req, res, state, state.chosenRole, { authenticatedAt, serial: device.serial });
+    } catch (e) {
+      if (!(e instanceof AwsError) || e.httpStatus >= 500) throw e;
+      this.page(res, 403, mfaPromptPage({ state: sealSigninState(this.broker.keyRing, state), csrf: csrfToken(req, res, this.secure), role: roleName(state.chosenRole), serial: device.serial, error: e.message }));
+    }
+  }
+
+  /** POST /signin/mfa/enroll: two consecutive codes activate the new device and count as MFA. */
+  async enrollMfa(req: Request, res: Response): Promise<void> {
+    const state = this.openState(req, res);
+    if (state === undefined || state.chosenRole === undefined) return void (state && this.page(res, 400, errorPage('Sign-in failed', 'No role was chosen.')));
+    const enrolment = state.enrolment;
+    if (enrolment === undefined) return this.showMfaStep(req, res, state);
+    const body = req.body as Record<string, unknown>;
+    const owner = ownerOf(state);
+    try {
+      await this.broker.mfa.enable(enrolment.serial, owner, String(body['code1'] ?? ''), String(body['code2'] ?? ''), this.mfaContext(req));
+    } catch (e) {
+      if (!(e instanceof AwsError) || e.httpStatus >= 500) throw e;
+      this.page(res, 403, mfaEnrolmentPage({ ...enrolment, state: sealSigninState(this.broker.keyRing, state), csrf: csrfToken(req, res, this.secure), role: roleName(state.chosenRole), error: e.message }));
+      return;
+    }
+    const { enrolment: _shownOnce, ...rest } = state;
+    await this.complete(req, res, rest, state.chosenRole, { authenticatedAt: Math.floor(Date.now() / 1000), serial: enrolment.serial });
+  }
+
+  // ---- steps -------------------------------------------------------------------------------------
+
+  private showPicker(req: Request, res: Response, state: NewSigninState | SigninState): void {
+    const model = this.broker.model;
+    const choices: RoleChoice[] = [
+      ...state.roles.map((arn) => ({ arn, needsMfa: false })),
+      ...state.mfaRoles.map((arn) => ({ arn, needsMfa: true })),
+    ].map(({ arn, needsMfa }) => {
+      const role = model.roleByArn(arn);
+      return { arn, name: role?.name ?? roleName(arn), ...(role?.description ? { description: role.description } : {}), needsMfa };
+    });
+    this.page(res, 200, rolePickerPage({ state: sealSigninState(this.broker.keyRing, state), csrf: csrfToken(req, res, this.secure), subject: state.subject, provider: state.provider, roles: choices }));
+  }
+
+  private async showMfaStep(req: Request, res: Response, state: NewSigninState | SigninState): Promise<void> {
+    const role = state.chosenRole!;
+    const owner = ownerOf(state);
+    const mfa = this.broker.mfa;
+    const device = await mfa.findEnabledDevice(owner);
+    const csrf = csrfToken(req, res, this.secure);
+    if (device !== null) {
+      this.page(res, 200, mfaPromptPage({ state: sealSigninState(this.broker.keyRing, state), csrf, role: roleName(role), serial: device.serial }));
+      return;
+    }
+    if (this.broker.loaded.config.mfa.federatedEnrollment !== 'first-sign-in') {
+      this.page(res, 403, errorPage('MFA device required', `The role ${roleName(role)} requires multi-factor authentication and you have no MFA device. Ask an administrator to enrol one for you.`));
+      return;
+    }
+    const enrolment = await mfa.createFederatedDevice({ provider: state.provider, subject: state.subject }, this.mfaContext(req));
+    const shown = { serial: enrolment.device.serial, seedBase32: enrolment.seedBase32, qrPngBase64: enrolment.qrCodePng.toString('base64') };
+    this.page(res, 200, mfaEnrolmentPage({ ...shown, state: sealSigninState(this.broker.keyRing, { ...state, enrolment: shown }), csrf, role: roleName(role) }));
+  }
+
+  /** Re-check the role against its trust policy (the configuration may have changed), then start the session. */
+  private async complete(req: Request, res: Response, state: NewSigninState | SigninState, roleArn: string, mfa: SessionClaims['mfa'] | undefined): Promise<void> {
+    const model = this.broker.model;
+    const role = model.roleByArn(roleArn);
+    const info = this.requestInfo(req);
+    const identity = trustIdentityOf(state);
+    const context = federatedTrustContext(identity, requestConditionKeys(info), mfa, info.receivedAt, state.sessionName);
+    if (role === undefined || !judgeRole(role, identity, context).allowed) {
+      await this.auditFailure(req, state, `Role ${roleArn} is not allowed`);
+      this.page(res, 403, errorPage('Sign-in refused', 'The role is no longer available to you.'));
+      return;
+    }
+    if ('nonce' in state && !(await consumeSigninState(this.broker.store, state))) {
+      this.page(res, 400, errorPage('Sign-in form already used', 'This sign-in form was already submitted. Sign in again from your identity provider.'));
+      return;
+    }
+    const lifetime =
+      state.type === 'saml'
+        ? samlConsoleSessionLifetime(
+            role,
+            {
+              ...(state.sessionDuration !== undefined ? { sessionDuration: state.sessionDuration } : {}),
+              ...(state.sessionNotOnOrAfter !== undefined ? { sessionNotOnOrAfter: state.sessionNotOnOrAfter } : {}),
+            },
+            { nowMs: info.receivedAt },
+          )
+        : roleSessionLifetime(undefined, role, { nowMs: info.receivedAt });
+    const session = await mintRoleSession(this.broker.minter, {
+      issuer: state.type === 'saml' ? 'AssumeRoleWithSAML' : 'AssumeRoleWithWebIdentity',
+      role,
+      sessionName: state.sessionName,
+      lifetime,
+      federated: { type: state.type, provider: state.provider, subject: state.subject },
+      ...(state.sourceIdentity !== undefined ? { sourceIdentity: state.sourceIdentity } : {}),
+      ...(mfa ? { mfa } : {}),
+      context: sessionContext(state),
+    });
+    this.sessions.start(res, session.sessionToken, session.claims, [...state.roles, ...state.mfaRoles]);
+    await this.broker.audit.record({
+      eventSource: 'signin.amazonaws.com',
+      eventName: 'ConsoleLogin',
+      eventType: 'AwsConsoleSignin',
+      sourceIPAddress: info.sourceIp,
+      userAgent: info.userAgent,
+      userIdentity: { type: state.type === 'saml' ? 'SAMLUser' : 'WebIdentityUser', principalId: `${state.providerArn}:${state.subject}`, userName: state.subject, identityProvider: state.providerArn },
+      requestParameters: null,
+      responseElements: { ConsoleLogin: 'Success' },
+      additionalEventData: { LoginTo: `${this.broker.loaded.publicUrl}/console`, MFAUsed: mfa ? 'Yes' : 'No', roleArn: role.arn, accessKeyId: session.accessKeyId },
+      requestID: info.requestId,
+      recipientAccountId: model.account,
+    });
+    res.redirect(302, state.destination ?? `${this.broker.loaded.publicUrl}/console`);
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------------
+
+  private openState(req: Request, res: Response): SigninState | undefined {
+    if (!csrfValid(req)) {
+      this.page(res, 403, errorPage('Request refused', 'The form is missing its anti-forgery token. Sign in again.'));
+      return undefined;
+    }
+    const state = openSigninState(this.broker.keyRing, String((req.body as Record<string, unknown>)['state'] ?? ''));
+    if (state === undefined) {
+      this.page(res, 400, errorPage('Sign-in expired', 'This sign-in form expired or was altered. Sign in again from your identity provider.'));
+      return undefined;
+    }
+    return state;
+  }
+
+  requestInfo(req: Request): RequestInfo {
+    const { sourceIp, secure } = clientAddress(req, this.broker.loaded.config.server.trustProxy);
+    return {
+      requestId: String(requestIdOf(req)),
+      sourceIp,
+      userAgent: req.headers['user-agent'] ?? '',
+      secure,
+      receivedAt: Date.now(),
+      http: { method: req.method, path: req.path, query: new URLSearchParams(), headers: req.headers, body: Buffer.alloc(0), sourceIp, secure },
+    };
+  }
+
+  private mfaContext(req: Request) {
+    const info = this.requestInfo(req);
+    return { requestId: info.requestId, sourceIp: info.sourceIp, userAgent: info.userAgent };
+  }
+
+  async auditFailure(req: Request, state: Pick<NewSigninState, 'type' | 'providerArn' | 'subject'> | undefined, message: string, code = 'AccessDenied'): Promise<void> {
+    const info = this.requestInfo(req);
+    await this.broker.audit.record({
+      eventSource: 'signin.amazonaws.com',
+      eventName: 'ConsoleLogin',
+      eventType: 'AwsConsoleSignin',
+      sourceIPAddress: info.sourceIp,
+      userAgent: info.userAgent,
+      userIdentity: state
+        ? { type: state.type === 'saml' ? 'SAMLUser' : 'WebIdentityUser', principalId: `${state.providerArn}:${state.subject}`, userName: state.subject, identityProvider: state.providerArn }
+        : { type: 'Unknown' },
+      requestParameters: null,
+      responseElements: { ConsoleLogin: 'Failure' },
+      errorCode: code,
+      errorMessage: message,
+      requestID: info.requestId,
+      recipientAccountId: this.broker.model.account,
+    });
+  }
+
+  page(res: Response, status: number, body: string): void {
+    res.status(status).set('content-security-policy', contentSecurityPolicy()).set('cache-control', 'no-store').type('html').send(body);
+  }
+}
+
+/** Per-request id for audit events of the browser flows (the Express app has no AWS request id). */
+function requestIdOf(req: Request): string {
+  const r = req as Request & { fedbrokerRequestId?: string };
+  r.fedbrokerRequestId ??= globalThis.crypto.randomUUID();
+  return r.fedbrokerRequestId;
+}
+
+export function ownerOf(state: Pick<NewSigninState, 'provider' | 'subject'>): MfaOwner {
+  return { kind: 'federated', provider: state.provider, subject: state.subject };
+}
+
+function roleName(arn: string): string {
+  return arn.slice(arn.lastIndexOf('/') + 1);
+}
+
+export function trustIdentityOf(state: Pick<NewSigninState, 'type' | 'providerArn' | 'conditionKeys' | 'sourceIdentity'>): TrustIdentity {
+  return { type: state.type, providerArn: state.providerArn, conditionKeys: state.conditionKeys, ...(state.sourceIdentity !== undefined ? { sourceIdentity: state.sourceIdentity } : {}) };
+}
+
+/** Condition keys kept in the console session's credentials (usable in permission policies). */
+function sessionContext(state: NewSigninState): Record<string, string | readonly string[]> {
+  const keep = state.type === 'saml'
+    ? ['saml:namequalifier', 'saml:sub', 'saml:sub_type', 'saml:iss', 'saml:doc']
+    : [`${state.provider.toLowerCase()}:sub`, `${state.provider.toLowerCase()}:aud`, `${state.provider.toLowerCase()}:amr`];
+  const out: Record<string, string | readonly string[]> = { 'aws:federatedprovider': state.providerArn };
+  for (const k of keep) {
+    const v = state.conditionKeys[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
+/** Judge every candidate role for a federated identity (used by the ACS and the OIDC login). */
+export function judgeCandidates(roles: readonly RoleModel[], identity: TrustIdentity, context: ReadonlyMap<string, ContextValue>): SigninRoles {
+  const allowed: RoleModel[] = [];
+  const needMfa: RoleModel[] = [];
+  for (const role of roles) {
+    const v = judgeRole(role, identity, context);
+    if (v.allowed) allowed.push(role);
+    else if (v.needsMfa) needMfa.push(role);
+  }
+  return { allowed, needMfa };
+}
+

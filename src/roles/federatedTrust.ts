@@ -1,0 +1,68 @@
+/**
+ * Trust decisions for federated identities (SAML and OIDC): the condition context of an
+ * AssumeRoleWith* request, and the verdict of one role's trust policy for it — including "would be
+ * allowed with MFA", which drives the broker's TOTP step-up.
+ */
+import type { RoleModel } from '../config/model.js';
+import type { SessionClaims } from '../credentials/types.js';
+import { createContext, evaluatePolicies, explainPolicies } from '../policy/index.js';
+import type { AuthzRequest, ContextValue, PolicyExplanation } from '../policy/types.js';
+
+/** What trust evaluation needs to know about a federated identity (survives a round trip through signed state). */
+export interface TrustIdentity {
+  readonly type: 'saml' | 'oidc';
+  readonly providerArn: string;
+  /** Keys derived from the assertion or token (lower-case). */
+  readonly conditionKeys: Readonly<Record<string, ContextValue>>;
+  readonly sourceIdentity?: string;
+}
+
+export const TRUST_ACTIONS = { saml: 'sts:AssumeRoleWithSAML', oidc: 'sts:AssumeRoleWithWebIdentity' } as const;
+
+export type RoleVerdict =
+  | { readonly role: RoleModel; readonly allowed: true; readonly needsMfa: false }
+  /** Denied now, but the trust policy would allow it with MFA (broker TOTP step-up). */
+  | { readonly role: RoleModel; readonly allowed: false; readonly needsMfa: true; readonly explanation: PolicyExplanation[] }
+  | { readonly role: RoleModel; readonly allowed: false; readonly needsMfa: false; readonly explanation: PolicyExplanation[] };
+
+export function federatedTrustContext(
+  identity: TrustIdentity,
+  base: Readonly<Record<string, ContextValue>>,
+  mfa: SessionClaims['mfa'] | undefined,
+  nowMs: number,
+  sessionName: string,
+): Map<string, ContextValue> {
+  return new Map(
+    createContext({
+      ...base,
+      ...identity.conditionKeys,
+      'aws:principaltype': identity.type === 'saml' ? 'SAMLUser' : 'WebIdentityUser',
+      'aws:federatedprovider': identity.providerArn,
+      'aws:multifactorauthpresent': mfa ? 'true' : 'false',
+      'aws:multifactorauthage': mfa ? String(Math.max(0, Math.floor(nowMs / 1000) - mfa.authenticatedAt)) : undefined,
+      'sts:rolesessionname': sessionName,
+      'aws:sourceidentity': identity.sourceIdentity,
+      'sts:sourceidentity': identity.sourceIdentity,
+    }),
+  );
+}
+
+export function trustRequest(role: RoleModel, identity: TrustIdentity, context: ReadonlyMap<string, ContextValue>): AuthzRequest {
+  return { action: TRUST_ACTIONS[identity.type], resource: role.arn, principal: { federated: identity.providerArn }, context };
+}
+
+export function judgeRole(role: RoleModel, identity: TrustIdentity, context: ReadonlyMap<string, ContextValue>): RoleVerdict {
+  const request = trustRequest(role, identity, context);
+  const decision = evaluatePolicies([role.trustPolicy], request);
+  if (decision.decision === 'Allow') return { role, allowed: true, needsMfa: false };
+  const explanation = explainPolicies([role.trustPolicy], request);
+  if (decision.decision === 'ImplicitDeny' && context.get('aws:multifactorauthpresent') !== 'true') {
+    const withMfa = new Map(context);
+    withMfa.set('aws:multifactorauthpresent', 'true');
+    withMfa.set('aws:multifactorauthage', '0');
+    if (evaluatePolicies([role.trustPolicy], { ...request, context: withMfa }).decision === 'Allow') {
+      return { role, allowed: false, needsMfa: true, explanation };
+    }
+  }
+  return { role, allowed: false, needsMfa: false, explanation };
+}
