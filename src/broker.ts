@@ -10,14 +10,13 @@ import { AuditLog } from './audit/auditLog.js';
 import { ConfigError } from './config/configError.js';
 import type { LoadedConfig } from './config/load.js';
 import { buildModel, type BrokerModel } from './config/model.js';
-import type { RawOidcProvider, RawSamlProvider } from './config/schema.js';
-import { createDevOidcIdp, DEV_OIDC_CLIENT_ID, DEV_OIDC_PATH, DEV_OIDC_PROVIDER_NAME, type DevOidcIdp } from './dev/oidcIdp.js';
-import { createDevSamlIdp, DEV_SAML_MFA_CONTEXT, DEV_SAML_PATH, DEV_SAML_PROVIDER_NAME, type DevSamlIdp } from './dev/samlIdp.js';
+import { startDevProviders, type DevProviders } from './dev/devProviders.js';
+import { DEV_OIDC_PATH } from './dev/oidcIdp.js';
+import { DEV_SAML_PATH } from './dev/samlIdp.js';
 import { consoleRouter, signinRouter } from './console/consoleRoutes.js';
 import { ConsoleSessions } from './console/consoleSession.js';
 import { samlRouter } from './console/samlRoutes.js';
 import { SigninFlow } from './console/signinFlow.js';
-import { parseMetadata, type ParsedMetadata } from './federation/saml/index.js';
 import { OidcFederation } from './federation/oidc/index.js';
 import { SamlValidator } from './federation/saml/index.js';
 import { CallerResolver } from './federation/sigv4/callers.js';
@@ -64,8 +63,7 @@ export class Broker {
   readonly protocol: QueryProtocol;
   readonly app: Express;
   readonly server: Server;
-  readonly devOidc: DevOidcIdp | undefined;
-  readonly devSaml: DevSamlIdp | undefined;
+  readonly dev: DevProviders | undefined;
   readonly consoleSessions: ConsoleSessions;
   readonly signin: SigninFlow;
   private readonly sweepTimer: NodeJS.Timeout;
@@ -77,8 +75,7 @@ export class Broker {
     store: Store;
     keyRing: KeyRing;
     revocations: RevocationCache;
-    devOidc: DevOidcIdp | undefined;
-    devSaml: DevSamlIdp | undefined;
+    dev: DevProviders | undefined;
   }) {
     this.#loaded = parts.loaded;
     this.#model = parts.model;
@@ -86,8 +83,7 @@ export class Broker {
     this.store = parts.store;
     this.keyRing = parts.keyRing;
     this.revocations = parts.revocations;
-    this.devOidc = parts.devOidc;
-    this.devSaml = parts.devSaml;
+    this.dev = parts.dev;
     this.ids = new EntityIds(this.store);
     const { config } = parts.loaded;
 
@@ -163,8 +159,7 @@ export class Broker {
       { path: '/saml', router: samlRouter(this, this.signin) },
       { path: '/signin', router: signinRouter(this, this.signin) },
       { path: '/console', router: consoleRouter(this, this.signin, this.consoleSessions, secureCookies) },
-      ...(this.devOidc ? [{ path: DEV_OIDC_PATH, router: this.devOidc.router }] : []),
-      ...(this.devSaml ? [{ path: DEV_SAML_PATH, router: this.devSaml.router }] : []),
+      ...(this.dev ? [{ path: DEV_OIDC_PATH, router: this.dev.oidc.router }, { path: DEV_SAML_PATH, router: this.dev.saml.router }] : []),
     ];
     this.app = createApp({ metrics: this.metrics, readiness, logger: this.logger, trustProxy: config.server.trustProxy, routers });
     this.server = createHttpServer({
@@ -205,13 +200,9 @@ export class Broker {
     }
 
     const keyRing = await loadOrCreateKeyRing(config.keys.dir, { spCommonName: new URL(loaded.publicUrl).hostname });
-    const devOidc = config.devIdentityProviders ? await createDevOidcIdp({ publicUrl: loaded.publicUrl, keysDir: config.keys.dir }) : undefined;
-    const devSaml = config.devIdentityProviders
-      ? await createDevSamlIdp({ publicUrl: loaded.publicUrl, keysDir: config.keys.dir, acsUrl: loaded.acsUrl, spEntityId: loaded.samlEntityId })
-      : undefined;
+    const dev = config.devIdentityProviders ? await startDevProviders(loaded) : undefined;
     const model = await buildModel(loaded, {
-      extraProviders: devProviders(devOidc, devSaml),
-      samlMetadata: devMetadata(devSaml),
+      ...(dev ? { extraProviders: dev.providers, samlMetadata: dev.samlMetadata } : {}),
       onMetadataError: (provider, e) => logger.warn({ provider, err: e }, 'SAML metadata refresh failed; keeping the last good metadata'),
     });
     for (const w of model.warnings) logger.warn(w);
@@ -221,7 +212,7 @@ export class Broker {
       store = await openStore(config.store, { baseDir: loaded.baseDir });
       const revocations = new RevocationCache(store, { logger });
       await revocations.start();
-      const broker = new Broker({ loaded, model, logger, store, keyRing, revocations, devOidc, devSaml });
+      const broker = new Broker({ loaded, model, logger, store, keyRing, revocations, dev });
       await broker.prepareIds();
       void broker.oidc.warm().catch((e: unknown) => logger.warn({ err: e }, 'OIDC key warm-up failed'));
       return broker;
@@ -242,7 +233,7 @@ export class Broker {
 
   /** Swaps in a new configuration (SIGHUP): removed providers, roles and users stop working at once. */
   async reload(loaded: LoadedConfig): Promise<void> {
-    const model = await buildModel(loaded, { extraProviders: devProviders(this.devOidc, this.devSaml), samlMetadata: devMetadata(this.devSaml) });
+    const model = await buildModel(loaded, this.dev ? { extraProviders: this.dev.providers, samlMetadata: this.dev.samlMetadata } : {});
     try {
       // Throws (keeping the old set) on a provider set it cannot use: commit nothing then.
       this.oidc.setProviders(model.oidcProviders.map((p) => p.settings));
@@ -286,36 +277,4 @@ export class Broker {
     this.audit.close();
     await this.store.close();
   }
-}
-
-function devProviders(devOidc: DevOidcIdp | undefined, devSaml: DevSamlIdp | undefined): Array<RawOidcProvider | RawSamlProvider> {
-  const providers: Array<RawOidcProvider | RawSamlProvider> = [];
-  if (devOidc !== undefined) {
-    providers.push({
-      type: 'oidc',
-      name: DEV_OIDC_PROVIDER_NAME,
-      enabled: true,
-      issuer: devOidc.issuer,
-      clientIds: [DEV_OIDC_CLIENT_ID],
-      jwksFile: devOidc.jwksFile,
-      mfaAmr: ['mfa'],
-    });
-  }
-  if (devSaml !== undefined) {
-    providers.push({
-      type: 'saml',
-      name: DEV_SAML_PROVIDER_NAME,
-      enabled: true,
-      metadata: `${DEV_SAML_PATH}/metadata`,
-      mfaAuthnContexts: [DEV_SAML_MFA_CONTEXT],
-      allowIdpInitiated: true,
-      requireSignedAssertion: true,
-      allowSha1: false,
-    });
-  }
-  return providers;
-}
-
-function devMetadata(devSaml: DevSamlIdp | undefined): ReadonlyMap<string, ParsedMetadata> | undefined {
-  return devSaml === undefined ? undefined : new Map([[DEV_SAML_PROVIDER_NAME, parseMetadata(devSaml.metadataXml)]]);
 }

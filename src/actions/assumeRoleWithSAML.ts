@@ -13,7 +13,8 @@ import type { Broker } from '../broker.js';
 import { defineAction } from '../protocol/action.js';
 import { ARN_PARAM, POLICY_ARNS_PARAM, SERIAL_NUMBER_PARAM, SESSION_POLICY_PARAM, TOKEN_CODE_PARAM } from '../protocol/params.js';
 import type { ContextValue } from '../policy/types.js';
-import { SAML_ACTION, samlSessionName, samlTrustContext } from '../roles/samlRoles.js';
+import { federatedTrustContext } from '../roles/federatedTrust.js';
+import { SAML_ACTION, samlSessionName, samlTrustIdentity } from '../roles/samlRoles.js';
 import { credentialsResult, mintRoleSession } from '../sessions/roleSession.js';
 import { resolveSessionPolicy } from '../sessions/sessionPolicy.js';
 import { federatedMfa } from './common/federatedMfa.js';
@@ -78,7 +79,7 @@ export function assumeRoleWithSAML(broker: Broker) {
       }
 
       const mfa = await federatedMfa(broker, identity, params.SerialNumber, params.TokenCode, request);
-      const context = samlTrustContext(assertion, requestConditionKeys(request), mfa, request.receivedAt, sessionName);
+      const context = federatedTrustContext(samlTrustIdentity(assertion), requestConditionKeys(request), mfa, request.receivedAt, sessionName);
       authorizeTrust(role, { action: SAML_ACTION, resource: role.arn, principal: { federated: identity.providerArn }, context }, mfa !== undefined);
 
       const sessionPolicy = resolveSessionPolicy(model, params.Policy, params.PolicyArns);

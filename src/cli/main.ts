@@ -11,6 +11,8 @@ const USAGE = `Usage: fedbroker <command> [options]
 Commands:
   serve [--config FILE]                         run the broker (default config/broker.yaml, or $FEDBROKER_CONFIG)
   check-config [FILE]                           validate a configuration: schema, every policy, ARN, provider
+  simulate --config FILE --provider NAME (--assertion FILE | --attributes FILE | --token FILE) [--role ARN] [--mfa] [--json]
+                                                which roles an identity may take, and why not the others
   keys rotate [--config FILE]                   add a new sealing key (old keys stay valid for what they sealed)
   revoke role ARN | session ACCESS_KEY_ID | subject PROVIDER SUBJECT [--config FILE]
                                                 revoke sessions issued before now
@@ -25,6 +27,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./serve.js')).serve(args);
     case 'check-config':
       return (await import('./checkConfig.js')).checkConfig(args, rest);
+    case 'simulate':
+      return (await import('./simulate.js')).simulate(args);
     case 'keys':
       return (await import('./keys.js')).keys(args, rest);
     case 'revoke':

@@ -122,6 +122,7 @@ function readList(params: URLSearchParams, name: string, member: string, spec: L
 }
 
 // ---- shared constraints (aws-reference.md §1.2) ------------------------------------------------
+/* eslint-disable no-control-regex -- AWS's patterns name tab, LF and CR explicitly */
 
 export const ARN_PARAM = { type: 'string', min: 20, max: 2048, pattern: /^[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD]+$/u, patternText: '[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]+' } as const;
 export const ROLE_SESSION_NAME_PARAM = { type: 'string', min: 2, max: 64, pattern: /^[\w+=,.@-]*$/, patternText: '[\\w+=,.@-]*' } as const;
@@ -131,3 +132,4 @@ export const POLICY_ARNS_PARAM = { type: 'list', field: 'arn', maxItems: 10, ite
 export const SERIAL_NUMBER_PARAM = { type: 'string', min: 9, max: 256, pattern: /^[\w+=/:,.@-]*$/, patternText: '[\\w+=/:,.@-]*' } as const;
 export const TOKEN_CODE_PARAM = { type: 'string', min: 6, max: 6, pattern: /^\d+$/, patternText: '[\\d]*', sensitive: true } as const;
 export const EXTERNAL_ID_PARAM = { type: 'string', min: 2, max: 1224, pattern: /^[\w+=,.@:/-]*$/, patternText: '[\\w+=,.@:\\/-]*' } as const;
+/* eslint-enable no-control-regex */

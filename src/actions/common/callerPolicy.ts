@@ -62,7 +62,7 @@ export function authorizeCaller(
   const layers = callerLayers(broker, caller);
   const result = authorize(layers, authz);
   if (result.decision === 'Allow') return;
-  const how = result.decision === 'ExplicitDeny' ? ' with an explicit deny in an identity-based policy' : ' because no identity-based policy allows the action';
+  const how = result.decision === 'ExplicitDeny' ? ' with an explicit deny in an identity-based policy' : ` because no identity-based policy allows the ${action} action`;
   throw new AccessDenied(`User: ${caller.arn} is not authorized to perform: ${action} on resource: ${resource}${how}`, {
     explanation: { request: describeRequest(authz), policies: explain(layers, authz) },
   });
