@@ -192,6 +192,12 @@ export class Broker {
     const env = options.env ?? process.env;
     const logger = options.logger ?? createLogger();
     const { config } = loaded;
+    if (config.server.workers !== 1) {
+      throw new ConfigError(
+        [{ path: 'server.workers', message: 'several worker processes are not supported yet: run one worker per broker instance, and several instances behind a load balancer sharing a PostgreSQL store' }],
+        loaded.file,
+      );
+    }
     if (config.devIdentityProviders) {
       if (env['NODE_ENV'] === 'production') {
         throw new ConfigError([{ path: 'devIdentityProviders', message: 'the development identity providers cannot be enabled when NODE_ENV=production' }], loaded.file);
