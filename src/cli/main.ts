@@ -14,6 +14,10 @@ Commands:
   simulate --config FILE --provider NAME (--assertion FILE | --attributes FILE | --token FILE) [--role ARN] [--mfa] [--json]
                                                 which roles an identity may take, and why not the others
   keys rotate [--config FILE]                   add a new sealing key (old keys stay valid for what they sealed)
+  mfa list [--user NAME] [--json] [--config FILE]
+                                                MFA devices: serial, owner, enabled, failures, lockout (never seeds)
+  mfa deactivate (--serial ARN | --user NAME) [--config FILE]
+                                                deactivate a lost device, as an administrator (audited)
   revoke role ARN | session ACCESS_KEY_ID | subject PROVIDER SUBJECT [--config FILE]
                                                 revoke sessions issued before now
   audit verify [FILE...] [--config FILE]        check the audit log's hash chain
@@ -31,6 +35,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./simulate.js')).simulate(args);
     case 'keys':
       return (await import('./keys.js')).keys(args, rest);
+    case 'mfa':
+      return (await import('./mfa.js')).mfa(args, rest);
     case 'revoke':
       return (await import('./revoke.js')).revoke(args, rest);
     case 'audit':
