@@ -126,7 +126,7 @@ export class Broker {
         if (key === undefined) return undefined;
         const userId = this.ids.peek('user', key.user.arn);
         // User ids are resolved at start and on reload, so this is always known for configured users.
-        return userId === undefined ? undefined : { secretAccessKey: key.secretAccessKey, userName: key.user.name, userId };
+        return userId === undefined ? undefined : { secretAccessKey: key.secretAccessKey, userName: key.user.name, userId, userPath: key.user.path };
       },
       isRevoked: (claims) => this.revocations.isRevoked(claims),
     });

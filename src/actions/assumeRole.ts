@@ -95,6 +95,15 @@ export function assumeRole(broker: Broker) {
         );
       }
 
+      if (params.SourceIdentity !== undefined && source?.sourceIdentity === undefined) {
+        const setRequest = { ...authz, action: 'sts:SetSourceIdentity' };
+        if (authorize(layers, setRequest).decision !== 'Allow') {
+          throw new AccessDenied(`User: ${caller.arn} is not authorized to perform: sts:SetSourceIdentity on resource: ${role.arn}`, {
+            explanation: { request: describeRequest(setRequest), policies: explain(layers, setRequest) },
+          });
+        }
+      }
+
       const chained = caller.kind === 'AssumedRole';
       const notAfter = source?.expiresAt;
       const lifetimeOptions = { nowMs: request.receivedAt, ...(notAfter !== undefined ? { notAfter } : {}) };

@@ -20,7 +20,7 @@ import { resolveSessionPolicy } from '../sessions/sessionPolicy.js';
 import { federatedMfa } from './common/federatedMfa.js';
 import { requestConditionKeys } from './common/requestContext.js';
 import { checkRoleArnSyntax, findRole } from './common/roles.js';
-import { authorizeTrust } from './common/trust.js';
+import { authorizeTrust, requireSetSourceIdentity } from './common/trust.js';
 
 /** SAML keys that stay usable in permission policies for the session (guide G19586–G19606). */
 const SESSION_KEYS = ['saml:namequalifier', 'saml:sub', 'saml:sub_type', 'saml:iss', 'saml:doc', 'aws:federatedprovider'];
@@ -80,7 +80,9 @@ export function assumeRoleWithSAML(broker: Broker) {
 
       const mfa = await federatedMfa(broker, identity, params.SerialNumber, params.TokenCode, request);
       const context = federatedTrustContext(samlTrustIdentity(assertion), requestConditionKeys(request), mfa, request.receivedAt, sessionName);
-      authorizeTrust(role, { action: SAML_ACTION, resource: role.arn, principal: { federated: identity.providerArn }, context }, mfa !== undefined);
+      const trustRequest = { action: SAML_ACTION, resource: role.arn, principal: { federated: identity.providerArn }, context };
+      authorizeTrust(role, trustRequest, mfa !== undefined);
+      if (assertion.sourceIdentity !== undefined) requireSetSourceIdentity(role, trustRequest);
 
       const sessionPolicy = resolveSessionPolicy(model, params.Policy, params.PolicyArns);
       const lifetime = samlRoleSessionLifetime(

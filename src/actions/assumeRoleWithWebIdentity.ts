@@ -22,7 +22,7 @@ import { resolveSessionPolicy } from '../sessions/sessionPolicy.js';
 import { requestConditionKeys } from './common/requestContext.js';
 import { checkRoleArnSyntax, findRole } from './common/roles.js';
 import { federatedMfa } from './common/federatedMfa.js';
-import { authorizeTrust } from './common/trust.js';
+import { authorizeTrust, requireSetSourceIdentity } from './common/trust.js';
 
 const ACTION = 'sts:AssumeRoleWithWebIdentity';
 /** The claim AWS reads SourceIdentity from. */
@@ -90,7 +90,9 @@ export function assumeRoleWithWebIdentity(broker: Broker) {
         'aws:sourceidentity': sourceIdentity,
         'sts:sourceidentity': sourceIdentity,
       });
-      authorizeTrust(role, { action: ACTION, resource: role.arn, principal: { federated: identity.providerArn }, context }, mfa !== undefined);
+      const trustRequest = { action: ACTION, resource: role.arn, principal: { federated: identity.providerArn }, context };
+      authorizeTrust(role, trustRequest, mfa !== undefined);
+      if (sourceIdentity !== undefined) requireSetSourceIdentity(role, trustRequest);
 
       const sessionPolicy = resolveSessionPolicy(model, params.Policy, params.PolicyArns);
       const lifetime = roleSessionLifetime(params.DurationSeconds, role, { nowMs: request.receivedAt });

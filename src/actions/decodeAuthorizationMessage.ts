@@ -36,9 +36,11 @@ export function decodeAuthorizationMessage(broker: Broker) {
     name: 'DecodeAuthorizationMessage',
     service: 'sts',
     auth: 'sigv4',
-    // CloudTrail does not log DecodeAuthorizationMessage (G10497); neither do we.
-    audit: 'never',
-    params: { EncodedMessage: { type: 'string', required: true, min: 1, max: 10240 } },
+    // CloudTrail does not log DecodeAuthorizationMessage (G10497), so a decoded message is no audit
+    // event; a denial is (semantics.md "Audit": every denial). The encoded message itself is neither
+    // logged nor echoed.
+    audit: 'failures',
+    params: { EncodedMessage: { type: 'string', required: true, min: 1, max: 10240, sensitive: true } },
     async handle({ params, caller, request }) {
       if (caller === undefined) throw new InternalFailure();
       authorizeCaller(broker, caller, request, 'sts:DecodeAuthorizationMessage', '*');

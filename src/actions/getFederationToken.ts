@@ -49,7 +49,7 @@ export function getFederationToken(broker: Broker) {
         account: model.account,
         partition: model.partition,
         issuer: 'GetFederationToken',
-        principal: { kind: 'FederatedUser', name: params.Name, userName: caller.userName, userId: caller.userId },
+        principal: { kind: 'FederatedUser', name: params.Name, userName: caller.userName, userId: caller.userId, userPath: model.users.get(caller.userName)?.path ?? '/' },
         ...(sessionPolicy.stored ? { sessionPolicy: sessionPolicy.stored } : {}),
       };
       const issued = sealed(broker.keyRing, claims);

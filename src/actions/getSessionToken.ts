@@ -37,7 +37,7 @@ export function getSessionToken(broker: Broker) {
         account: broker.model.account,
         partition: broker.model.partition,
         issuer: 'GetSessionToken',
-        principal: { kind: 'User', userName: caller.userName, userId: caller.userId },
+        principal: { kind: 'User', userName: caller.userName, userId: caller.userId, userPath: broker.model.users.get(caller.userName)?.path ?? '/' },
         ...(mfa ? { mfa } : {}),
       };
       const issued = sealed(broker.keyRing, claims);

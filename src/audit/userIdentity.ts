@@ -36,7 +36,7 @@ export function callerUserIdentity(caller: Caller): Record<string, unknown> {
         sessionIssuer: {
           type: 'IAMUser',
           principalId: s.principal.userId,
-          arn: `arn:${caller.partition}:iam::${caller.account}:user/${s.principal.userName}`,
+          arn: `arn:${caller.partition}:iam::${caller.account}:user${s.principal.userPath ?? '/'}${s.principal.userName}`,
           accountId: caller.account,
           userName: s.principal.userName,
         },

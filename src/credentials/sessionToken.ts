@@ -41,7 +41,9 @@ const ISSUERS: readonly SessionIssuer[] = [
 type PrincipalJson =
   | readonly ['R', string, string, string, string] // roleName, rolePath, roleId, sessionName
   | readonly ['U', string, string] // userName, userId
-  | readonly ['F', string, string, string]; // name, userName, userId
+  | readonly ['U', string, string, string] // userName, userId, userPath (when not '/')
+  | readonly ['F', string, string, string] // name, userName, userId
+  | readonly ['F', string, string, string, string]; // name, userName, userId, userPath (when not '/')
 
 interface CoreJson {
   k: string; // accessKeyId
@@ -126,9 +128,9 @@ function toPrincipalJson(p: SessionPrincipal): PrincipalJson {
     case 'AssumedRole':
       return ['R', p.roleName, p.rolePath, p.roleId, p.sessionName];
     case 'User':
-      return ['U', p.userName, p.userId];
+      return p.userPath !== undefined && p.userPath !== '/' ? ['U', p.userName, p.userId, p.userPath] : ['U', p.userName, p.userId];
     case 'FederatedUser':
-      return ['F', p.name, p.userName, p.userId];
+      return p.userPath !== undefined && p.userPath !== '/' ? ['F', p.name, p.userName, p.userId, p.userPath] : ['F', p.name, p.userName, p.userId];
   }
 }
 
@@ -207,7 +209,9 @@ function fromPrincipalJson(value: unknown): SessionPrincipal | undefined {
   const [kind, a, b, c, d] = value;
   if (kind === 'R' && value.length === 5) return { kind: 'AssumedRole', roleName: a!, rolePath: b!, roleId: c!, sessionName: d! };
   if (kind === 'U' && value.length === 3) return { kind: 'User', userName: a!, userId: b! };
+  if (kind === 'U' && value.length === 4) return { kind: 'User', userName: a!, userId: b!, userPath: c! };
   if (kind === 'F' && value.length === 4) return { kind: 'FederatedUser', name: a!, userName: b!, userId: c! };
+  if (kind === 'F' && value.length === 5) return { kind: 'FederatedUser', name: a!, userName: b!, userId: c!, userPath: d! };
   return undefined;
 }
 

@@ -22,13 +22,15 @@ export type SessionPrincipal =
       readonly sessionName: string;
     }
   /** GetSessionToken: the IAM user itself, with temporary credentials. */
-  | { readonly kind: 'User'; readonly userName: string; readonly userId: string }
+  | { readonly kind: 'User'; readonly userName: string; readonly userId: string; readonly userPath?: string }
   /** GetFederationToken: arn:aws:sts::ACCOUNT:federated-user/NAME, made by IAM user `userName`. */
   | {
       readonly kind: 'FederatedUser';
       readonly name: string;
       readonly userName: string;
       readonly userId: string;
+      /** Path of the IAM user who called GetFederationToken (`/` when absent). */
+      readonly userPath?: string;
     };
 
 /** The federated identity behind a session from AssumeRoleWithSAML / AssumeRoleWithWebIdentity. */

@@ -41,6 +41,8 @@ export interface AuditDetails {
   responseElements?: Record<string, unknown>;
   resources?: Array<{ ARN: string; accountId: string; type: string }>;
   additionalEventData?: Record<string, unknown>;
+  /** Set when the action's own module already wrote the event of this failure (no second one). */
+  failureRecorded?: boolean;
 }
 
 export interface ActionContext<P> {

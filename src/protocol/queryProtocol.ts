@@ -103,7 +103,7 @@ export class QueryProtocol {
       const error = this.toAwsError(e, actionName, requestId);
       outcome = error.code;
       response = renderError(service, this.withEncodedDenial(error), requestId, format);
-      if (action !== undefined && action.audit !== 'never') await this.writeAudit(action, params, info, caller, audit, response.status, error);
+      if (action !== undefined && action.audit !== 'never' && audit.failureRecorded !== true) await this.writeAudit(action, params, info, caller, audit, response.status, error);
     }
     const label = action?.name ?? 'Unknown';
     this.options.metrics.requests.inc({ action: label, outcome });

@@ -54,13 +54,21 @@ export function trustRequest(role: RoleModel, identity: TrustIdentity, context: 
 export function judgeRole(role: RoleModel, identity: TrustIdentity, context: ReadonlyMap<string, ContextValue>): RoleVerdict {
   const request = trustRequest(role, identity, context);
   const decision = evaluatePolicies([role.trustPolicy], request);
-  if (decision.decision === 'Allow') return { role, allowed: true, needsMfa: false };
+  if (decision.decision === 'Allow') {
+    // A source identity from the IdP also needs sts:SetSourceIdentity in the trust policy.
+    if (identity.sourceIdentity === undefined) return { role, allowed: true, needsMfa: false };
+    const setRequest = { ...request, action: 'sts:SetSourceIdentity' };
+    if (evaluatePolicies([role.trustPolicy], setRequest).decision === 'Allow') return { role, allowed: true, needsMfa: false };
+    return { role, allowed: false, needsMfa: false, explanation: explainPolicies([role.trustPolicy], setRequest) };
+  }
   const explanation = explainPolicies([role.trustPolicy], request);
   if (decision.decision === 'ImplicitDeny' && context.get('aws:multifactorauthpresent') !== 'true') {
     const withMfa = new Map(context);
     withMfa.set('aws:multifactorauthpresent', 'true');
     withMfa.set('aws:multifactorauthage', '0');
-    if (evaluatePolicies([role.trustPolicy], { ...request, context: withMfa }).decision === 'Allow') {
+    const allowedWithMfa = (action: string) => evaluatePolicies([role.trustPolicy], { ...request, action, context: withMfa }).decision === 'Allow';
+    // A step-up is only offered when MFA would make the role takeable, source identity included.
+    if (allowedWithMfa(request.action) && (identity.sourceIdentity === undefined || allowedWithMfa('sts:SetSourceIdentity'))) {
       return { role, allowed: false, needsMfa: true, explanation };
     }
   }

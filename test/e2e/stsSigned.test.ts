@@ -34,7 +34,7 @@ const WINDOW = 3;
 const ARN = (resource: string) => `arn:aws:iam::${TEST_ACCOUNT}:${resource}`;
 const ROLE = (name: string) => ARN(`role/${name}`);
 
-const ASSUME_ANY_ROLE = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: ARN('role/*') }] };
+const ASSUME_ANY_ROLE = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'], Resource: ARN('role/*') }] };
 const DECODE = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:DecodeAuthorizationMessage', Resource: '*' }] };
 const FEDERATE = {
   Version: '2012-10-17',
@@ -95,7 +95,8 @@ beforeAll(async () => {
       },
       // TV-R1 (G7500–G7513), Example Corp's account being this one.
       { name: 'ThirdParty', trustPolicy: seedPolicy('TV-R1', { "Example Corp's AWS Account ID": TEST_ACCOUNT }) },
-      { name: 'ChainSource', maxSessionDuration: 7200, trustPolicy: trustAccount(), inlinePolicies: [ASSUME_ANY_ROLE, LIST_DEVICES_WITH_MFA] },
+      // Setting a source identity also needs sts:SetSourceIdentity, in the trust policy and the caller's policy.
+      { name: 'ChainSource', maxSessionDuration: 7200, trustPolicy: trustAccount({ Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'] }), inlinePolicies: [ASSUME_ANY_ROLE, LIST_DEVICES_WITH_MFA] },
       { name: 'ChainTarget', maxSessionDuration: 7200, trustPolicy: trustRole('ChainSource'), inlinePolicies: [LIST_DEVICES_WITH_MFA] },
       { name: 'ChainTargetRecentMfa', trustPolicy: trustRole('ChainSource', { Condition: { NumericLessThan: { 'aws:MultiFactorAuthAge': '3600' } } }) },
     ],
@@ -180,6 +181,14 @@ describe('role chaining', () => {
     expect((await sts(temporary(chained.Credentials)).send(new GetCallerIdentityCommand({}))).Arn).toBe(`arn:aws:sts::${TEST_ACCOUNT}:assumed-role/ChainTarget/second`);
 
     await rejectsWith(chain({ SourceIdentity: 'someone-else' }), 'AccessDenied', 'SourceIdentity cannot be changed once it is set');
+    // A trust policy without sts:SetSourceIdentity refuses a new source identity (ChainTarget, as sam).
+    await rejectsWith(
+      sts(lt('sam')).send(new AssumeRoleCommand({ RoleArn: ROLE('ChainSource'), RoleSessionName: 'third', SourceIdentity: 'sam-laptop' })).then(() =>
+        sts(lt('mona')).send(new AssumeRoleCommand({ RoleArn: ROLE('ThirdParty'), RoleSessionName: 'third', ExternalId: '12345', SourceIdentity: 'mona-laptop' })),
+      ),
+      'AccessDenied',
+      'sts:SetSourceIdentity',
+    );
     expect((await chain({ SourceIdentity: 'sam-laptop' })).SourceIdentity).toBe('sam-laptop');
 
     // A role session chained from a session without MFA has none: the MFA-age trust refuses it.

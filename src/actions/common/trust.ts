@@ -34,3 +34,15 @@ export function describeRequest(request: AuthzRequest): Record<string, unknown> 
   const context: Record<string, ContextValue> = Object.fromEntries(request.context);
   return { action: request.action, resource: request.resource, ...(request.principal ? { principal: request.principal } : {}), context };
 }
+
+/**
+ * Setting a source identity needs the trust policy to allow sts:SetSourceIdentity as well (AWS); an
+ * inherited one (role chaining) does not.
+ */
+export function requireSetSourceIdentity(role: RoleModel, request: AuthzRequest): void {
+  const setRequest = { ...request, action: 'sts:SetSourceIdentity' };
+  if (evaluatePolicies([role.trustPolicy], setRequest).decision === 'Allow') return;
+  throw new AccessDenied(`Not authorized to perform sts:SetSourceIdentity: the trust policy of role ${role.name} must allow it to set a source identity`, {
+    explanation: { request: describeRequest(setRequest), policies: explainPolicies([role.trustPolicy], setRequest) },
+  });
+}

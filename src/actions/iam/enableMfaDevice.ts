@@ -7,6 +7,7 @@
 import type { Broker } from '../../broker.js';
 import { defineAction } from '../../protocol/action.js';
 import { requireCaller } from '../common/signedCaller.js';
+import { recordedBy } from './mfaAudited.js';
 import { AUTHENTICATION_CODE_PARAM, DEVICE_SERIAL_PARAM, USER_NAME_PARAM, authorizeIamCaller, existingUser, mfaContext, targetUser } from './iamCaller.js';
 
 export function enableMfaDevice(broker: Broker) {
@@ -22,18 +23,18 @@ export function enableMfaDevice(broker: Broker) {
       AuthenticationCode1: { ...AUTHENTICATION_CODE_PARAM, required: true },
       AuthenticationCode2: { ...AUTHENTICATION_CODE_PARAM, required: true },
     },
-    async handle({ params, caller: signed, request }) {
+    async handle({ params, caller: signed, request, audit }) {
       const caller = requireCaller(signed);
       const target = targetUser(broker, caller, params.UserName);
       authorizeIamCaller(broker, caller, request, 'iam:EnableMFADevice', target.arn);
       const user = existingUser(target);
-      await broker.mfa.enable(
+      await recordedBy(audit, broker.mfa.enable(
         params.SerialNumber,
         { kind: 'user', userName: user.name },
         params.AuthenticationCode1,
         params.AuthenticationCode2,
         mfaContext(caller, request),
-      );
+      ));
       return undefined;
     },
   });

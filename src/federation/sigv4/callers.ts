@@ -27,6 +27,8 @@ export interface LongTermKey {
   readonly secretAccessKey: string;
   readonly userName: string;
   readonly userId: string;
+  /** The IAM user's path (`/` when absent). */
+  readonly userPath?: string;
 }
 
 export interface CallerResolverOptions {
@@ -98,7 +100,7 @@ export function authenticateSigned(request: SigV4Request, options: Omit<CallerRe
     kind: 'User',
     account: options.account,
     partition: options.partition,
-    arn: userArn(options.partition, options.account, '/', key.userName),
+    arn: userArn(options.partition, options.account, key.userPath ?? '/', key.userName),
     userId: key.userId,
     userName: key.userName,
     accessKeyId: parsed.accessKeyId,
@@ -129,7 +131,7 @@ export function sessionCaller(claims: SessionClaims): Caller {
       return {
         ...base,
         kind: 'User',
-        arn: userArn(partition, account, '/', principal.userName),
+        arn: userArn(partition, account, principal.userPath ?? '/', principal.userName),
         userId: principal.userId,
         userName: principal.userName,
       };

@@ -64,7 +64,7 @@ export function callerPrincipal(caller: Caller): RequestPrincipal {
   if (principal?.kind === 'AssumedRole') {
     arns = [caller.arn, roleArn(caller.partition, caller.account, principal.rolePath, principal.roleName)];
   } else if (principal?.kind === 'FederatedUser') {
-    arns = [federatedUserArn(caller.partition, caller.account, principal.name), userArn(caller.partition, caller.account, '/', principal.userName)];
+    arns = [federatedUserArn(caller.partition, caller.account, principal.name), userArn(caller.partition, caller.account, principal.userPath ?? '/', principal.userName)];
   } else {
     arns = [caller.arn];
   }
