@@ -21,6 +21,8 @@ export interface Caller {
   readonly accessKeyId: string;
   /** Present for temporary credentials. */
   readonly session?: SessionClaims;
+  /** Region of the request's SigV4 credential scope (aws:RequestedRegion), when known. */
+  readonly region?: string;
 }
 
 /**

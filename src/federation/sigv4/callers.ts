@@ -89,7 +89,7 @@ export function authenticateSigned(request: SigV4Request, options: Omit<CallerRe
     if (!sameAccessKeyId(claims.accessKeyId, parsed.accessKeyId)) throw new InvalidClientTokenId(INVALID_TOKEN);
     if (options.isRevoked(claims)) throw new InvalidClientTokenId(INVALID_TOKEN);
     verifySigV4(parsed, claims.secretAccessKey, now);
-    return { caller: sessionCaller(claims), region: parsed.region, service: parsed.service, form: parsed.form };
+    return { caller: { ...sessionCaller(claims), region: parsed.region }, region: parsed.region, service: parsed.service, form: parsed.form };
   }
 
   // Temporary access keys are only valid together with their session token.
@@ -104,6 +104,7 @@ export function authenticateSigned(request: SigV4Request, options: Omit<CallerRe
     userId: key.userId,
     userName: key.userName,
     accessKeyId: parsed.accessKeyId,
+    region: parsed.region,
   };
   return { caller, region: parsed.region, service: parsed.service, form: parsed.form };
 }

@@ -42,6 +42,7 @@ export function callerConditionContext(caller: Caller, now: number): Record<stri
   else delete context['aws:username'];
   context['aws:principalarn'] = principalArnOf(caller);
   context['aws:principalaccount'] = caller.account;
+  if (caller.region !== undefined) context['aws:requestedregion'] = caller.region;
   if (session === undefined) return context;
 
   context['aws:tokenissuetime'] = isoSeconds(session.issuedAt);

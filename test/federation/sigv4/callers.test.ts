@@ -32,6 +32,8 @@ describe('CallerResolver', () => {
       userId: USER_KEY.userId,
       userName: 'portal',
       accessKeyId: USER_KEY.accessKeyId,
+      // aws:RequestedRegion comes from the signature's credential scope.
+      region: 'eu-west-1',
     });
   });
 
