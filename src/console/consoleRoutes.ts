@@ -16,6 +16,7 @@ import type { SigninFlow } from './signinFlow.js';
 export function signinRouter(broker: Broker, flow: SigninFlow): Router {
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: broker.loaded.config.limits.maxBodyBytes, parameterLimit: 20 });
+  router.use(flow.throttle);
   router.post('/role', form, (req, res) => flow.chooseRole(req, res));
   router.post('/mfa', form, (req, res) => flow.verifyMfa(req, res));
   router.post('/mfa/enroll', form, (req, res) => flow.enrollMfa(req, res));
@@ -54,7 +55,7 @@ ${c.sourceIdentity !== undefined ? html`<tr><th>Source identity</th><td><code>${
     );
   });
 
-  router.post('/logout', form, async (req, res) => {
+  router.post('/logout', flow.throttle, form, async (req, res) => {
     if (!csrfValid(req)) return flow.page(res, 403, errorPage('Request refused', 'The form is missing its anti-forgery token.'));
     const claims = await sessions.end(req, res);
     if (claims !== undefined) {

@@ -6,7 +6,7 @@
  * A validated response continues in the shared sign-in flow (role picker, MFA, console session).
  */
 import express, { type Router } from 'express';
-import { AwsError } from '../errors.js';
+import { AwsError, IDPRejectedClaim } from '../errors.js';
 import { requestConditionKeys } from '../actions/common/requestContext.js';
 import type { Broker } from '../broker.js';
 import { buildAuthnRequest, buildSpMetadata, currentMetadata } from '../federation/saml/index.js';
@@ -38,7 +38,7 @@ export function samlRouter(broker: Broker, flow: SigninFlow): Router {
       );
   });
 
-  router.get('/login', async (req, res) => {
+  router.get('/login', flow.throttle, async (req, res) => {
     const name = String(req.query['provider'] ?? '');
     const provider = broker.model.samlProviders.find((p) => p.settings.name === name && p.settings.enabled);
     if (provider === undefined) return flow.page(res, 404, errorPage('Unknown identity provider', 'No enabled SAML identity provider has that name.'));
@@ -62,7 +62,7 @@ export function samlRouter(broker: Broker, flow: SigninFlow): Router {
     res.set('cache-control', 'no-store').redirect(302, request.url);
   });
 
-  router.post('/', form, async (req, res) => {
+  router.post('/', flow.throttle, form, async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const samlResponse = typeof body['SAMLResponse'] === 'string' ? body['SAMLResponse'] : undefined;
     if (samlResponse === undefined || samlResponse === '') {
@@ -78,12 +78,18 @@ export function samlRouter(broker: Broker, flow: SigninFlow): Router {
     const info = flow.requestInfo(req);
     let assertion;
     try {
+      // The provider an outstanding AuthnRequest was sent to (GET /saml/login stores it with the id).
+      const outstanding: { provider?: string | null } = {};
       assertion = await broker.saml.validate(samlResponse, {
         // The browser endpoint is always one use per assertion, whatever apiAssertionReuse says.
         claimAssertionId: (key, expiresAt) => broker.store.claimOnce('saml-assertion', key, expiresAt),
-        consumeRequestId: async (id) => (await broker.store.takeItem('saml-request', id)) !== null,
+        consumeRequestId: async (id) => (outstanding.provider = await broker.store.takeItem('saml-request', id)) !== null,
         now: info.receivedAt,
       });
+      // A request sent to one IdP can only be answered by that IdP, not by another configured one.
+      if (assertion.inResponseTo !== undefined && outstanding.provider !== assertion.provider) {
+        throw new IDPRejectedClaim('SAML response rejected: InResponseTo answers a request that was sent to another identity provider');
+      }
     } catch (e) {
       if (!(e instanceof AwsError) || e.httpStatus >= 500) throw e;
       await flow.auditFailure(req, undefined, e.message, e.code);

@@ -18,7 +18,7 @@ import { mintRoleSession } from '../sessions/roleSession.js';
 import type { MfaOwner } from '../store/types.js';
 import { contentSecurityPolicy } from '../http/html.js';
 import { clientAddress } from '../http/clientAddress.js';
-import type { ConsoleSessions } from './consoleSession.js';
+import { rememberConsoleRoles, type ConsoleSessions } from './consoleSession.js';
 import { csrfToken, csrfValid } from './csrf.js';
 import { errorPage, mfaEnrolmentPage, mfaPromptPage, rolePickerPage, type RoleChoice } from './pages.js';
 import { consumeSigninState, openSigninState, sealSigninState, type NewSigninState, type SigninState } from './signinState.js';
@@ -59,12 +59,15 @@ export class SigninFlow {
     const state = this.openState(req, res);
     if (state === undefined) return;
     const role = String((req.body as Record<string, unknown>)['role'] ?? '');
+    if (!state.roles.includes(role) && !state.mfaRoles.includes(role)) {
+      this.page(res, 403, errorPage('Role not available', 'That role was not offered to this sign-in.'));
+      return;
+    }
+    if (!(await this.spend(res, state))) return;
     if (state.roles.includes(role)) {
       await this.complete(req, res, state, role, state.mfa);
-    } else if (state.mfaRoles.includes(role)) {
-      await this.showMfaStep(req, res, { ...state, chosenRole: role });
     } else {
-      this.page(res, 403, errorPage('Role not available', 'That role was not offered to this sign-in.'));
+      await this.showMfaStep(req, res, { ...state, chosenRole: role });
     }
   }
 
@@ -72,6 +75,8 @@ export class SigninFlow {
   async verifyMfa(req: Request, res: Response): Promise<void> {
     const state = this.openState(req, res);
     if (state === undefined || state.chosenRole === undefined) return void (state && this.page(res, 400, errorPage('Sign-in failed', 'No role was chosen.')));
+    // Spent before the code is checked: a replayed form neither burns a code nor counts a failure.
+    if (!(await this.spend(res, state))) return;
     const owner = ownerOf(state);
     const device = await this.broker.mfa.findEnabledDevice(owner);
     if (device === null) return this.showMfaStep(req, res, state);
@@ -89,6 +94,7 @@ export class SigninFlow {
   async enrollMfa(req: Request, res: Response): Promise<void> {
     const state = this.openState(req, res);
     if (state === undefined || state.chosenRole === undefined) return void (state && this.page(res, 400, errorPage('Sign-in failed', 'No role was chosen.')));
+    if (!(await this.spend(res, state))) return;
     const enrolment = state.enrolment;
     if (enrolment === undefined) return this.showMfaStep(req, res, state);
     const body = req.body as Record<string, unknown>;
@@ -149,10 +155,6 @@ export class SigninFlow {
       this.page(res, 403, errorPage('Sign-in refused', 'The role is no longer available to you.'));
       return;
     }
-    if ('nonce' in state && !(await consumeSigninState(this.broker.store, state))) {
-      this.page(res, 400, errorPage('Sign-in form already used', 'This sign-in form was already submitted. Sign in again from your identity provider.'));
-      return;
-    }
     const lifetime =
       state.type === 'saml'
         ? samlConsoleSessionLifetime(
@@ -174,7 +176,8 @@ export class SigninFlow {
       ...(mfa ? { mfa } : {}),
       context: sessionContext(state),
     });
-    this.sessions.start(res, session.sessionToken, session.claims, [...state.roles, ...state.mfaRoles]);
+    await rememberConsoleRoles(this.broker.store, session.claims, [...state.roles, ...state.mfaRoles]);
+    this.sessions.start(res, session.sessionToken, session.claims);
     await this.broker.audit.record({
       eventSource: 'signin.amazonaws.com',
       eventName: 'ConsoleLogin',
@@ -192,6 +195,27 @@ export class SigninFlow {
   }
 
   // ---- helpers -------------------------------------------------------------------------------------
+
+  /**
+   * Middleware: limits.requestsPerMinutePerIp for the browser flows too (the same per-address budget as
+   * the STS API), so sign-in pages and TOTP prompts cannot be hammered from one address (429 page).
+   */
+  readonly throttle = (req: Request, res: Response, next: () => void): void => {
+    if (this.broker.rateLimiter.take(clientAddress(req, this.broker.loaded.config.server.trustProxy).sourceIp)) return next();
+    this.broker.metrics.rateLimited.inc();
+    res.set('retry-after', '60');
+    this.page(res, 429, errorPage('Too many requests', 'Too many requests from your address. Wait a minute, then try again.'));
+  };
+
+  /**
+   * Marks a posted state used (every step's form is single use; the next step gets a freshly sealed
+   * state). False, with the page sent, when it already was: a replayed or double-submitted form.
+   */
+  private async spend(res: Response, state: SigninState): Promise<boolean> {
+    if (await consumeSigninState(this.broker.store, state)) return true;
+    this.page(res, 400, errorPage('Sign-in form already used', 'This sign-in form was already submitted. Sign in again from your identity provider.'));
+    return false;
+  }
 
   private openState(req: Request, res: Response): SigninState | undefined {
     if (!csrfValid(req)) {

@@ -2,7 +2,8 @@
  * Signed state between the steps of a browser sign-in (role picker, TOTP step-up, enrolment): the
  * validated identity and the roles it may take, sealed by the key ring and valid for 10 minutes. The
  * choice made on the picker is bound to the validated assertion through it — nothing the browser
- * re-posts can add a role — and the final step consumes it once (store), so it cannot be replayed.
+ * re-posts can add a role — and every step consumes the state it is posted once (store) before acting
+ * on it, handing the next step a freshly sealed one, so no form of the flow can be replayed.
  */
 import { randomBytes } from 'node:crypto';
 import type { SessionClaims } from '../credentials/types.js';
