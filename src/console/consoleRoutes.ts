@@ -73,7 +73,7 @@ ${c.sourceIdentity !== undefined ? html`<tr><th>Source identity</th><td><code>${
         recipientAccountId: broker.model.account,
       });
     }
-    res.redirect(302, '/console');
+    res.redirect(302, `${broker.loaded.publicUrl}/console`);
   });
 
   return router;

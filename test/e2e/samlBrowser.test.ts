@@ -722,7 +722,7 @@ describe('sign-out', () => {
       const console = await browser.get('/console');
       const out = await browser.post('/console/logout', form(console.body, '/console/logout').fields);
       expect(out.status).toBe(302);
-      expect(out.location).toBe('/console');
+      expect(out.location).toBe(`${url}/console`);
       const cleared = out.setCookies.find((c) => c.startsWith(`${SESSION_COOKIE}=;`));
       expect(cleared).toMatch(/Max-Age=0/);
       expect(browser.cookie(SESSION_COOKIE)).toBeUndefined();

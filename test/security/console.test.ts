@@ -224,7 +224,8 @@ describe('security.md MFA and console', () => {
   it('HTML/JS in any attribute, claim or name shown in the console → escaped', async () => {
     const markup = ['<script>alert(1)</script>', '"><img src=x onerror=alert(2)>', "'><svg onload=alert(3)>", '<a href="javascript:alert(4)">x</a>'];
     const nameId = `${markup.join('')}@example.com`;
-    const sourceIdentity = '<script>alert(5)</script>';
+    // SourceIdentity is constrained to [\w+=,.@-]{2,64} (a markup value is refused outright, below).
+    const sourceIdentity = 'sam@laptop';
     const description = '<img src=x onerror=alert(6)> Operations';
     // The config is not trusted either: a role description with markup.
     const withDescription = consoleConfig(url, { limits: { requestsPerMinutePerIp: 0, maxBodyBytes: MAX_BODY_BYTES } });
@@ -268,9 +269,14 @@ describe('security.md MFA and console', () => {
     expect(pageText(noRole.body)).toContain(`You signed in as ${nameId}`);
     pages.push(['rejected response', await acs(new Browser(url), s.response({ nameId, issuer: markup[0]!, roles: ['Developer'] }))]);
     pages.push(['sign-in page', await new Browser(url).get('/console')]);
+    // A SourceIdentity with markup is refused by the validator ([\w+=,.@-]{2,64}), on an escaped page.
+    const badSource = await acs(new Browser(url), s.response({ nameId, roles: ['Developer'], attributes: { [AWS_SOURCE_IDENTITY]: '<script>alert(5)</script>' } }));
+    expect(badSource.status).toBe(403);
+    expect(pageText(badSource.body)).toContain('SourceIdentity attribute must match');
+    pages.push(['rejected source identity', badSource]);
 
     for (const [name, page] of pages) {
-      for (const raw of [...markup, sourceIdentity, description, '<img src=x', '<svg', '<script>alert', 'href="javascript:']) {
+      for (const raw of [...markup, description, '<img src=x', '<svg', '<script>alert', 'href="javascript:']) {
         expect(page.body.includes(raw), `${name} shows ${raw} unescaped`).toBe(false);
       }
       const csp = page.headers.get('content-security-policy');

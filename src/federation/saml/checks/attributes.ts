@@ -118,6 +118,10 @@ export function readAwsAttributes(attributes: ReadonlyMap<string, readonly strin
   }
   const roleSessionName = single(attributes, AWS_ATTRIBUTE.roleSessionName, 'RoleSessionName');
   const sourceIdentity = single(attributes, AWS_ATTRIBUTE.sourceIdentity, 'SourceIdentity');
+  // The same constraint as the SourceIdentity parameter of AssumeRole (aws-reference §1.2).
+  if (sourceIdentity !== undefined && !/^[\w+=,.@-]{2,64}$/.test(sourceIdentity)) {
+    throw new IDPRejectedClaim('SAML response rejected: the SourceIdentity attribute must match [\\w+=,.@-]{2,64}');
+  }
   const durationText = single(attributes, AWS_ATTRIBUTE.sessionDuration, 'SessionDuration');
   let sessionDuration: number | undefined;
   if (durationText !== undefined) {

@@ -25,6 +25,9 @@ export interface Subject {
   readonly subjectType: string;
 }
 
+/** Longest NameID accepted (AWS bounds SubjectFromWebIdentityToken at 255; SAML subjects get the same room). */
+export const MAX_NAME_ID_CHARS = 256;
+
 export function readSubject(assertion: Element): Subject {
   const subjects = childElements(assertion, NS.saml, 'Subject');
   const nameIds = subjects.length === 1 ? childElements(subjects[0]!, NS.saml, 'NameID') : [];
@@ -39,6 +42,8 @@ export function readSubject(assertion: Element): Subject {
     throw new AccessDenied(NOT_AUTHORIZED_MESSAGE, { explanation: { reason: 'SAML response does not include a Subject containing a NameID' } });
   }
   if (text.trim() !== text) throw new IDPRejectedClaim('SAML response rejected: the NameID has leading or trailing white space');
+  // Bounded so that a subject fits the session token and the console cookie (and audit lines) comfortably.
+  if (text.length > MAX_NAME_ID_CHARS) throw new IDPRejectedClaim(`SAML response rejected: the NameID is longer than ${MAX_NAME_ID_CHARS} characters`);
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(text)) throw new IDPRejectedClaim('SAML response rejected: the NameID contains control characters');
 
