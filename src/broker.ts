@@ -53,8 +53,8 @@ export class Broker {
   readonly ids: EntityIds;
   readonly revocations: RevocationCache;
   readonly oidc: OidcFederation;
-  readonly saml: SamlValidator;
-  readonly mfa: MfaService;
+  #saml: SamlValidator;
+  #mfa: MfaService;
   readonly sessionPolicies = new SessionPolicyCache();
   readonly audit: AuditLog;
   readonly metrics = new Metrics();
@@ -91,31 +91,9 @@ export class Broker {
       this.#model.oidcProviders.map((p) => p.settings),
       { account: this.#model.account, partition: this.#model.partition },
     );
-    this.saml = new SamlValidator(
-      {
-        entityId: parts.loaded.samlEntityId,
-        acsUrl: parts.loaded.acsUrl,
-        clockSkewSeconds: config.saml.clockSkewSeconds,
-        account: this.#model.account,
-        partition: this.#model.partition,
-        maxResponseBytes: config.limits.maxBodyBytes,
-        decryptionKeyPem: this.keyRing.spSigningKeyPem,
-      },
-      this.#model.samlProviders.map((p) => p.settings),
-    );
+    this.#saml = this.buildSamlValidator(parts.loaded, this.#model);
     this.audit = new AuditLog(config.audit.file, this.store, (e) => this.logger.error({ err: e }, 'audit mirror to the store failed'));
-    this.mfa = new MfaService({
-      store: this.store,
-      sealer: this.keyRing,
-      audit: this.audit,
-      metrics: this.metrics,
-      account: this.#model.account,
-      partition: this.#model.partition,
-      issuer: config.mfa.issuer,
-      window: config.mfa.window,
-      maxFailures: config.mfa.maxFailures,
-      lockoutSeconds: config.mfa.lockoutSeconds,
-    });
+    this.#mfa = this.buildMfaService(parts.loaded, this.#model);
     this.rateLimiter = new RateLimiter(config.limits.requestsPerMinutePerIp);
     this.callers = new CallerResolver({
       keyRing: this.keyRing,
@@ -179,6 +157,47 @@ export class Broker {
     return this.#model;
   }
 
+  /** The SAML validator of the current configuration (rebuilt on reload: providers, skew, limits). */
+  get saml(): SamlValidator {
+    return this.#saml;
+  }
+
+  /** The MFA service of the current configuration (rebuilt on reload: window, failures, lockout). */
+  get mfa(): MfaService {
+    return this.#mfa;
+  }
+
+  private buildSamlValidator(loaded: LoadedConfig, model: BrokerModel): SamlValidator {
+    return new SamlValidator(
+      {
+        entityId: loaded.samlEntityId,
+        acsUrl: loaded.acsUrl,
+        clockSkewSeconds: loaded.config.saml.clockSkewSeconds,
+        account: model.account,
+        partition: model.partition,
+        maxResponseBytes: loaded.config.limits.maxBodyBytes,
+        decryptionKeyPem: this.keyRing.spSigningKeyPem,
+      },
+      model.samlProviders.map((p) => p.settings),
+    );
+  }
+
+  private buildMfaService(loaded: LoadedConfig, model: BrokerModel): MfaService {
+    const mfa = loaded.config.mfa;
+    return new MfaService({
+      store: this.store,
+      sealer: this.keyRing,
+      audit: this.audit,
+      metrics: this.metrics,
+      account: model.account,
+      partition: model.partition,
+      issuer: mfa.issuer,
+      window: mfa.window,
+      maxFailures: mfa.maxFailures,
+      lockoutSeconds: mfa.lockoutSeconds,
+    });
+  }
+
   get loaded(): LoadedConfig {
     return this.#loaded;
   }
@@ -237,13 +256,21 @@ export class Broker {
     ]);
   }
 
-  /** Swaps in a new configuration (SIGHUP): removed providers, roles and users stop working at once. */
+  /**
+   * Swaps in a new configuration (SIGHUP): removed providers, roles and users stop working at once;
+   * policies, MFA settings, SAML clock skew and limits, and the rate limit apply to the next request.
+   * What the process was started with stays until a restart: server.*, store, keys.dir, audit.file,
+   * console.sessionCookieName and devIdentityProviders.
+   */
   async reload(loaded: LoadedConfig): Promise<void> {
     const model = await buildModel(loaded, this.dev ? { extraProviders: this.dev.providers, samlMetadata: this.dev.samlMetadata } : {});
+    let saml: SamlValidator;
+    let mfa: MfaService;
     try {
+      saml = this.buildSamlValidator(loaded, model);
+      mfa = this.buildMfaService(loaded, model);
       // Throws (keeping the old set) on a provider set it cannot use: commit nothing then.
       this.oidc.setProviders(model.oidcProviders.map((p) => p.settings));
-      this.saml.setProviders(model.samlProviders.map((p) => p.settings));
     } catch (e) {
       model.close();
       throw e;
@@ -251,6 +278,9 @@ export class Broker {
     const previous = this.#model;
     this.#model = model;
     this.#loaded = loaded;
+    this.#saml = saml;
+    this.#mfa = mfa;
+    this.rateLimiter.setLimit(loaded.config.limits.requestsPerMinutePerIp);
     previous.close();
     await this.prepareIds();
     for (const w of model.warnings) this.logger.warn(w);
