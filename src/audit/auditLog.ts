@@ -3,9 +3,14 @@
  * is the hex SHA-256 of the previous line's bytes; 64 zeros for the first line) mirrored to the store.
  * An event is durable (written to the file with a synchronous write, and committed to the store)
  * before `record` resolves, so a request is answered only after its audit event exists.
+ *
+ * Several writers may append to one file: a running broker and the operator's CLI commands (revoke,
+ * keys rotate, mfa deactivate). Before each append the writer checks the file's size; when another
+ * process appended since its own last line, it re-reads the last line's hash, so the chain continues
+ * from whatever line really is last.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Store } from '../store/types.js';
 import { scrubSecrets, type AuditEvent } from './event.js';
@@ -24,6 +29,8 @@ export interface AuditSink {
 export class AuditLog implements AuditSink {
   private fd: number | null = null;
   private prevHash = GENESIS_HASH;
+  /** File size after this writer's last append (or when it opened the file). */
+  private size = 0;
 
   constructor(
     private readonly file: string | null,
@@ -32,8 +39,10 @@ export class AuditLog implements AuditSink {
   ) {
     if (file !== null) {
       mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-      this.prevHash = existsSync(file) ? hashOfLastLine(file) : GENESIS_HASH;
-      this.fd = openSync(file, 'a', 0o600);
+      // a+: appends always go to the end; reads (of the last line) are allowed too.
+      this.fd = openSync(file, 'a+', 0o600);
+      this.size = fstatSync(this.fd).size;
+      this.prevHash = hashOfLastLine(this.fd, this.size);
     }
   }
 
@@ -46,9 +55,17 @@ export class AuditLog implements AuditSink {
       ...input,
     });
     // Serialised synchronously: concurrent requests cannot interleave and break the chain.
+    let size = this.size;
+    if (this.fd !== null) {
+      // Another process (an operator's CLI command) appended since our last line: chain from its line.
+      size = fstatSync(this.fd).size;
+      if (size !== this.size) this.prevHash = hashOfLastLine(this.fd, size);
+    }
     const line = JSON.stringify({ ...event, prevHash: this.prevHash });
     if (this.fd !== null) {
-      writeSync(this.fd, `${line}\n`);
+      const bytes = Buffer.from(`${line}\n`, 'utf8');
+      writeSync(this.fd, bytes);
+      this.size = size + bytes.length;
       this.prevHash = sha256Hex(line);
     }
     if (this.store !== null) {
@@ -71,23 +88,17 @@ export function sha256Hex(line: string): string {
   return createHash('sha256').update(line, 'utf8').digest('hex');
 }
 
-/** Hash of the last complete line of a file (reads only its tail). */
-function hashOfLastLine(file: string): string {
-  const fd = openSync(file, 'r');
-  try {
-    const size = fstatSync(fd).size;
-    if (size === 0) return GENESIS_HASH;
-    let chunk = 64 * 1024;
-    for (;;) {
-      const start = Math.max(0, size - chunk);
-      const buf = Buffer.alloc(size - start);
-      readSync(fd, buf, 0, buf.length, start);
-      const text = buf.toString('utf8').replace(/\n+$/, '');
-      const nl = text.lastIndexOf('\n');
-      if (nl >= 0 || start === 0) return sha256Hex(nl >= 0 ? text.slice(nl + 1) : text);
-      chunk *= 4;
-    }
-  } finally {
-    closeSync(fd);
+/** Hash of the last line of an open file of `size` bytes (reads only its tail); genesis when empty. */
+function hashOfLastLine(fd: number, size: number): string {
+  if (size === 0) return GENESIS_HASH;
+  let chunk = 64 * 1024;
+  for (;;) {
+    const start = Math.max(0, size - chunk);
+    const buf = Buffer.alloc(size - start);
+    readSync(fd, buf, 0, buf.length, start);
+    const text = buf.toString('utf8').replace(/\n+$/, '');
+    const nl = text.lastIndexOf('\n');
+    if (nl >= 0 || start === 0) return text === '' ? GENESIS_HASH : sha256Hex(nl >= 0 ? text.slice(nl + 1) : text);
+    chunk *= 4;
   }
 }

@@ -30,7 +30,16 @@ export function verifyAuditFiles(files: readonly string[]): AuditVerification {
       }
       const prevHash = (parsed as { prevHash?: unknown }).prevHash;
       if (prevHash !== prev) {
-        return { ok: false, lines: count, problem: { file, line: i + 1, message: `prevHash ${String(prevHash)} does not match the previous line (${prev})` } };
+        const before = i === 0 ? (prev === GENESIS_HASH ? 'the start of the chain' : 'the last line of the previous file') : `line ${i}`;
+        return {
+          ok: false,
+          lines: count,
+          problem: {
+            file,
+            line: i + 1,
+            message: `prevHash ${String(prevHash)} does not match ${before} (${prev}): ${i === 0 ? 'lines were deleted before this one, or its prevHash was edited' : `line ${i} was edited, or lines were deleted, inserted or reordered here`}`,
+          },
+        };
       }
       prev = sha256Hex(line);
       count++;

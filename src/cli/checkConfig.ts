@@ -5,14 +5,27 @@
  * created by the server itself; their trust policies are still checked here.)
  */
 import { configPathFrom, loadConfigFile } from '../config/load.js';
+import { ConfigError } from '../config/configError.js';
 import { buildModel } from '../config/model.js';
+import { startupIssues } from '../config/startup.js';
 import { option, type CliArgs } from './args.js';
 
 export async function checkConfig(args: CliArgs, rest: string[]): Promise<number> {
   const file = configPathFrom(rest[0] ?? option(args, 'config'));
   const loaded = loadConfigFile(file);
-  const model = await buildModel(loaded, { fetchMetadata: args.options.get('offline') !== true });
+  // What `serve` refuses at start (worker count; development providers under NODE_ENV=production),
+  // reported together with every problem of the model.
+  const startup = startupIssues(loaded.config, process.env);
+  let model;
+  try {
+    model = await buildModel(loaded, { fetchMetadata: args.options.get('offline') !== true });
+  } catch (e) {
+    if (e instanceof ConfigError && startup.length > 0) throw new ConfigError([...startup, ...e.issues], loaded.file);
+    throw e;
+  }
   model.close();
+  if (startup.length > 0) throw new ConfigError(startup, loaded.file);
+  if (loaded.config.devIdentityProviders) process.stdout.write('warning: devIdentityProviders is on: never use this configuration in production (NODE_ENV=production refuses it)\n');
   for (const w of model.warnings) process.stdout.write(`warning: ${w}\n`);
   process.stdout.write(
     `${file}: OK — ${model.roles.size} roles, ${model.users.size} users, ${model.managedPolicies.size} managed policies, ` +

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatPath, type ConfigIssue } from './configError.js';
 
-const REFERENCE = /\$\{(env|file):([^}]+)\}/g;
+/** `${env:NAME}`, `${file:path}` (the prefix in any case; IAM policy variables such as `${aws:username}` are left alone). */
+const REFERENCE = /\$\{(env|file):([^}]+)\}/gi;
 
 export function interpolate(value: unknown, baseDir: string, env: NodeJS.ProcessEnv, issues: ConfigIssue[], path: (string | number)[] = []): unknown {
   if (typeof value === 'string') return interpolateString(value, baseDir, env, issues, path);
@@ -24,7 +25,7 @@ function interpolateString(text: string, baseDir: string, env: NodeJS.ProcessEnv
   if (!text.includes('${')) return text;
   return text.replace(REFERENCE, (_match, kind: string, ref: string) => {
     const name = ref.trim();
-    if (kind === 'env') {
+    if (kind.toLowerCase() === 'env') {
       const v = env[name];
       if (v === undefined) {
         issues.push({ path: formatPath(path), message: `environment variable ${name} is not set` });

@@ -29,7 +29,8 @@ export interface LoadedConfig {
 
 /** Which file to read: --config, then FEDBROKER_CONFIG, then config/broker.yaml under the working directory. */
 export function configPathFrom(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
-  return resolve(cwd, explicit ?? env['FEDBROKER_CONFIG'] ?? DEFAULT_CONFIG_PATH);
+  // An empty FEDBROKER_CONFIG counts as unset (as shells leave it after `FEDBROKER_CONFIG= cmd`).
+  return resolve(cwd, explicit ?? (env['FEDBROKER_CONFIG'] || DEFAULT_CONFIG_PATH));
 }
 
 export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { accountRootArn, oidcProviderArn, roleArn, samlProviderArn, userArn } from '../credentials/arns.js';
+import { accountRootArn, oidcProviderArn, parseArn, roleArn, samlProviderArn, userArn } from '../credentials/arns.js';
 import { oidcProviderName, validateIssuerUrl, validateProviderName } from '../federation/oidc/providerSettings.js';
 import type { OidcProviderSettings } from '../federation/oidc/providerSettings.js';
 import { loadMetadata, MetadataSource, SamlMetadataError, type ParsedMetadata } from '../federation/saml/metadata.js';
@@ -174,6 +174,7 @@ export async function buildModel(loaded: LoadedConfig, options: BuildModelOption
     const managed = managedList(r.managedPolicies, `${path}.managedPolicies`);
     const boundary = boundaryOf(r.permissionsBoundary, `${path}.permissionsBoundary`);
     if (trustPolicy === undefined) return;
+    checkTrustPrincipals(trustPolicy, path, issues);
     checkTrustConstraints(r, trustPolicy, path, oidcProviders, issues, warnings);
     const model: RoleModel = {
       name: r.name,
@@ -354,6 +355,37 @@ async function prepareSamlProvider(
     arn: samlProviderArn(partition, account, p.name),
     metadataSource: p.metadata,
   };
+}
+
+/** IAM principal ARNs a trust policy can name: the account, users, roles, role sessions, federated users. */
+const AWS_PRINCIPAL_RESOURCE = /^(root|(user|role)(\/[\x21-\x7e]*)?\/[\w+=,.@-]{1,64}|assumed-role\/[\w+=,.@-]{1,64}\/[\w+=,.@-]{2,64}|federated-user\/[\w+=,.@-]{2,32})$/;
+/** A web identity provider named by host (accounts.google.com, cognito-identity.amazonaws.com…). */
+const WEB_IDENTITY_HOST = /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i;
+
+/**
+ * config.md: check-config and start-up parse "every ARN". A principal that is not a well-formed ARN
+ * (IAM answers "Invalid principal in policy") would silently never match; refuse it with its path.
+ */
+function checkTrustPrincipals(trust: CompiledPolicy, path: string, issues: ConfigIssue[]): void {
+  for (const s of summarizeStatements(trust)) {
+    if (s.principal === undefined || s.principal === '*') continue;
+    const where = `${path}.trustPolicy.Statement[${s.index}].${s.notPrincipal ? 'NotPrincipal' : 'Principal'}`;
+    for (const value of s.principal.AWS ?? []) {
+      if (value === '*' || /^\d{12}$/.test(value)) continue;
+      const arn = parseArn(value);
+      const ok = arn !== null && (arn.service === 'iam' || arn.service === 'sts') && arn.region === '' && /^\d{12}$/.test(arn.account) && AWS_PRINCIPAL_RESOURCE.test(arn.resource);
+      if (!ok) issues.push({ path: `${where}.AWS`, message: `Invalid principal in policy: "AWS":${JSON.stringify(value)}` });
+    }
+    for (const value of s.principal.Federated ?? []) {
+      if (!value.startsWith('arn:')) {
+        if (!WEB_IDENTITY_HOST.test(value)) issues.push({ path: `${where}.Federated`, message: `Invalid principal in policy: "Federated":${JSON.stringify(value)}` });
+        continue;
+      }
+      const arn = parseArn(value);
+      const ok = arn !== null && arn.service === 'iam' && arn.region === '' && /^\d{12}$/.test(arn.account) && /^(saml-provider|oidc-provider)\/.+$/.test(arn.resource);
+      if (!ok) issues.push({ path: `${where}.Federated`, message: `Invalid principal in policy: "Federated":${JSON.stringify(value)}` });
+    }
+  }
 }
 
 /**

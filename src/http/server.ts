@@ -58,7 +58,25 @@ export function createHttpServer(options: HttpServerOptions): Server {
       },
     );
   });
+  drainOnClose(server);
   return server;
+}
+
+/**
+ * Graceful shutdown: server.close() stops accepting and closes the connections idle at that moment,
+ * but a keep-alive connection that was busy stays open after its response until the client drops it
+ * (up to keepAliveTimeout), and close() waits for it. While closing, idle connections are closed as
+ * soon as they become idle. (Polled, so the request path pays nothing for it.)
+ */
+function drainOnClose(server: Server): void {
+  const close = server.close.bind(server);
+  server.close = ((callback?: (err?: Error) => void) => {
+    if (!server.listening) return close(callback);
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
+    sweep.unref();
+    server.once('close', () => clearInterval(sweep));
+    return close(callback);
+  }) as Server['close'];
 }
 
 function serveQuery(options: HttpServerOptions, req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): void {

@@ -4,7 +4,8 @@
  *
  * Order of work for one request: rate limit → Action/Version → authentication (signed actions) →
  * parameter schema → handler → render; every failure is an AwsError rendered once, here. Audit events
- * for the action's outcomes are written before the response is returned.
+ * for the action's outcomes are written before the response is returned (of requests refused by the
+ * rate limit, only the first per address and minute).
  */
 import { randomUUID } from 'node:crypto';
 import { AwsError, InternalFailure, InvalidAction, InvalidParameterValue, MissingParameter, Throttling } from '../errors.js';
@@ -80,9 +81,13 @@ export class QueryProtocol {
 
     let response: RenderedResponse;
     let outcome = 'ok';
+    let audited = true;
     try {
       if (!this.options.rateLimiter.take(request.sourceIp)) {
         this.options.metrics.rateLimited.inc();
+        // Only the first refusal per address and minute is an audit event: a flood stays cheap.
+        audited = this.options.rateLimiter.firstRefusal(request.sourceIp);
+        audit.additionalEventData = { rateLimit: 'further refusals from this source address within a minute are counted in fedbroker_rate_limited_total, not audited' };
         throw new Throttling();
       }
       if (action === undefined) {
@@ -103,7 +108,7 @@ export class QueryProtocol {
       const error = this.toAwsError(e, actionName, requestId);
       outcome = error.code;
       response = renderError(service, this.withEncodedDenial(error), requestId, format);
-      if (action !== undefined && action.audit !== 'never' && audit.failureRecorded !== true) await this.writeAudit(action, params, info, caller, audit, response.status, error);
+      if (action !== undefined && action.audit !== 'never' && audit.failureRecorded !== true && audited) await this.writeAudit(action, params, info, caller, audit, response.status, error);
     }
     const label = action?.name ?? 'Unknown';
     this.options.metrics.requests.inc({ action: label, outcome });

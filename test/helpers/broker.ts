@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { Broker } from '../../src/broker.js';
 import { loadConfigFile } from '../../src/config/load.js';
-import { silentLogger } from '../../src/log.js';
+import { silentLogger, type Logger } from '../../src/log.js';
 
 export interface StartedBroker {
   readonly url: string;
@@ -42,9 +42,10 @@ export function freePort(): Promise<number> {
 
 /**
  * `config` is merged over defaults: account 123456789012, SQLite store, keys and audit in the temp dir,
- * no rate limit. Pass `store: 'memory:'` for speed where persistence does not matter.
+ * no rate limit. Pass `store: 'memory:'` for speed where persistence does not matter. `options.logger`
+ * replaces the silent logger (e.g. to capture logs).
  */
-export async function startBroker(config: Record<string, unknown>, options: { env?: NodeJS.ProcessEnv; dir?: string } = {}): Promise<StartedBroker> {
+export async function startBroker(config: Record<string, unknown>, options: { env?: NodeJS.ProcessEnv; dir?: string; logger?: Logger } = {}): Promise<StartedBroker> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'fedbroker-test-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -61,7 +62,7 @@ export async function startBroker(config: Record<string, unknown>, options: { en
   writeFileSync(configFile, stringify(full(config)));
   const env = { ...process.env, ...options.env };
   delete env['PORT'];
-  const broker = await Broker.start(loadConfigFile(configFile, env), { logger: silentLogger(), env });
+  const broker = await Broker.start(loadConfigFile(configFile, env), { logger: options.logger ?? silentLogger(), env });
   await broker.listen();
   return {
     url,

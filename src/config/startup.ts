@@ -1,0 +1,18 @@
+/**
+ * Checks that depend on how the broker is started rather than on the file alone (the worker count it
+ * can run, the environment it runs in). `fedbroker check-config` runs them too, so a file it accepts
+ * is a file `fedbroker serve` starts with.
+ */
+import type { ConfigIssue } from './configError.js';
+import type { RawConfig } from './schema.js';
+
+export const WORKERS_MESSAGE =
+  'several worker processes are not supported yet: run one worker per broker instance, and several instances behind a load balancer sharing a PostgreSQL store';
+export const DEV_PROVIDERS_IN_PRODUCTION_MESSAGE = 'the development identity providers cannot be enabled when NODE_ENV=production';
+
+export function startupIssues(config: RawConfig, env: NodeJS.ProcessEnv): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (config.server.workers !== 1) issues.push({ path: 'server.workers', message: WORKERS_MESSAGE });
+  if (config.devIdentityProviders && env['NODE_ENV'] === 'production') issues.push({ path: 'devIdentityProviders', message: DEV_PROVIDERS_IN_PRODUCTION_MESSAGE });
+  return issues;
+}

@@ -1,0 +1,173 @@
+/**
+ * quality.md "Reliability" through the running broker:
+ * - the store going away gives ServiceUnavailable (503) for requests that need it (AssumeRoleWithSAML:
+ *   the replay cache), /readyz says which check fails, requests that need no store (verifying a session
+ *   token, AssumeRoleWithWebIdentity) keep working, and everything recovers without a restart when the
+ *   store returns (a throwaway PostgreSQL that is stopped and started again);
+ * - graceful shutdown: close() lets an in-flight request finish, refuses new connections, and ends.
+ */
+import { Agent, request } from 'node:http';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/log.js';
+import { startBroker, type StartedBroker } from '../helpers/broker.js';
+import { postgresSkipReason, startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { createStsFixture, roleArn, SAML_PROVIDER_ARN, type StsFixture } from '../helpers/stsFixture.js';
+import { awsError, credentialsOf, rawRequest, stsQuery, type Keys } from '../helpers/stsHttp.js';
+
+const skipPostgres = postgresSkipReason();
+
+describe.skipIf(skipPostgres !== null)(`store outage (PostgreSQL paused)${skipPostgres ? ` — skipped: ${skipPostgres}` : ''}`, () => {
+  let pg: TestPostgres | null;
+  let fx: StsFixture;
+  let b: StartedBroker;
+
+  const logs: string[] = [];
+  // The throwaway cluster trusts local connections, so any password works: one that must never be
+  // seen in a log line, a response or /readyz.
+  const PASSWORD = 'Pg-S3cret-pw-41';
+
+  beforeAll(async () => {
+    pg = await startPostgres();
+    fx = await createStsFixture();
+    const url = new URL(pg!.url);
+    url.password = PASSWORD;
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logs.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    b = await startBroker(fx.config({ store: url.toString() }), { dir: fx.dir, logger: createLogger({ level: 'debug', destination }) });
+  }, 120_000);
+
+  afterAll(async () => {
+    await b?.close();
+    await pg?.resume().catch(() => undefined);
+    await pg?.stop();
+    fx?.cleanup();
+  });
+
+  const samlCall = () => stsQuery(b.url, { Action: 'AssumeRoleWithSAML', RoleArn: roleArn('SamlDev'), PrincipalArn: SAML_PROVIDER_ARN, SAMLAssertion: fx.samlResponse() });
+  const webCall = async () => stsQuery(b.url, { Action: 'AssumeRoleWithWebIdentity', RoleArn: roleArn('WebDev'), RoleSessionName: 'alice', WebIdentityToken: await fx.webToken() });
+  const whoAmI = (k: Keys) => stsQuery(b.url, { Action: 'GetCallerIdentity' }, { credentials: k });
+
+  it('503 ServiceUnavailable for requests that need the store, session tokens keep working, recovery without restart', async () => {
+    if (!pg!.pausable) return; // external server: cannot stop it (FEDBROKER_TEST_POSTGRES_URL)
+    const saml = await samlCall();
+    expect(saml.status, saml.body).toBe(200);
+    const session = credentialsOf(await webCall());
+    expect((await fetch(`${b.url}/readyz`)).status).toBe(200);
+
+    await pg!.pause();
+    try {
+      const down = await samlCall();
+      expect(down.status, down.body).toBe(503);
+      const e = awsError(down);
+      expect(e.code).toBe('ServiceUnavailable');
+      expect(e.type).toBe('Receiver');
+      expect(e.requestId).toBe(down.headers['x-amzn-requestid']);
+      expect(down.body).not.toMatch(/postgres:\/\/|ECONNREFUSED|at .*\.js:\d+/);
+      expect(down.body).not.toContain(PASSWORD);
+
+      // Verifying a session token needs no store.
+      const who = await whoAmI(session);
+      expect(who.status, who.body).toBe(200);
+      // Nor does a web-identity exchange (role ids are cached, no replay cache for JWTs).
+      const web = await webCall();
+      expect(web.status, web.body).toBe(200);
+      expect((await whoAmI(credentialsOf(web))).status).toBe(200);
+
+      const ready = await fetch(`${b.url}/readyz`);
+      expect(ready.status).toBe(503);
+      const body = (await ready.json()) as { status: string; failures: Record<string, string> };
+      expect(body.status).toBe('not ready');
+      expect(Object.keys(body.failures)).toEqual(['store']);
+      expect(JSON.stringify(body)).not.toContain('postgres://');
+      expect(JSON.stringify(body)).not.toContain(PASSWORD);
+      // The process itself is alive.
+      expect((await fetch(`${b.url}/healthz`)).status).toBe(200);
+    } finally {
+      await pg!.resume();
+    }
+
+    // Back without a restart.
+    let recovered = false;
+    for (let i = 0; i < 50 && !recovered; i++) {
+      recovered = (await samlCall()).status === 200;
+      if (!recovered) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(recovered).toBe(true);
+    expect((await fetch(`${b.url}/readyz`)).status).toBe(200);
+    // The outage was logged, without the connection password.
+    const logText = logs.join('');
+    expect(logText).toMatch(/"level":50/);
+    expect(logText).not.toContain(PASSWORD);
+    // The replay cache works again: the same assertion twice is refused.
+    const once = fx.samlResponse();
+    const first = await stsQuery(b.url, { Action: 'AssumeRoleWithSAML', RoleArn: roleArn('SamlDev'), PrincipalArn: SAML_PROVIDER_ARN, SAMLAssertion: once });
+    expect(first.status).toBe(200);
+    const replay = await stsQuery(b.url, { Action: 'AssumeRoleWithSAML', RoleArn: roleArn('SamlDev'), PrincipalArn: SAML_PROVIDER_ARN, SAMLAssertion: once });
+    expect(awsError(replay).code).toBe('IDPRejectedClaim');
+  }, 60_000);
+});
+
+describe('graceful shutdown', () => {
+  it('close() lets an in-flight request finish, refuses new connections, and resolves', async () => {
+    const fx = await createStsFixture();
+    const b = await startBroker(fx.config({ store: 'memory:' }), { dir: fx.dir });
+    try {
+      const token = await fx.webToken();
+      const body = new URLSearchParams({ Action: 'AssumeRoleWithWebIdentity', Version: '2011-06-15', RoleArn: roleArn('WebDev'), RoleSessionName: 'late', WebIdentityToken: token }).toString();
+      const url = new URL(b.url);
+      // A request whose body is still arriving when shutdown starts, from a client that would keep the
+      // connection open for a minute after the response (as browsers and SDK agents do).
+      const agent = new Agent({ keepAlive: true, keepAliveMsecs: 60_000, timeout: 120_000 });
+      const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request(
+          { host: url.hostname, port: url.port, method: 'POST', path: '/', agent, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(body.length) } },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+          },
+        );
+        req.on('error', reject);
+        req.write(body.slice(0, 40));
+        setTimeout(() => req.end(body.slice(40)), 300);
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      const closing = b.broker.close();
+      // New connections are refused while the in-flight request is still running.
+      await expect(rawRequest(b.url, { method: 'GET', path: '/healthz' })).rejects.toThrow(/ECONNREFUSED/);
+      const done = await response;
+      expect(done.status, done.body).toBe(200);
+      expect(done.body).toContain('<AssumeRoleWithWebIdentityResult>');
+      // close() resolves once the request is done: it does not wait for the client to drop the connection.
+      const waited = Date.now();
+      await closing;
+      expect(Date.now() - waited).toBeLessThan(3000);
+      expect(b.broker.server.listening).toBe(false);
+      agent.destroy();
+    } finally {
+      fx.cleanup();
+    }
+  }, 30_000);
+
+  it('close() does not wait for idle keep-alive connections', async () => {
+    const fx = await createStsFixture();
+    const b = await startBroker(fx.config({ store: 'memory:' }), { dir: fx.dir });
+    try {
+      // fetch keeps the connection alive after the response.
+      const r = await fetch(`${b.url}/healthz`);
+      expect(r.status).toBe(200);
+      await r.text();
+      const started = Date.now();
+      await b.broker.close();
+      // keepAliveTimeout is 65 s: closing must not have waited for it.
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      fx.cleanup();
+    }
+  }, 30_000);
+});
