@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { AuditLog } from './audit/auditLog.js';
 import { ConfigError } from './config/configError.js';
+import { startupIssues } from './config/startup.js';
 import type { LoadedConfig } from './config/load.js';
 import { buildModel, type BrokerModel } from './config/model.js';
 import { startDevProviders, type DevProviders } from './dev/devProviders.js';
@@ -18,7 +19,8 @@ import { ConsoleSessions } from './console/consoleSession.js';
 import { samlRouter } from './console/samlRoutes.js';
 import { SigninFlow } from './console/signinFlow.js';
 import { OidcFederation } from './federation/oidc/index.js';
-import { SamlValidator } from './federation/saml/index.js';
+import { currentMetadata, SamlValidator } from './federation/saml/index.js';
+import type { SessionClaims } from './credentials/types.js';
 import { CallerResolver } from './federation/sigv4/callers.js';
 import { createApp, type ReadinessCheck } from './http/app.js';
 import { Gauge, Metrics } from './http/metrics.js';
@@ -106,7 +108,8 @@ export class Broker {
         // User ids are resolved at start and on reload, so this is always known for configured users.
         return userId === undefined ? undefined : { secretAccessKey: key.secretAccessKey, userName: key.user.name, userId, userPath: key.user.path };
       },
-      isRevoked: (claims) => this.revocations.isRevoked(claims),
+      // A session of an IAM user removed from the configuration dies with the user.
+      isRevoked: (claims) => this.revocations.isRevoked(claims) || !this.sessionOwnerExists(claims),
     });
     this.protocol = new QueryProtocol({
       actions: buildActions(this),
@@ -128,7 +131,7 @@ export class Broker {
     const readiness: ReadinessCheck[] = [
       { name: 'store', check: () => this.store.ping() },
       { name: 'keys', check: async () => void this.keyRing.activeKid },
-      { name: 'providers', check: async () => void this.#model.oidcProviders.length },
+      { name: 'providers', check: async () => this.checkProvidersLoaded() },
     ];
     const secureCookies = parts.loaded.publicUrl.startsWith('https:');
     this.consoleSessions = new ConsoleSessions(this.keyRing, this.revocations, config.console.sessionCookieName, secureCookies);
@@ -211,16 +214,9 @@ export class Broker {
     const env = options.env ?? process.env;
     const logger = options.logger ?? createLogger();
     const { config } = loaded;
-    if (config.server.workers !== 1) {
-      throw new ConfigError(
-        [{ path: 'server.workers', message: 'several worker processes are not supported yet: run one worker per broker instance, and several instances behind a load balancer sharing a PostgreSQL store' }],
-        loaded.file,
-      );
-    }
+    const startup = startupIssues(config, env, loaded.publicUrl);
+    if (startup.length > 0) throw new ConfigError(startup, loaded.file);
     if (config.devIdentityProviders) {
-      if (env['NODE_ENV'] === 'production') {
-        throw new ConfigError([{ path: 'devIdentityProviders', message: 'the development identity providers cannot be enabled when NODE_ENV=production' }], loaded.file);
-      }
       logger.warn('devIdentityProviders is on: demo users can sign in without a password. Never use this in production.');
     }
 
@@ -248,12 +244,36 @@ export class Broker {
     }
   }
 
-  /** Role and user ids are resolved once (and after reloads) so requests never wait for the store. */
-  private async prepareIds(): Promise<void> {
+  /** Role and user ids are resolved once (and before a reload commits) so requests never wait for the store. */
+  private async prepareIds(model: BrokerModel = this.#model): Promise<void> {
     await Promise.all([
-      ...[...this.#model.roles.values()].map((r) => this.ids.roleId(r.arn)),
-      ...[...this.#model.users.values()].map((u) => this.ids.userId(u.arn)),
+      ...[...model.roles.values()].map((r) => this.ids.roleId(r.arn)),
+      ...[...model.users.values()].map((u) => this.ids.userId(u.arn)),
     ]);
+  }
+
+  private sessionOwnerExists(claims: SessionClaims): boolean {
+    const p = claims.principal;
+    if (p.kind === 'AssumedRole') return true;
+    return this.#model.users.has(p.userName);
+  }
+
+  /** /readyz: every enabled SAML provider has metadata, every enabled OIDC provider holds keys. */
+  private async checkProvidersLoaded(): Promise<void> {
+    const missing: string[] = [];
+    for (const p of this.#model.samlProviders) {
+      if (!p.settings.enabled) continue;
+      try {
+        currentMetadata(p.settings.metadata);
+      } catch {
+        missing.push(`${p.settings.name} (no metadata yet)`);
+      }
+    }
+    const stats = this.oidc.stats().providers;
+    for (const p of this.#model.oidcProviders) {
+      if (p.settings.enabled && (stats[p.settings.name]?.keys ?? 0) === 0) missing.push(`${p.settings.name} (no signing keys yet)`);
+    }
+    if (missing.length > 0) throw new Error(`providers not loaded: ${missing.join(', ')}`);
   }
 
   /**
@@ -267,6 +287,7 @@ export class Broker {
     let saml: SamlValidator;
     let mfa: MfaService;
     try {
+      await this.prepareIds(model);
       saml = this.buildSamlValidator(loaded, model);
       mfa = this.buildMfaService(loaded, model);
       // Throws (keeping the old set) on a provider set it cannot use: commit nothing then.
@@ -282,7 +303,6 @@ export class Broker {
     this.#mfa = mfa;
     this.rateLimiter.setLimit(loaded.config.limits.requestsPerMinutePerIp);
     previous.close();
-    await this.prepareIds();
     for (const w of model.warnings) this.logger.warn(w);
     this.logger.info({ file: loaded.file }, 'configuration reloaded');
   }

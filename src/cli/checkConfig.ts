@@ -15,7 +15,7 @@ export async function checkConfig(args: CliArgs, rest: string[]): Promise<number
   const loaded = loadConfigFile(file);
   // What `serve` refuses at start (worker count; development providers under NODE_ENV=production),
   // reported together with every problem of the model.
-  const startup = startupIssues(loaded.config, process.env);
+  const startup = startupIssues(loaded.config, process.env, loaded.publicUrl);
   let model;
   try {
     model = await buildModel(loaded, { fetchMetadata: args.options.get('offline') !== true });

@@ -7,13 +7,13 @@
  * Deactivation goes through the MFA core (the same code path as DeactivateMFADevice) and is an audit
  * event whose userIdentity is the administrator who ran the command.
  */
-import { hostname, userInfo } from 'node:os';
 import { AuditLog } from '../audit/auditLog.js';
 import type { LoadedConfig } from '../config/load.js';
 import { loadOrCreateKeyRing } from '../keys/keyRing.js';
 import { MfaService } from '../mfa/mfaService.js';
 import { mfaOwnerKey, openStore } from '../store/index.js';
 import type { MfaDevice, Store } from '../store/types.js';
+import { operatorIdentity } from './operatorAudit.js';
 import { loadConfigFromArgs, option, type CliArgs } from './args.js';
 
 const USAGE = `usage: fedbroker mfa list [--user NAME] [--json] [--config FILE]
@@ -88,16 +88,6 @@ async function list(args: CliArgs): Promise<number> {
   return 0;
 }
 
-/** The CloudTrail userIdentity of an administrator acting through this command. */
-function administratorIdentity(account: string): Record<string, unknown> {
-  let user = 'unknown';
-  try {
-    user = userInfo().username;
-  } catch {
-    // No passwd entry (some containers): keep "unknown".
-  }
-  return { type: 'FedbrokerAdministrator', principalId: `${user}@${hostname()}`, accountId: account, userName: user, invokedBy: 'fedbroker mfa deactivate' };
-}
 
 async function deactivate(args: CliArgs): Promise<number> {
   const serial = option(args, 'serial');
@@ -134,7 +124,7 @@ async function deactivate(args: CliArgs): Promise<number> {
         lockoutSeconds: config.mfa.lockoutSeconds,
       });
       const owner = mfaOwnerKey(device.owner) ?? '-';
-      await service.deactivate(device.serial, undefined, { userIdentity: administratorIdentity(config.account.id), userAgent: 'fedbroker-cli' });
+      await service.deactivate(device.serial, undefined, { userIdentity: operatorIdentity(config.account.id, 'fedbroker mfa deactivate'), userAgent: 'fedbroker-cli' });
       process.stdout.write(
         `Deactivated ${printable(device.serial)} (was ${printable(owner)}). Its owner can now enrol a new device; ` +
           'the old device entity remains until it is deleted (DeleteVirtualMFADevice).\n',
