@@ -330,7 +330,7 @@ export class Broker {
     this.revocations.close();
     this.oidc.close();
     this.#model.close();
-    this.audit.close();
+    await this.audit.close();
     await this.store.close();
   }
 }

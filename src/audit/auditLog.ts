@@ -1,21 +1,31 @@
 /**
  * The one writer of audit events: an append-only, hash-chained JSON-lines file (each line's `prevHash`
  * is the hex SHA-256 of the previous line's bytes; 64 zeros for the first line) mirrored to the store.
- * An event is durable (written to the file with a synchronous write, and committed to the store)
- * before `record` resolves, so a request is answered only after its audit event exists.
+ *
+ * Durability: `record` resolves once the event's line is written to the file — as durable as the
+ * SQLite WAL at `synchronous=NORMAL` (it survives a crash of the process) — so a request is answered
+ * only after its audit event exists. Events recorded in the same turn of the event loop are written
+ * together in one asynchronous write (group commit): the hot path never blocks on the disk.
+ * The store keeps a mirror (for queries across instances), filled in the background in batches every
+ * 100 ms; during a store outage the mirror catches up when the store returns (bounded queue).
  *
  * Several writers may append to one file: a running broker and the operator's CLI commands (revoke,
- * keys rotate, mfa deactivate). Before each append the writer checks the file's size; when another
+ * keys rotate, mfa deactivate). Before each write the writer checks the file's size; when another
  * process appended since its own last line, it re-reads the last line's hash, so the chain continues
  * from whatever line really is last.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { closeSync, fstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, write } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Store } from '../store/types.js';
-import { scrubSecrets, type AuditEvent } from './event.js';
+import type { AuditRecord, Store } from '../store/types.js';
+import { serializeScrubbed, type AuditEvent } from './event.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
+
+/** How often the store mirror is written, and the most events it buffers during a store outage. */
+const MIRROR_INTERVAL_MS = 100;
+const MIRROR_MAX_QUEUE = 100_000;
+const MIRROR_BATCH = 500;
 
 export type AuditEventInput = Omit<AuditEvent, 'eventVersion' | 'eventID' | 'eventTime' | 'awsRegion'> & {
   readonly eventTime?: string;
@@ -26,11 +36,26 @@ export interface AuditSink {
   record(event: AuditEventInput): Promise<void>;
 }
 
+interface Pending {
+  readonly event: AuditEvent;
+  /** The event as JSON, secrets removed, without prevHash (added when the chain position is known). */
+  readonly json: string;
+  readonly resolve: () => void;
+  readonly reject: (e: unknown) => void;
+}
+
 export class AuditLog implements AuditSink {
   private fd: number | null = null;
   private prevHash = GENESIS_HASH;
   /** File size after this writer's last append (or when it opened the file). */
   private size = 0;
+  private pending: Pending[] = [];
+  private flushScheduled = false;
+  private writing: Promise<void> | null = null;
+  private mirrorQueue: AuditRecord[] = [];
+  private mirroring: Promise<void> | null = null;
+  private readonly mirrorTimer: NodeJS.Timeout | undefined;
+  private dropped = 0;
 
   constructor(
     private readonly file: string | null,
@@ -44,44 +69,138 @@ export class AuditLog implements AuditSink {
       this.size = fstatSync(this.fd).size;
       this.prevHash = hashOfLastLine(this.fd, this.size);
     }
+    if (store !== null) {
+      this.mirrorTimer = setInterval(() => void this.mirror(), MIRROR_INTERVAL_MS);
+      this.mirrorTimer.unref();
+    }
   }
 
-  async record(input: AuditEventInput): Promise<void> {
-    const event: AuditEvent = scrubSecrets({
+  record(input: AuditEventInput): Promise<void> {
+    const event: AuditEvent = {
       eventVersion: '1.08',
       eventID: randomUUID(),
       eventTime: input.eventTime ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
       awsRegion: input.awsRegion ?? 'us-east-1',
       ...input,
-    });
-    // Serialised synchronously: concurrent requests cannot interleave and break the chain.
-    let size = this.size;
-    if (this.fd !== null) {
-      // Another process (an operator's CLI command) appended since our last line: chain from its line.
-      size = fstatSync(this.fd).size;
-      if (size !== this.size) this.prevHash = hashOfLastLine(this.fd, size);
+    };
+    const json = serializeScrubbed(event);
+    if (this.fd === null) {
+      this.enqueueMirror(event, json);
+      return Promise.resolve();
     }
-    const line = JSON.stringify({ ...event, prevHash: this.prevHash });
-    if (this.fd !== null) {
-      const bytes = Buffer.from(`${line}\n`, 'utf8');
-      writeSync(this.fd, bytes);
-      this.size = size + bytes.length;
-      this.prevHash = sha256Hex(line);
-    }
-    if (this.store !== null) {
-      try {
-        await this.store.appendAudit({ id: event.eventID, time: Date.parse(event.eventTime), name: event.eventName, json: line });
-      } catch (e) {
-        // The file is the source of truth; a store outage must not turn an answered request into a 500.
-        this.onError(e);
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ event, json, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => {
+          this.flushScheduled = false;
+          void this.flush();
+        });
       }
+    });
+  }
+
+  /** Writes every pending event, in order, one write per batch; batches never overlap. */
+  private async flush(): Promise<void> {
+    while (this.writing !== null) await this.writing;
+    if (this.pending.length === 0 || this.fd === null) return;
+    const batch = this.pending;
+    this.pending = [];
+    this.writing = this.writeBatch(this.fd, batch);
+    try {
+      await this.writing;
+    } finally {
+      this.writing = null;
+    }
+    if (this.pending.length > 0) await this.flush();
+  }
+
+  private async writeBatch(fd: number, batch: Pending[]): Promise<void> {
+    try {
+      // Another process (an operator's CLI command) appended since our last line: chain from its line.
+      const size = fstatSync(fd).size;
+      if (size !== this.size) this.prevHash = hashOfLastLine(fd, size);
+      let prev = this.prevHash;
+      const lines: string[] = [];
+      for (const { json } of batch) {
+        // `prevHash` is the last member, as JSON.stringify({ ...event, prevHash }) would put it.
+        const line = `${json.slice(0, -1)},"prevHash":"${prev}"}`;
+        lines.push(line);
+        prev = sha256Hex(line);
+      }
+      const bytes = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+      await writeAll(fd, bytes);
+      this.size = size + bytes.length;
+      this.prevHash = prev;
+      batch.forEach((p, i) => {
+        this.enqueueMirror(p.event, lines[i]!);
+        p.resolve();
+      });
+    } catch (e) {
+      // Not written: the requests that wait for these events fail rather than go unaudited.
+      this.onError(e);
+      for (const p of batch) p.reject(e);
     }
   }
 
-  close(): void {
+  private enqueueMirror(event: AuditEvent, json: string): void {
+    if (this.store === null) return;
+    if (this.mirrorQueue.length >= MIRROR_MAX_QUEUE) {
+      this.mirrorQueue.shift();
+      this.dropped++;
+    }
+    this.mirrorQueue.push({ id: event.eventID, time: Date.parse(event.eventTime), name: event.eventName, json });
+  }
+
+  /** Copies queued events to the store in batches; on failure they stay queued for the next round. */
+  private mirror(): Promise<void> {
+    if (this.mirroring !== null || this.store === null || this.mirrorQueue.length === 0) return this.mirroring ?? Promise.resolve();
+    const store = this.store;
+    this.mirroring = (async () => {
+      try {
+        while (this.mirrorQueue.length > 0) {
+          const batch = this.mirrorQueue.slice(0, MIRROR_BATCH);
+          await store.appendAudit(batch);
+          this.mirrorQueue.splice(0, batch.length);
+        }
+        if (this.dropped > 0) {
+          this.onError(new Error(`the audit mirror dropped ${this.dropped} events during a store outage (the audit file has them)`));
+          this.dropped = 0;
+        }
+      } catch (e) {
+        // The file is the source of truth; the mirror catches up when the store returns.
+        this.onError(e);
+      } finally {
+        this.mirroring = null;
+      }
+    })();
+    return this.mirroring;
+  }
+
+  /** Waits for every recorded event to be written (file) and mirrored (store, when reachable). */
+  async drain(): Promise<void> {
+    await this.flush();
+    await this.mirror();
+  }
+
+  async close(): Promise<void> {
+    if (this.mirrorTimer) clearInterval(this.mirrorTimer);
+    await this.drain();
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
   }
+}
+
+function writeAll(fd: number, bytes: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const step = (offset: number) =>
+      write(fd, bytes, offset, bytes.length - offset, null, (err, written) => {
+        if (err) reject(err);
+        else if (offset + written < bytes.length) step(offset + written);
+        else resolve();
+      });
+    step(0);
+  });
 }
 
 export function sha256Hex(line: string): string {

@@ -45,6 +45,18 @@ const SECRET_KEYS = new Set(
   ].map((k) => k.toLowerCase()),
 );
 
+/** Matches a JSON member whose name is a secret key (any case): `"sessionToken":`. */
+const SECRET_MEMBER = new RegExp(`"(?:${[...SECRET_KEYS].join('|')})"\\s*:`, 'i');
+
+/**
+ * The event as JSON, without any secret member. The common case — nothing to remove — costs one
+ * stringify and one scan; only when a secret-named member is present is the event copied without it.
+ */
+export function serializeScrubbed(event: object): string {
+  const json = JSON.stringify(event);
+  return SECRET_MEMBER.test(json) ? JSON.stringify(scrubSecrets(event)) : json;
+}
+
 export function scrubSecrets<T>(value: T): T {
   if (Array.isArray(value)) return value.map(scrubSecrets) as T;
   if (value !== null && typeof value === 'object') {

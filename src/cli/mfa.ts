@@ -131,7 +131,7 @@ async function deactivate(args: CliArgs): Promise<number> {
       );
       return 0;
     } finally {
-      audit.close();
+      await audit.close();
     }
   });
 }

@@ -46,6 +46,6 @@ export async function recordOperatorEvent(loaded: LoadedConfig, store: Store | n
       recipientAccountId: config.account.id,
     });
   } finally {
-    audit.close();
+    await audit.close();
   }
 }

@@ -4,7 +4,7 @@
  * AccessKeyId: `ASIA` + 16 chars of [A-Z2-7] (temporary; long-term keys are `AKIA…`, from config).
  * SecretAccessKey: 40 chars of the base64 alphabet. Role ids `AROA` + 17, user ids `AIDA` + 17.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytesPooled as randomBytes } from '../keys/randomPool.js';
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 

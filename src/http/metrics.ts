@@ -6,7 +6,7 @@
 
 type Labels = Readonly<Record<string, string>>;
 
-const labelKey = (labels: Labels) =>
+export const labelKey = (labels: Labels): string =>
   Object.keys(labels)
     .sort()
     .map((k) => `${k}="${String(labels[k]).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`)
@@ -17,7 +17,11 @@ export class Counter {
   constructor(readonly name: string, readonly help: string) {}
 
   inc(labels: Labels = {}, by = 1): void {
-    const key = labelKey(labels);
+    this.incKey(labelKey(labels), by);
+  }
+
+  /** Hot paths render their label set once (`labelKey`) and pass the result. */
+  incKey(key: string, by = 1): void {
     this.values.set(key, (this.values.get(key) ?? 0) + by);
   }
 
@@ -37,7 +41,10 @@ export class Histogram {
   constructor(readonly name: string, readonly help: string, readonly buckets: readonly number[]) {}
 
   observe(value: number, labels: Labels = {}): void {
-    const key = labelKey(labels);
+    this.observeKey(value, labelKey(labels));
+  }
+
+  observeKey(value: number, key: string): void {
     let s = this.series.get(key);
     if (s === undefined) {
       s = { counts: new Array<number>(this.buckets.length).fill(0), sum: 0, count: 0 };

@@ -15,12 +15,13 @@
  * Each purpose gets its own AES and HMAC subkeys: HKDF-SHA256(master, salt, info = purpose for
  * sealing, "hmac " + purpose for MACs), derived once per (key, purpose) and kept as KeyObjects.
  */
-import { createCipheriv, createDecipheriv, createHmac, createPrivateKey, createSecretKey, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, createPrivateKey, createSecretKey, hkdfSync, timingSafeEqual } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { withCreationLock } from './creationLock.js';
 import { KeyRingError } from './keyRingError.js';
+import { randomBytesPooled } from './randomPool.js';
 import { generateSealingKey, isValidKid, readSealingKeys, sortNewestFirst, writeSealingKey } from './sealingKeyFiles.js';
 import type { SealingKeyMaterial } from './sealingKeyFiles.js';
 import { PRIVATE_FILE_MODE, PUBLIC_FILE_MODE, ensurePrivateDir, fileExists, readPrivateFile, writeNewFile } from './secureFiles.js';
@@ -120,7 +121,7 @@ export class KeyRing {
   /** Encrypt and authenticate `plaintext` for `purpose` with the active key. */
   seal(purpose: string, plaintext: Buffer, aad?: Buffer): Buffer {
     const key = this.active;
-    const iv = randomBytes(IV_BYTES);
+    const iv = randomBytesPooled(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', subkey(key, 'seal', purpose), iv);
     cipher.setAAD(aad === undefined ? key.header : Buffer.concat([key.header, aad]));
     const first = cipher.update(plaintext);

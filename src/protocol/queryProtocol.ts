@@ -13,7 +13,7 @@ import type { AuditSink } from '../audit/auditLog.js';
 import { callerUserIdentity } from '../audit/userIdentity.js';
 import type { Caller } from '../federation/identity.js';
 import type { RateLimiter } from '../http/rateLimit.js';
-import type { Metrics } from '../http/metrics.js';
+import { labelKey, type Metrics } from '../http/metrics.js';
 import type { Logger } from '../log.js';
 import type { ActionDefinition, AuditDetails, QueryHttpRequest, RequestInfo } from './action.js';
 import { readParams, type ParamSpecs } from './params.js';
@@ -111,9 +111,23 @@ export class QueryProtocol {
       if (action !== undefined && action.audit !== 'never' && audit.failureRecorded !== true && audited) await this.writeAudit(action, params, info, caller, audit, response.status, error);
     }
     const label = action?.name ?? 'Unknown';
-    this.options.metrics.requests.inc({ action: label, outcome });
-    this.options.metrics.latency.observe((performance.now() - started) / 1000, { action: label });
+    this.options.metrics.requests.incKey(this.metricKey(label, outcome));
+    this.options.metrics.latency.observeKey((performance.now() - started) / 1000, this.metricKey(label));
     return { ...response, requestId };
+  }
+
+  /** Rendered label sets, by action and outcome: computed once, not on every request. */
+  private readonly metricKeys = new Map<string, string>();
+
+  private metricKey(action: string, outcome?: string): string {
+    const id = outcome === undefined ? action : `${action}\u0000${outcome}`;
+    let key = this.metricKeys.get(id);
+    if (key === undefined) {
+      key = labelKey(outcome === undefined ? { action } : { action, outcome });
+      // Bounded: unknown actions are all reported as "Unknown", error codes are a fixed set.
+      if (this.metricKeys.size < 10_000) this.metricKeys.set(id, key);
+    }
+    return key;
   }
 
   private toAwsError(e: unknown, action: string, requestId: string): AwsError {

@@ -20,7 +20,12 @@ export function wantsJson(accept: string | undefined): boolean {
 
 const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 
+// eslint-disable-next-line no-control-regex
+const NEEDS_ESCAPING = /[&<>"'\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
+
 export function escapeXml(text: string): string {
+  // Most values (ids, ARNs, base64 tokens) need nothing: one scan, no copy.
+  if (!NEEDS_ESCAPING.test(text)) return text;
   // Characters XML 1.0 cannot carry at all are dropped rather than producing an unparseable document.
   // eslint-disable-next-line no-control-regex
   return text.replace(/[&<>"']/g, (c) => XML_ESCAPES[c]!).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '');

@@ -175,15 +175,17 @@ export class MemoryStore implements Store {
     return this.devices.delete(serial);
   }
 
-  async appendAudit(record: AuditRecord): Promise<void> {
+  async appendAudit(records: AuditRecord | readonly AuditRecord[]): Promise<void> {
     this.assertOpen();
-    // Same id twice (a retried write) is kept once, as in the persistent backends.
-    if (this.auditById.has(record.id)) return;
-    this.auditById.set(record.id, { record: { ...record }, order: this.auditOrder++ });
-    if (this.auditById.size > this.maxAuditRecords) {
-      // Maps iterate in insertion order: the first key is the oldest record.
-      const oldest = this.auditById.keys().next();
-      if (oldest.done !== true) this.auditById.delete(oldest.value);
+    for (const record of Array.isArray(records) ? (records as readonly AuditRecord[]) : [records as AuditRecord]) {
+      // Same id twice (a retried write) is kept once, as in the persistent backends.
+      if (this.auditById.has(record.id)) continue;
+      this.auditById.set(record.id, { record: { ...record }, order: this.auditOrder++ });
+      if (this.auditById.size > this.maxAuditRecords) {
+        // Maps iterate in insertion order: the first key is the oldest record.
+        const oldest = this.auditById.keys().next();
+        if (oldest.done !== true) this.auditById.delete(oldest.value);
+      }
     }
   }
 

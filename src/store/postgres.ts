@@ -158,6 +158,11 @@ const SQL = {
     name: 'fb_append_audit',
     text: 'INSERT INTO fb_audit (id, time, name, json) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING',
   },
+  appendAuditBatch: {
+    name: 'fb_append_audit_batch',
+    text: `INSERT INTO fb_audit (id, time, name, json)
+           SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[]) ON CONFLICT (id) DO NOTHING`,
+  },
   listAudit: {
     name: 'fb_list_audit',
     text: 'SELECT id, time, name, json FROM fb_audit ORDER BY time DESC, seq DESC LIMIT $1',
@@ -372,8 +377,17 @@ export class PostgresStore implements Store {
     return result.rowCount === 1;
   }
 
-  async appendAudit(record: AuditRecord): Promise<void> {
-    await this.query(SQL.appendAudit, [record.id, ms(record.time), record.name, record.json]);
+  async appendAudit(records: AuditRecord | readonly AuditRecord[]): Promise<void> {
+    if (!Array.isArray(records)) {
+      const record = records as AuditRecord;
+      await this.query(SQL.appendAudit, [record.id, ms(record.time), record.name, record.json]);
+      return;
+    }
+    const list = records as readonly AuditRecord[];
+    if (list.length === 0) return;
+    // One statement for the whole batch (an id twice in one batch is kept once, as ON CONFLICT needs).
+    const unique = [...new Map(list.map((r) => [r.id, r])).values()];
+    await this.query(SQL.appendAuditBatch, [unique.map((r) => r.id), unique.map((r) => ms(r.time)), unique.map((r) => r.name), unique.map((r) => r.json)]);
   }
 
   async listAudit(options: { limit?: number; name?: string } = {}): Promise<AuditRecord[]> {

@@ -138,7 +138,8 @@ export interface Store {
   // ---- audit mirror ---------------------------------------------------------------------------
 
   /** A record whose id is already stored is kept once (a retried write is harmless). */
-  appendAudit(record: AuditRecord): Promise<void>;
+  /** One record, or a batch written together (one transaction). A record whose id exists is kept once. */
+  appendAudit(records: AuditRecord | readonly AuditRecord[]): Promise<void>;
   /** Most recent first (by time, then by write order); at most `limit` records, 1000 when omitted. */
   listAudit(options?: { limit?: number; name?: string }): Promise<AuditRecord[]>;
 

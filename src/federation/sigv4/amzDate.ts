@@ -10,14 +10,31 @@ export const MAX_CLOCK_SKEW_MS = 15 * 60_000;
 
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 
+/** The last X-Amz-Date parsed: clients sending many requests repeat it for up to a second. */
+let lastText = '';
+let lastMs: number | undefined;
+
 /** Epoch ms of an X-Amz-Date, or undefined when it is not a real date in basic format. */
 export function parseAmzDate(text: string): number | undefined {
+  if (text === lastText) return lastMs;
   const m = AMZ_DATE.exec(text);
   if (m === null) return undefined;
-  const [, y, mo, d, h, mi, s] = m.map(Number) as [number, number, number, number, number, number, number];
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  const h = Number(m[4]);
+  const mi = Number(m[5]);
+  const s = Number(m[6]);
+  // Date.UTC would roll 20261340 over into 2027: every field is checked against its real range.
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 59) return undefined;
   const ms = Date.UTC(y, mo - 1, d, h, mi, s);
-  // Date.UTC rolls 20261340 over into 2027; a round trip catches every impossible field.
-  return formatAmzDate(ms) === text ? ms : undefined;
+  lastText = text;
+  lastMs = ms;
+  return ms;
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
 export function formatAmzDate(ms: number): string {

@@ -41,6 +41,55 @@ export interface CallerResolverOptions {
   readonly isRevoked: (claims: SessionClaims) => boolean;
   /** Epoch ms; default Date.now. */
   readonly now?: () => number;
+  /**
+   * Opened session tokens, by token text (the resolver keeps one): a client signs many requests with
+   * the same credentials, and an identical sealed token always opens to the same claims, so the AES-GCM
+   * open and the decoding are done once. Expiry and revocation are still checked on every request.
+   */
+  readonly openedTokens?: OpenedTokenCache;
+}
+
+interface OpenedToken {
+  readonly claims: SessionClaims;
+  /** The Caller for these claims, per signing region (usually one). */
+  readonly callers: Map<string, Caller>;
+}
+
+/** A bounded cache of opened session tokens (least recently inserted evicted first). */
+export class OpenedTokenCache {
+  private readonly entries = new Map<string, OpenedToken>();
+
+  constructor(private readonly maxEntries = 10_000) {}
+
+  /** The claims of `token`, opening it (and caching the result) on first sight; throws as openSessionToken. */
+  open(ring: KeyRing, token: string, now: number): SessionClaims {
+    return this.entry(ring, token, now).claims;
+  }
+
+  /** The Caller of `token` signing in `region` (built once per token and region). */
+  caller(ring: KeyRing, token: string, now: number, region: string): Caller {
+    const entry = this.entry(ring, token, now);
+    let caller = entry.callers.get(region);
+    if (caller === undefined) {
+      caller = { ...sessionCaller(entry.claims), region };
+      if (entry.callers.size < 8) entry.callers.set(region, caller);
+    }
+    return caller;
+  }
+
+  private entry(ring: KeyRing, token: string, now: number): OpenedToken {
+    let entry = this.entries.get(token);
+    if (entry === undefined) {
+      entry = { claims: openSessionToken(ring, token, now), callers: new Map() };
+      if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+      this.entries.set(token, entry);
+    } else if (now >= entry.claims.expiresAt * 1000) {
+      this.entries.delete(token);
+      // Fails with ExpiredToken, exactly as an uncached open would.
+      openSessionToken(ring, token, now);
+    }
+    return entry;
+  }
 }
 
 export class CallerResolver {
@@ -48,7 +97,7 @@ export class CallerResolver {
   private readonly now: () => number;
 
   constructor(options: CallerResolverOptions) {
-    this.options = options;
+    this.options = { ...options, openedTokens: options.openedTokens ?? new OpenedTokenCache() };
     this.now = options.now ?? Date.now;
   }
 
@@ -85,11 +134,13 @@ export function authenticateSigned(request: SigV4Request, options: Omit<CallerRe
   if (parsed === null) throw new MissingAuthenticationToken('Request is missing Authentication Token');
 
   if (parsed.securityToken !== undefined) {
-    const claims = openSessionToken(options.keyRing, parsed.securityToken, now);
+    const cache = options.openedTokens;
+    const claims = cache !== undefined ? cache.open(options.keyRing, parsed.securityToken, now) : openSessionToken(options.keyRing, parsed.securityToken, now);
     if (!sameAccessKeyId(claims.accessKeyId, parsed.accessKeyId)) throw new InvalidClientTokenId(INVALID_TOKEN);
     if (options.isRevoked(claims)) throw new InvalidClientTokenId(INVALID_TOKEN);
     verifySigV4(parsed, claims.secretAccessKey, now);
-    return { caller: { ...sessionCaller(claims), region: parsed.region }, region: parsed.region, service: parsed.service, form: parsed.form };
+    const caller = cache !== undefined ? cache.caller(options.keyRing, parsed.securityToken, now, parsed.region) : { ...sessionCaller(claims), region: parsed.region };
+    return { caller, region: parsed.region, service: parsed.service, form: parsed.form };
   }
 
   // Temporary access keys are only valid together with their session token.
