@@ -126,7 +126,8 @@ async function eventOf(r: RawResponse, userAgent: string, action: string): Promi
     expect(e['errorMessage']).toBe(error.message.replace(/ Encoded authorization failure message: \S+$/, ''));
     expect(e['responseElements']).toBeNull();
   }
-  // Mirrored to the store, byte for byte.
+  // Mirrored to the store, byte for byte (the mirror is written in the background: wait for it).
+  await broker.audit.drain();
   const stored = (await broker.store.listAudit({ name: action, limit: 1000 })).find((s) => s.id === e['eventID']);
   expect(stored).toBeDefined();
   expect(JSON.parse(stored!.json)).toEqual(e);
@@ -324,6 +325,7 @@ describe('security: secrets never appear in the audit file, the store mirror or 
     expect(secrets.size).toBeGreaterThan(10);
 
     const file = readFileSync(auditFile(), 'utf8');
+    await broker.audit.drain();
     const store = (await broker.store.listAudit({ limit: 10_000 })).map((r) => r.json).join('\n');
     const logText = logs.join('');
     expect(logText.length).toBeGreaterThan(0);
