@@ -8,6 +8,8 @@
  * together in one asynchronous write (group commit): the hot path never blocks on the disk.
  * The store keeps a mirror (for queries across instances), filled in the background in batches every
  * 100 ms; during a store outage the mirror catches up when the store returns (bounded queue).
+ * Without a file (`audit.file: null`) the store is the record, written (in the same per-turn batches)
+ * before the request is answered.
  *
  * Several writers may append to one file: a running broker and the operator's CLI commands (revoke,
  * keys rotate, mfa deactivate). Before each write the writer checks the file's size; when another
@@ -84,10 +86,7 @@ export class AuditLog implements AuditSink {
       ...input,
     };
     const json = serializeScrubbed(event);
-    if (this.fd === null) {
-      this.enqueueMirror(event, json);
-      return Promise.resolve();
-    }
+    if (this.fd === null && this.store === null) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ event, json, resolve, reject });
       if (!this.flushScheduled) {
@@ -103,10 +102,10 @@ export class AuditLog implements AuditSink {
   /** Writes every pending event, in order, one write per batch; batches never overlap. */
   private async flush(): Promise<void> {
     while (this.writing !== null) await this.writing;
-    if (this.pending.length === 0 || this.fd === null) return;
+    if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    this.writing = this.writeBatch(this.fd, batch);
+    this.writing = this.fd !== null ? this.writeBatch(this.fd, batch) : this.writeBatchToStore(batch);
     try {
       await this.writing;
     } finally {
@@ -138,6 +137,19 @@ export class AuditLog implements AuditSink {
       });
     } catch (e) {
       // Not written: the requests that wait for these events fail rather than go unaudited.
+      this.onError(e);
+      for (const p of batch) p.reject(e);
+    }
+  }
+
+  /** Without an audit file the store is the record: the events are written to it before anyone is answered. */
+  private async writeBatchToStore(batch: Pending[]): Promise<void> {
+    try {
+      await this.store!.appendAudit(
+        batch.map(({ event, json }) => ({ id: event.eventID, time: Date.parse(event.eventTime), name: event.eventName, json })),
+      );
+      for (const p of batch) p.resolve();
+    } catch (e) {
       this.onError(e);
       for (const p of batch) p.reject(e);
     }

@@ -1,0 +1,116 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AuditLog, type AuditEventInput } from '../../src/audit/auditLog.js';
+import { verifyAuditFiles } from '../../src/audit/verify.js';
+import { MemoryStore } from '../../src/store/memory.js';
+import type { AuditRecord } from '../../src/store/types.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+function auditFile(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'fedbroker-auditlog-'));
+  dirs.push(dir);
+  return join(dir, 'audit.jsonl');
+}
+
+function event(name: string): AuditEventInput {
+  return {
+    eventSource: 'sts.amazonaws.com',
+    eventName: name,
+    eventType: 'AwsApiCall',
+    sourceIPAddress: '127.0.0.1',
+    userAgent: 'test',
+    userIdentity: { type: 'Unknown' },
+    requestParameters: { roleSessionName: name },
+    responseElements: null,
+    requestID: name,
+    readOnly: false,
+    managementEvent: true,
+    recipientAccountId: '123456789012',
+  } as unknown as AuditEventInput;
+}
+
+/** A store whose audit writes fail while `down` is set. */
+class FlakyStore extends MemoryStore {
+  down = false;
+  override appendAudit(records: AuditRecord | readonly AuditRecord[]): Promise<void> {
+    return this.down ? Promise.reject(new Error('store is down')) : super.appendAudit(records);
+  }
+}
+
+describe('AuditLog', () => {
+  it('writes the events of one turn together, in order, as one unbroken chain', async () => {
+    const file = auditFile();
+    const log = new AuditLog(file, null);
+    await Promise.all(['A', 'B', 'C'].map((n) => log.record(event(n))));
+    await log.record(event('D'));
+    await log.close();
+    const names = readFileSync(file, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { eventName: string }).eventName);
+    expect(names).toEqual(['A', 'B', 'C', 'D']);
+    expect(verifyAuditFiles([file])).toMatchObject({ ok: true, lines: 4 });
+  });
+
+  it('continues the chain from lines another writer appended', async () => {
+    const file = auditFile();
+    const broker = new AuditLog(file, null);
+    const cli = new AuditLog(file, null);
+    await broker.record(event('one'));
+    await cli.record(event('two'));
+    await broker.record(event('three'));
+    await Promise.all([broker.close(), cli.close()]);
+    expect(verifyAuditFiles([file])).toMatchObject({ ok: true, lines: 3 });
+  });
+
+  it('mirrors file events to the store in the background; drain waits for the mirror', async () => {
+    const store = new MemoryStore();
+    const log = new AuditLog(auditFile(), store);
+    await log.record(event('mirrored'));
+    await log.drain();
+    const [stored] = await store.listAudit({ name: 'mirrored' });
+    expect(JSON.parse(stored!.json)).toMatchObject({ eventName: 'mirrored', prevHash: '0'.repeat(64) });
+    await log.close();
+  });
+
+  it('keeps mirror events queued while the store is down and writes them when it returns', async () => {
+    const store = new FlakyStore();
+    const errors: unknown[] = [];
+    const log = new AuditLog(auditFile(), store, (e) => errors.push(e));
+    store.down = true;
+    await log.record(event('during-outage'));
+    await log.drain();
+    expect(errors.length).toBeGreaterThan(0);
+    expect(await store.listAudit({ name: 'during-outage' })).toHaveLength(0);
+    store.down = false;
+    await log.drain();
+    expect(await store.listAudit({ name: 'during-outage' })).toHaveLength(1);
+    await log.close();
+  });
+
+  describe('without an audit file, the store is the record', () => {
+    it('has the event in the store before record() resolves', async () => {
+      const store = new MemoryStore();
+      const log = new AuditLog(null, store);
+      await Promise.all([log.record(event('x1')), log.record(event('x2'))]);
+      // No drain: the write must already have happened.
+      expect((await store.listAudit({ limit: 10 })).map((r) => r.name).sort()).toEqual(['x1', 'x2']);
+      await log.close();
+    });
+
+    it('rejects record() when the store cannot take the event (the request fails rather than go unaudited)', async () => {
+      const store = new FlakyStore();
+      const errors: unknown[] = [];
+      const log = new AuditLog(null, store, (e) => errors.push(e));
+      store.down = true;
+      await expect(log.record(event('lost'))).rejects.toThrow('store is down');
+      expect(errors).toHaveLength(1);
+      store.down = false;
+      await log.record(event('kept'));
+      expect((await store.listAudit({ limit: 10 })).map((r) => r.name)).toEqual(['kept']);
+      await log.close();
+    });
+  });
+});
