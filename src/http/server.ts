@@ -23,28 +23,31 @@ export interface HttpServerOptions {
   readonly logger: Logger;
 }
 
-/** True for requests the AWS SDKs and CLI send to an STS/IAM endpoint. */
-export function isQueryRequest(req: IncomingMessage, url: URL): boolean {
-  if (url.pathname !== '/') return false;
-  if (req.method === 'POST') return /application\/x-www-form-urlencoded/i.test(req.headers['content-type'] ?? '') || url.searchParams.has('Action');
-  return req.method === 'GET' && url.searchParams.has('Action');
+/** True for requests the AWS SDKs and CLI send to an STS/IAM endpoint (path `/`, query `?…` after it). */
+export function isQueryRequest(req: IncomingMessage, path: string, query: URLSearchParams): boolean {
+  if (path !== '/') return false;
+  if (req.method === 'POST') return /application\/x-www-form-urlencoded/i.test(req.headers['content-type'] ?? '') || query.has('Action');
+  return req.method === 'GET' && query.has('Action');
 }
 
 export function createHttpServer(options: HttpServerOptions): Server {
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 30_000, headersTimeout: 20_000 }, (req, res) => {
-    let url: URL;
-    try {
-      url = new URL(req.url ?? '/', 'http://localhost');
-    } catch {
-      res.writeHead(400, { 'content-type': 'text/plain' }).end('Bad request');
+    // The request target split by hand rather than parsed with `new URL` (a few µs per request): Query
+    // traffic is only ever `/` or `/?query`; every other path goes to Express, which parses its own.
+    const target = req.url ?? '/';
+    const mark = target.indexOf('?');
+    const path = mark < 0 ? target : target.slice(0, mark);
+    if (path !== '/') {
+      options.app(req, res);
       return;
     }
-    if (!isQueryRequest(req, url)) {
+    const query = new URLSearchParams(mark < 0 ? '' : target.slice(mark + 1));
+    if (!isQueryRequest(req, path, query)) {
       options.app(req, res);
       return;
     }
     readBody(req, options.maxBodyBytes).then(
-      (body) => serveQuery(options, req, res, url, body),
+      (body) => serveQuery(options, req, res, path, query, body),
       (e: unknown) => {
         if (e instanceof RequestEntityTooLarge) {
           const requestId = randomUUID();
@@ -79,12 +82,19 @@ function drainOnClose(server: Server): void {
   }) as Server['close'];
 }
 
-function serveQuery(options: HttpServerOptions, req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): void {
+function serveQuery(
+  options: HttpServerOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  query: URLSearchParams,
+  body: Buffer,
+): void {
   const { sourceIp, secure } = clientAddress(req, options.trustProxy);
   const request: QueryHttpRequest = {
     method: req.method ?? 'GET',
-    path: url.pathname,
-    query: url.searchParams,
+    path,
+    query,
     headers: req.headers,
     body,
     sourceIp,

@@ -54,7 +54,7 @@ export class QueryProtocol {
       return request.query;
     }
     const body = new URLSearchParams(request.body.toString('utf8'));
-    if ([...request.query.keys()].length === 0) return body;
+    if (request.query.size === 0) return body;
     const merged = new URLSearchParams(request.query);
     for (const key of new Set(body.keys())) merged.set(key, body.get(key)!);
     return merged;

@@ -78,6 +78,17 @@ describe('wire format: success responses', () => {
     expect(resultValue(who, 'Arn')).toBe(`arn:aws:sts::${TEST_ACCOUNT}:assumed-role/WebDev/alice`);
   });
 
+  it('only the path / is the Query endpoint (an empty query string is fine; other paths are not STS)', async () => {
+    const query = new URLSearchParams({ Action: 'AssumeRoleWithWebIdentity', Version: '2011-06-15', ...(await webParams()) }).toString();
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    expect((await rawRequest(b.url, { method: 'POST', path: '/?', headers: form, body: query })).status).toBe(200);
+    for (const path of ['/index', '//', '/./', '/%2F', '/sts']) {
+      const r = await rawRequest(b.url, { method: 'GET', path: `${path}?${query}` });
+      expect([302, 404], path).toContain(r.status); // Express's answer (`//` is its `/`, which redirects to the console)
+      expect(r.body, path).not.toContain('AssumeRoleWithWebIdentityResponse');
+    }
+  });
+
   it('a form body overrides the query string; POST without a form content type is not the Query endpoint', async () => {
     const r = await rawRequest(b.url, {
       method: 'POST',

@@ -29,7 +29,7 @@ export async function verifyIdToken(
   const decoded = checkTokenShape(token); //                   size, segments, base64url, JSON — no crypto
   const provider = selectProvider(decoded.payload, providers, options.providerId); // by iss, enabled only
   checkAlgorithm(decoded.header, provider); //                 asymmetric allow-list: never none or HS*
-  const claims = await verifySignature(decoded.compact, provider, now); // provider's keys, issuer pinned
+  const claims = await verifySignature(decoded, provider); //  provider's keys, issuer pinned, crit refused
   checkTimes(claims, provider, now); //                        exp, nbf, iat with clock skew
   const audience = checkAudience(claims, provider); //         aud ∩ clientIds, or azp ∈ clientIds
   const subject = checkSubject(claims); //                     sub: 1..255 characters

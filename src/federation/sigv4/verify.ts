@@ -7,7 +7,7 @@
  * 15-minute window on presigned URLs too, whatever X-Amz-Expires says, and a short X-Amz-Expires
  * (aws-iam-authenticator uses 60) shortens it. Past it: SignatureDoesNotMatch "Signature expired: …".
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 import { IncompleteSignature, SignatureDoesNotMatch } from '../../errors.js';
 import { MAX_CLOCK_SKEW_MS, checkSigningTime } from './amzDate.js';
 import { canonicalRequest } from './canonicalRequest.js';
@@ -34,7 +34,7 @@ export function verifySigV4(parsed: ParsedSigV4, secretAccessKey: string, now: n
 
   const payloadHash = payloadHashOf(parsed);
   const scope = `${parsed.scopeDate}/${parsed.region}/${parsed.service}/aws4_request`;
-  const hashedRequest = createHash('sha256').update(canonicalRequest(parsed, payloadHash)).digest('hex');
+  const hashedRequest = hash('sha256', canonicalRequest(parsed, payloadHash), 'hex');
   const stringToSign = `${ALGORITHM}\n${parsed.amzDate}\n${scope}\n${hashedRequest}`;
   const key = signingKey(parsed.accessKeyId, secretAccessKey, parsed.scopeDate, parsed.region, parsed.service);
   const expected = createHmac('sha256', key).update(stringToSign).digest();
@@ -55,7 +55,7 @@ function payloadHashOf(parsed: ParsedSigV4): string {
     if (parsed.form === 'query' && body.length === 0) return UNSIGNED_PAYLOAD;
     throw new IncompleteSignature('UNSIGNED-PAYLOAD is accepted only for presigned requests without a body: sign the body.');
   }
-  const actual = createHash('sha256').update(body).digest('hex');
+  const actual = hash('sha256', body, 'hex');
   if (declared === undefined) return actual;
   if (declared.toLowerCase() !== actual) throw new SignatureDoesNotMatch("The provided 'x-amz-content-sha256' header does not match what was computed.");
   return declared;

@@ -18,15 +18,18 @@ const OWN_KEYS = new Set(['aud', 'oaud', 'sub', 'amr', 'azp']);
  * (`https://example.com/roles`, as Auth0 requires): `8443:sub` from provider `host` would otherwise
  * read as `host:8443:sub`, the `sub` key of a provider named `host:8443`.
  */
+const PRINTABLE_NAME = /^[\x21-\x7e]{1,256}$/;
+const NAMESPACED_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
+
 function usableClaimName(name: string): boolean {
-  if (name.length === 0 || name.length > 256 || !/^[\x21-\x7e]+$/.test(name)) return false;
-  return !name.includes(':') || /^[a-z][a-z0-9+.-]*:\/\//i.test(name);
+  return PRINTABLE_NAME.test(name) && (!name.includes(':') || NAMESPACED_URL.test(name));
 }
 
 function contextValue(value: unknown): ContextValue | undefined {
   if (typeof value === 'string') return value;
-  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return Object.freeze([...(value as string[])]);
-  return undefined;
+  if (!Array.isArray(value)) return undefined;
+  for (const v of value) if (typeof v !== 'string') return undefined;
+  return Object.freeze((value as string[]).slice());
 }
 
 function amrValues(amr: unknown): readonly string[] {
@@ -42,7 +45,8 @@ export function buildIdentity(
   subject: string,
 ): VerifiedWebIdentity {
   const prefix = `${provider.name.toLowerCase()}:`;
-  const keys: Record<string, ContextValue> = Object.create(null) as Record<string, ContextValue>;
+  // Every key starts with `<provider>:` or `aws:`, so no claim can name an Object.prototype member.
+  const keys: Record<string, ContextValue> = {};
   const amr = amrValues(claims.amr);
 
   keys[`${prefix}aud`] = audience.audience;
@@ -52,12 +56,12 @@ export function buildIdentity(
   if (audience.authorizedParty !== undefined) keys[`${prefix}azp`] = audience.authorizedParty;
   keys['aws:federatedprovider'] = provider.arn;
 
-  for (const [claim, value] of Object.entries(claims)) {
+  for (const claim in claims) {
     const name = claim.toLowerCase();
     if (OWN_KEYS.has(name) || !usableClaimName(claim)) continue;
     const key = prefix + name;
-    if (key in keys) continue; // first spelling wins when claims differ only in case
-    const v = contextValue(value);
+    if (Object.hasOwn(keys, key)) continue; // first spelling wins when claims differ only in case
+    const v = contextValue(claims[claim]);
     if (v !== undefined) keys[key] = v;
   }
 
