@@ -43,7 +43,7 @@ export function assumeRoleWithSAML(broker: Broker) {
     },
     async handle({ params, request, audit }) {
       const model = broker.model;
-      checkRoleArnSyntax(params.RoleArn);
+      checkRoleArnSyntax(params.RoleArn, model);
       const providerName = samlProviderName(params.PrincipalArn, model.account);
       audit.requestParameters = {
         roleArn: params.RoleArn,

@@ -6,7 +6,6 @@
 import { federatedUserIdentity } from '../audit/userIdentity.js';
 import { roleSessionLifetime } from '../credentials/durations.js';
 import type { Broker } from '../broker.js';
-import { createContext } from '../policy/index.js';
 import type { ContextValue } from '../policy/types.js';
 import { defineAction } from '../protocol/action.js';
 import {
@@ -18,6 +17,7 @@ import {
   TOKEN_CODE_PARAM,
 } from '../protocol/params.js';
 import { credentialsResult, mintRoleSession } from '../sessions/roleSession.js';
+import { federatedTrustContext } from '../roles/federatedTrust.js';
 import { resolveSessionPolicy } from '../sessions/sessionPolicy.js';
 import { requestConditionKeys } from './common/requestContext.js';
 import { checkRoleArnSyntax, findRole } from './common/roles.js';
@@ -57,7 +57,7 @@ export function assumeRoleWithWebIdentity(broker: Broker) {
     },
     async handle({ params, request, audit }) {
       const model = broker.model;
-      checkRoleArnSyntax(params.RoleArn);
+      checkRoleArnSyntax(params.RoleArn, model);
       audit.requestParameters = {
         roleArn: params.RoleArn,
         roleSessionName: params.RoleSessionName,
@@ -78,18 +78,13 @@ export function assumeRoleWithWebIdentity(broker: Broker) {
       const sourceIdentity = typeof sourceIdentityClaim === 'string' && SOURCE_IDENTITY_PATTERN.test(sourceIdentityClaim) ? sourceIdentityClaim : undefined;
 
       const mfa = await federatedMfa(broker, identity, params.SerialNumber, params.TokenCode, request);
-      const nowSeconds = Math.floor(request.receivedAt / 1000);
-      const context = createContext({
-        ...requestConditionKeys(request),
-        ...identity.conditionKeys,
-        'aws:principaltype': 'WebIdentityUser',
-        'aws:federatedprovider': identity.providerArn,
-        'aws:multifactorauthpresent': mfa ? 'true' : 'false',
-        'aws:multifactorauthage': mfa ? String(Math.max(0, nowSeconds - mfa.authenticatedAt)) : undefined,
-        'sts:rolesessionname': params.RoleSessionName,
-        'aws:sourceidentity': sourceIdentity,
-        'sts:sourceidentity': sourceIdentity,
-      });
+      const context = federatedTrustContext(
+        { type: 'oidc', providerArn: identity.providerArn, conditionKeys: identity.conditionKeys, ...(sourceIdentity !== undefined ? { sourceIdentity } : {}) },
+        requestConditionKeys(request),
+        mfa,
+        request.receivedAt,
+        params.RoleSessionName,
+      );
       const trustRequest = { action: ACTION, resource: role.arn, principal: { federated: identity.providerArn }, context };
       authorizeTrust(role, trustRequest, mfa !== undefined);
       if (sourceIdentity !== undefined) requireSetSourceIdentity(role, trustRequest);

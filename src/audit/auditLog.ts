@@ -20,6 +20,7 @@
  * process appended since its own last line, it re-reads the last line's hash, so the chain continues
  * from whatever line really is last.
  */
+import { isoSeconds } from '../time.js';
 import { hash, randomUUID } from 'node:crypto';
 import { closeSync, fstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -85,7 +86,7 @@ export class AuditLog implements AuditSink {
     const event: AuditEvent = {
       eventVersion: '1.08',
       eventID: randomUUID(),
-      eventTime: input.eventTime ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      eventTime: input.eventTime ?? isoSeconds(Date.now()),
       awsRegion: input.awsRegion ?? 'us-east-1',
       ...input,
     };

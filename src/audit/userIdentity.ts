@@ -1,11 +1,12 @@
 /** CloudTrail `userIdentity` blocks for the callers and federated users the broker sees. */
+import { isoSeconds } from '../time.js';
 import type { AssertedIdentity, Caller } from '../federation/identity.js';
 
 export function callerUserIdentity(caller: Caller): Record<string, unknown> {
   const base = { principalId: caller.userId, arn: caller.arn, accountId: caller.account, accessKeyId: caller.accessKeyId };
   const s = caller.session;
   const attributes = s
-    ? { mfaAuthenticated: s.mfa !== undefined ? 'true' : 'false', creationDate: new Date(s.issuedAt * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') }
+    ? { mfaAuthenticated: s.mfa !== undefined ? 'true' : 'false', creationDate: isoSeconds(s.issuedAt * 1000) }
     : undefined;
   if (caller.kind === 'User') {
     return { type: 'IAMUser', ...base, userName: caller.userName, ...(attributes ? { sessionContext: { attributes } } : {}) };

@@ -7,6 +7,7 @@
  * Deactivation goes through the MFA core (the same code path as DeactivateMFADevice) and is an audit
  * event whose userIdentity is the administrator who ran the command.
  */
+import { isoSeconds } from '../time.js';
 import { AuditLog } from '../audit/auditLog.js';
 import type { LoadedConfig } from '../config/load.js';
 import { loadOrCreateKeyRing } from '../keys/keyRing.js';
@@ -40,7 +41,6 @@ async function withStore<T>(loaded: LoadedConfig, use: (store: Store) => Promise
 /** Terminal-safe text: names and subjects come from users and identity providers. */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what must not reach the terminal
 const printable = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
-const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 interface DeviceRow {
   readonly serialNumber: string;
@@ -58,10 +58,10 @@ function row(device: MfaDevice, now: number): DeviceRow {
     serialNumber: device.serial,
     owner: mfaOwnerKey(device.owner),
     enabled: device.enabled,
-    enableDate: device.enabledAt === null ? null : iso(device.enabledAt),
-    createDate: iso(device.createdAt),
+    enableDate: device.enabledAt === null ? null : isoSeconds(device.enabledAt),
+    createDate: isoSeconds(device.createdAt),
     failures: device.failures,
-    lockedUntil: device.lockedUntil > now ? iso(device.lockedUntil) : null,
+    lockedUntil: device.lockedUntil > now ? isoSeconds(device.lockedUntil) : null,
   };
 }
 

@@ -3,6 +3,7 @@
  * code failures and lockouts), CloudTrail-shaped. Built only from serials, owners and outcomes: the
  * callers of this module never hand it a seed or a code, so none can be written.
  */
+import { isoSeconds } from '../time.js';
 import type { AuditSink } from '../audit/auditLog.js';
 import type { MfaOwner } from '../store/types.js';
 
@@ -52,7 +53,7 @@ export class MfaAuditWriter {
   async write(event: MfaEvent): Promise<void> {
     const { context } = event;
     await this.sink.record({
-      eventTime: new Date(event.time).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      eventTime: isoSeconds(event.time),
       eventSource: 'iam.amazonaws.com',
       eventName: event.name,
       eventType: API_CALLS.has(event.name) ? 'AwsApiCall' : 'FedbrokerEvent',

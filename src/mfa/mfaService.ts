@@ -6,6 +6,7 @@
  * The clear seed exists only while a device is created (returned once) and while a code is checked;
  * it is zeroed afterwards and never reaches the store, an error, a log or an audit event.
  */
+import { isoSeconds } from '../time.js';
 import {
   AccessDenied,
   DeleteConflict,
@@ -87,7 +88,6 @@ const view = (device: MfaDevice): MfaDeviceView => {
   return rest;
 };
 
-const isoTime = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export class MfaService {
   private readonly store: Store;
@@ -343,7 +343,7 @@ export class MfaService {
     });
     if (lockedNow) {
       await this.event('MFADeviceLockout', serialNumber, owner, now, context, {
-        data: { maxFailures: this.maxFailures, lockoutSeconds: this.lockoutMs / 1000, lockedUntil: isoTime(state.lockedUntil) },
+        data: { maxFailures: this.maxFailures, lockoutSeconds: this.lockoutMs / 1000, lockedUntil: isoSeconds(state.lockedUntil) },
       });
     }
     throw new AccessDenied(INVALID_CODE_MESSAGE);

@@ -3,6 +3,7 @@
  * in XML (Content-Type text/xml), or the same document as JSON when the client sends
  * `Accept: application/json` (Expiration and other dates then in epoch seconds, as AWS does).
  */
+import { isoSeconds } from '../time.js';
 import type { AwsError } from '../errors.js';
 import { NAMESPACES, type AwsService, type ResultObject, type ResultValue } from './result.js';
 
@@ -32,9 +33,6 @@ export function escapeXml(text: string): string {
 }
 
 /** AWS writes timestamps as second-precision ISO 8601 in UTC. */
-export function isoSeconds(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 function xmlValue(value: ResultValue, out: string[]): void {
   if (value === undefined) return;

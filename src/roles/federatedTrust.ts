@@ -6,7 +6,7 @@
 import type { RoleModel } from '../config/model.js';
 import type { SessionClaims } from '../credentials/types.js';
 import { createContext, evaluatePolicies, explainPolicies } from '../policy/index.js';
-import type { AuthzRequest, ContextValue, PolicyExplanation } from '../policy/types.js';
+import type { AuthzRequest, ContextValue, PolicyExplanation, RequestContext } from '../policy/types.js';
 
 /** What trust evaluation needs to know about a federated identity (survives a round trip through signed state). */
 export interface TrustIdentity {
@@ -31,20 +31,17 @@ export function federatedTrustContext(
   mfa: SessionClaims['mfa'] | undefined,
   nowMs: number,
   sessionName: string,
-): Map<string, ContextValue> {
-  return new Map(
-    createContext({
-      ...base,
-      ...identity.conditionKeys,
-      'aws:principaltype': identity.type === 'saml' ? 'SAMLUser' : 'WebIdentityUser',
-      'aws:federatedprovider': identity.providerArn,
-      'aws:multifactorauthpresent': mfa ? 'true' : 'false',
-      'aws:multifactorauthage': mfa ? String(Math.max(0, Math.floor(nowMs / 1000) - mfa.authenticatedAt)) : undefined,
-      'sts:rolesessionname': sessionName,
-      'aws:sourceidentity': identity.sourceIdentity,
-      'sts:sourceidentity': identity.sourceIdentity,
-    }),
-  );
+): RequestContext {
+  // Later sources win: the broker's own keys cannot be replaced by anything derived from the IdP.
+  return createContext(base, identity.conditionKeys, {
+    'aws:principaltype': identity.type === 'saml' ? 'SAMLUser' : 'WebIdentityUser',
+    'aws:federatedprovider': identity.providerArn,
+    'aws:multifactorauthpresent': mfa ? 'true' : 'false',
+    'aws:multifactorauthage': mfa ? String(Math.max(0, Math.floor(nowMs / 1000) - mfa.authenticatedAt)) : undefined,
+    'sts:rolesessionname': sessionName,
+    'aws:sourceidentity': identity.sourceIdentity,
+    'sts:sourceidentity': identity.sourceIdentity,
+  });
 }
 
 export function trustRequest(role: RoleModel, identity: TrustIdentity, context: ReadonlyMap<string, ContextValue>): AuthzRequest {

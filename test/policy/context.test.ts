@@ -28,4 +28,22 @@ describe('createContext', () => {
     );
     expect(() => createContext([['k', 'a'], ['k', 'b']])).toThrow(TypeError);
   });
+
+  it('merges several sources in order: a later source overrides an earlier one, undefined removes a key', () => {
+    const context = createContext(
+      { 'aws:SourceIp': '192.0.2.1', 'idp:sub': 'alice', 'aws:PrincipalType': 'claimed' },
+      new Map<string, string | undefined>([['IDP:SUB', 'bob']]),
+      { 'aws:principaltype': 'WebIdentityUser', 'aws:sourceip': undefined },
+    );
+    expect(Object.fromEntries(context)).toEqual({ 'idp:sub': 'bob', 'aws:principaltype': 'WebIdentityUser' });
+  });
+
+  it('still refuses a key given twice within one source when merging', () => {
+    expect(() => createContext({ a: 'x' }, { 'idp:aud': 'client', 'idp:AUD': 'evil' })).toThrow(TypeError);
+  });
+
+  it('shares frozen lists instead of copying them', () => {
+    const frozen = Object.freeze(['a', 'b']);
+    expect(createContext({ groups: frozen }).get('groups')).toBe(frozen);
+  });
 });

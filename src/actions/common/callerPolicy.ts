@@ -45,7 +45,7 @@ export function callerRequest(caller: Caller, request: RequestInfo, action: stri
     action,
     resource,
     principal: callerPrincipal(caller),
-    context: createContext({ ...requestConditionKeys(request), ...callerConditionContext(caller, request.receivedAt), ...extra }),
+    context: createContext(requestConditionKeys(request), callerConditionContext(caller, request.receivedAt), extra),
   };
 }
 

@@ -1,6 +1,6 @@
 /** Condition keys every request has, from the HTTP request itself (aws:CurrentTime, aws:SourceIp…). */
 import type { RequestInfo } from '../../protocol/action.js';
-import { isoSeconds } from '../../protocol/render.js';
+import { isoSeconds } from '../../time.js';
 import type { ContextValue } from '../../policy/types.js';
 
 export function requestConditionKeys(request: RequestInfo): Record<string, ContextValue> {

@@ -8,13 +8,15 @@ import { AccessDenied, ValidationError } from '../../errors.js';
 import { parseRoleArn } from '../../credentials/arns.js';
 import type { BrokerModel, RoleModel } from '../../config/model.js';
 
-export function checkRoleArnSyntax(roleArn: string): void {
+/** ValidationError unless `roleArn` is a role ARN; a configured role's ARN is valid by construction (no parse). */
+export function checkRoleArnSyntax(roleArn: string, model?: BrokerModel): void {
+  if (model?.roleByArn(roleArn) !== undefined) return;
   if (parseRoleArn(roleArn) === null) throw new ValidationError(`${roleArn} is invalid`);
 }
 
 export function findRole(model: BrokerModel, roleArn: string, action: string): RoleModel {
-  checkRoleArnSyntax(roleArn);
   const role = model.roleByArn(roleArn);
-  if (role === undefined) throw new AccessDenied(`Not authorized to perform ${action}`);
-  return role;
+  if (role !== undefined) return role;
+  checkRoleArnSyntax(roleArn);
+  throw new AccessDenied(`Not authorized to perform ${action}`);
 }

@@ -4,14 +4,10 @@
  * Request-level keys (aws:currenttime, aws:sourceip, aws:securetransport…) are added by the caller
  * of these functions, which knows the HTTP request.
  */
+import { isoSeconds } from '../../time.js';
 import { federatedUserArn, roleArn, userArn } from '../../credentials/arns.js';
 import type { ContextValue, RequestPrincipal } from '../../policy/types.js';
 import type { Caller } from '../identity.js';
-
-/** ISO 8601 with seconds, as AWS writes aws:TokenIssueTime (`2014-05-07T23:47:00Z`). */
-function isoSeconds(epochSeconds: number): string {
-  return new Date(epochSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 /**
  * The ARN that aws:PrincipalArn reports: the role's ARN for a role session (never the session ARN),
@@ -45,7 +41,7 @@ export function callerConditionContext(caller: Caller, now: number): Record<stri
   if (caller.region !== undefined) context['aws:requestedregion'] = caller.region;
   if (session === undefined) return context;
 
-  context['aws:tokenissuetime'] = isoSeconds(session.issuedAt);
+  context['aws:tokenissuetime'] = isoSeconds(session.issuedAt * 1000);
   context['aws:multifactorauthpresent'] = session.mfa === undefined ? 'false' : 'true';
   if (session.mfa !== undefined) {
     context['aws:multifactorauthage'] = String(Math.max(0, Math.floor(now / 1000) - session.mfa.authenticatedAt));
