@@ -169,5 +169,8 @@ describe('canonical pieces', () => {
     expect(canonicalHeaderValue('  a   b\t c  ')).toBe('a b c');
     expect(canonicalHeaderValue('plain value')).toBe('plain value');
     expect(canonicalHeaderValue('')).toBe('');
+    for (const [raw, canonical] of [[' a', 'a'], ['a ', 'a'], ['a  b', 'a b'], ['a\tb', 'a b'], ['a\r\n b', 'a b'], ['a\nb', 'a b'], ['a b c', 'a b c']]) {
+      expect(canonicalHeaderValue(raw!), JSON.stringify(raw)).toBe(canonical);
+    }
   });
 });
