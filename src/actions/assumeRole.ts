@@ -10,16 +10,7 @@ import { chainedRoleSessionLifetime, roleSessionLifetime } from '../credentials/
 import type { Broker } from '../broker.js';
 import { authorize, explain } from '../policy/index.js';
 import { defineAction } from '../protocol/action.js';
-import {
-  ARN_PARAM,
-  EXTERNAL_ID_PARAM,
-  POLICY_ARNS_PARAM,
-  ROLE_SESSION_NAME_PARAM,
-  SERIAL_NUMBER_PARAM,
-  SESSION_POLICY_PARAM,
-  SOURCE_IDENTITY_PARAM,
-  TOKEN_CODE_PARAM,
-} from '../protocol/params.js';
+import { ASSUME_ROLE_PARAMS, EXTERNAL_ID_PARAM, ROLE_SESSION_NAME_PARAM, SOURCE_IDENTITY_PARAM } from '../protocol/params.js';
 import { credentialsResult, mintRoleSession } from '../sessions/roleSession.js';
 import { resolveSessionPolicy } from '../sessions/sessionPolicy.js';
 import { callerLayers, callerRequest } from './common/callerPolicy.js';
@@ -37,14 +28,9 @@ export function assumeRole(broker: Broker) {
     auth: 'sigv4',
     audit: 'always',
     params: {
-      RoleArn: { ...ARN_PARAM, required: true },
+      ...ASSUME_ROLE_PARAMS,
       RoleSessionName: { ...ROLE_SESSION_NAME_PARAM, required: true },
-      DurationSeconds: { type: 'integer', min: 900, max: 43200 },
-      Policy: SESSION_POLICY_PARAM,
-      PolicyArns: POLICY_ARNS_PARAM,
       ExternalId: EXTERNAL_ID_PARAM,
-      SerialNumber: SERIAL_NUMBER_PARAM,
-      TokenCode: TOKEN_CODE_PARAM,
       SourceIdentity: SOURCE_IDENTITY_PARAM,
     },
     async handle({ params, caller: signed, request, audit }) {

@@ -11,7 +11,7 @@ import { parseArn } from '../credentials/arns.js';
 import { samlRoleSessionLifetime } from '../credentials/durations.js';
 import type { Broker } from '../broker.js';
 import { defineAction } from '../protocol/action.js';
-import { ARN_PARAM, POLICY_ARNS_PARAM, SERIAL_NUMBER_PARAM, SESSION_POLICY_PARAM, TOKEN_CODE_PARAM } from '../protocol/params.js';
+import { ARN_PARAM, ASSUME_ROLE_PARAMS } from '../protocol/params.js';
 import type { ContextValue } from '../policy/types.js';
 import { federatedTrustContext } from '../roles/federatedTrust.js';
 import { SAML_ACTION, samlSessionName, samlTrustIdentity } from '../roles/samlRoles.js';
@@ -32,14 +32,9 @@ export function assumeRoleWithSAML(broker: Broker) {
     auth: 'none',
     audit: 'always',
     params: {
-      RoleArn: { ...ARN_PARAM, required: true },
+      ...ASSUME_ROLE_PARAMS,
       PrincipalArn: { ...ARN_PARAM, required: true },
       SAMLAssertion: { type: 'string', required: true, min: 4, max: 100000, sensitive: true },
-      Policy: SESSION_POLICY_PARAM,
-      PolicyArns: POLICY_ARNS_PARAM,
-      DurationSeconds: { type: 'integer', min: 900, max: 43200 },
-      SerialNumber: SERIAL_NUMBER_PARAM,
-      TokenCode: TOKEN_CODE_PARAM,
     },
     async handle({ params, request, audit }) {
       const model = broker.model;

@@ -8,14 +8,7 @@ import { roleSessionLifetime } from '../credentials/durations.js';
 import type { Broker } from '../broker.js';
 import type { ContextValue } from '../policy/types.js';
 import { defineAction } from '../protocol/action.js';
-import {
-  ARN_PARAM,
-  POLICY_ARNS_PARAM,
-  ROLE_SESSION_NAME_PARAM,
-  SERIAL_NUMBER_PARAM,
-  SESSION_POLICY_PARAM,
-  TOKEN_CODE_PARAM,
-} from '../protocol/params.js';
+import { ASSUME_ROLE_PARAMS, ROLE_SESSION_NAME_PARAM } from '../protocol/params.js';
 import { credentialsResult, mintRoleSession } from '../sessions/roleSession.js';
 import { federatedTrustContext } from '../roles/federatedTrust.js';
 import { resolveSessionPolicy } from '../sessions/sessionPolicy.js';
@@ -45,15 +38,10 @@ export function assumeRoleWithWebIdentity(broker: Broker) {
     auth: 'none',
     audit: 'always',
     params: {
-      RoleArn: { ...ARN_PARAM, required: true },
+      ...ASSUME_ROLE_PARAMS,
       RoleSessionName: { ...ROLE_SESSION_NAME_PARAM, required: true },
       WebIdentityToken: { type: 'string', required: true, min: 4, max: 20000, sensitive: true },
       ProviderId: { type: 'string', min: 4, max: 2048 },
-      Policy: SESSION_POLICY_PARAM,
-      PolicyArns: POLICY_ARNS_PARAM,
-      DurationSeconds: { type: 'integer', min: 900, max: 43200 },
-      SerialNumber: SERIAL_NUMBER_PARAM,
-      TokenCode: TOKEN_CODE_PARAM,
     },
     async handle({ params, request, audit }) {
       const model = broker.model;

@@ -133,3 +133,13 @@ export const SERIAL_NUMBER_PARAM = { type: 'string', min: 9, max: 256, pattern: 
 export const TOKEN_CODE_PARAM = { type: 'string', min: 6, max: 6, pattern: /^\d+$/, patternText: '[\\d]*', sensitive: true } as const;
 export const EXTERNAL_ID_PARAM = { type: 'string', min: 2, max: 1224, pattern: /^[\w+=,.@:/-]*$/, patternText: '[\\w+=,.@:\\/-]*' } as const;
 /* eslint-enable no-control-regex */
+
+/** What every AssumeRole* action takes: the role, the session's duration, session policies and MFA. */
+export const ASSUME_ROLE_PARAMS = {
+  RoleArn: { ...ARN_PARAM, required: true },
+  DurationSeconds: { type: 'integer', min: 900, max: 43200 },
+  Policy: SESSION_POLICY_PARAM,
+  PolicyArns: POLICY_ARNS_PARAM,
+  SerialNumber: SERIAL_NUMBER_PARAM,
+  TokenCode: TOKEN_CODE_PARAM,
+} as const;
