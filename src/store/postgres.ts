@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { EntityAlreadyExists, ServiceUnavailable } from '../errors.js';
 import { auditLimit } from './audit-limit.js';
-import { decodeMfaOwner, encodeMfaOwner, mfaOwnerKey } from './mfa-owner.js';
+import { encodeMfaOwner, mfaOwnerKey } from './mfa-owner.js';
+import { toAuditRecord, toMfaDevice, toRevocation, type AuditRow, type Int8, type MfaDeviceRow, type RevocationRow } from './rows.js';
 import { migratePostgres } from './postgres-migrations.js';
 import { toStoreError } from './postgres-errors.js';
 import type { AuditRecord, MfaDevice, MfaOwner, NewRevocation, Revocation, Store } from './types.js';
@@ -19,68 +20,6 @@ const QUERY_TIMEOUT_MS = 6000;
 
 /** Transaction-scoped advisory lock serialising revocation inserts (see addRevocation). */
 const REVOCATION_LOCK_KEY = 0x66620002;
-
-/** bigint arrives as a string from pg; every value stored here is an epoch-ms or counter < 2^53. */
-type Int8 = string | number;
-
-interface RevocationRow {
-  seq: Int8;
-  scope: Revocation['scope'];
-  target: string;
-  issued_before: Int8;
-  created_at: Int8;
-  expires_at: Int8;
-}
-
-interface MfaDeviceRow {
-  serial: string;
-  name: string;
-  path: string;
-  owner_key: string | null;
-  owner_json: string | null;
-  seed_ciphertext: string;
-  enabled: boolean;
-  created_at: Int8;
-  enabled_at: Int8 | null;
-  last_used_step: Int8;
-  failures: number;
-  locked_until: Int8;
-}
-
-interface AuditRow {
-  id: string;
-  time: Int8;
-  name: string;
-  json: string;
-}
-
-function toRevocation(row: RevocationRow): Revocation {
-  return {
-    seq: Number(row.seq),
-    scope: row.scope,
-    target: row.target,
-    issuedBefore: Number(row.issued_before),
-    createdAt: Number(row.created_at),
-    expiresAt: Number(row.expires_at),
-  };
-}
-
-function toMfaDevice(row: MfaDeviceRow): MfaDevice {
-  return {
-    serial: row.serial,
-    name: row.name,
-    path: row.path,
-    ownerKey: row.owner_key,
-    owner: decodeMfaOwner(row.owner_json),
-    seedCiphertext: row.seed_ciphertext,
-    enabled: row.enabled,
-    createdAt: Number(row.created_at),
-    enabledAt: row.enabled_at === null ? null : Number(row.enabled_at),
-    lastUsedStep: Number(row.last_used_step),
-    failures: row.failures,
-    lockedUntil: Number(row.locked_until),
-  };
-}
 
 const REVOCATION_COLUMNS = 'seq, scope, target, issued_before, created_at, expires_at';
 const DEVICE_COLUMNS =
@@ -397,7 +336,7 @@ export class PostgresStore implements Store {
       name === undefined
         ? await this.query<AuditRow>(SQL.listAudit, [limit])
         : await this.query<AuditRow>(SQL.listAuditByName, [name, limit]);
-    return result.rows.map((r) => ({ id: r.id, time: Number(r.time), name: r.name, json: r.json }));
+    return result.rows.map(toAuditRecord);
   }
 
   async sweep(now: number): Promise<number> {

@@ -4,7 +4,8 @@ import Database from 'better-sqlite3';
 import { WalCheckpointer } from './sqliteCheckpointer.js';
 import { EntityAlreadyExists, ServiceUnavailable } from '../errors.js';
 import { auditLimit } from './audit-limit.js';
-import { decodeMfaOwner, encodeMfaOwner, mfaOwnerKey } from './mfa-owner.js';
+import { encodeMfaOwner, mfaOwnerKey } from './mfa-owner.js';
+import { toAuditRecord, toMfaDevice, toRevocation, type AuditRow, type MfaDeviceRow, type RevocationRow } from './rows.js';
 import { migrateSqlite } from './sqlite-migrations.js';
 import type { AuditRecord, MfaDevice, MfaOwner, NewRevocation, Revocation, Store } from './types.js';
 
@@ -14,60 +15,6 @@ export interface SqliteStoreOptions {
 }
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
-
-interface RevocationRow {
-  seq: number;
-  scope: Revocation['scope'];
-  target: string;
-  issued_before: number;
-  created_at: number;
-  expires_at: number;
-}
-
-interface MfaDeviceRow {
-  serial: string;
-  name: string;
-  path: string;
-  owner_key: string | null;
-  owner_json: string | null;
-  seed_ciphertext: string;
-  enabled: number;
-  created_at: number;
-  enabled_at: number | null;
-  last_used_step: number;
-  failures: number;
-  locked_until: number;
-}
-
-type AuditRow = AuditRecord;
-
-function toRevocation(row: RevocationRow): Revocation {
-  return {
-    seq: row.seq,
-    scope: row.scope,
-    target: row.target,
-    issuedBefore: row.issued_before,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-  };
-}
-
-function toMfaDevice(row: MfaDeviceRow): MfaDevice {
-  return {
-    serial: row.serial,
-    name: row.name,
-    path: row.path,
-    ownerKey: row.owner_key,
-    owner: decodeMfaOwner(row.owner_json),
-    seedCiphertext: row.seed_ciphertext,
-    enabled: row.enabled !== 0,
-    createdAt: row.created_at,
-    enabledAt: row.enabled_at,
-    lastUsedStep: row.last_used_step,
-    failures: row.failures,
-    lockedUntil: row.locked_until,
-  };
-}
 
 /** SQLite result codes that mean "the database cannot serve now", not "this call is wrong". */
 function isUnavailable(error: unknown): boolean {
@@ -335,7 +282,7 @@ export class SqliteStore implements Store {
     const { name } = options;
     return this.run(() => {
       const rows = name === undefined ? this.stmt.listAudit.all(limit) : this.stmt.listAuditByName.all(name, limit);
-      return rows.map((r) => ({ id: r.id, time: r.time, name: r.name, json: r.json }));
+      return rows.map(toAuditRecord);
     });
   }
 
