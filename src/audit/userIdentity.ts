@@ -48,9 +48,13 @@ export function callerUserIdentity(caller: Caller): Record<string, unknown> {
   return { type: caller.kind, ...base };
 }
 
-/** SAMLUser / WebIdentityUser, as CloudTrail writes the caller of AssumeRoleWithSAML/WithWebIdentity. */
-export function federatedUserIdentity(identity: AssertedIdentity): Record<string, unknown> {
-  return identity.type === 'saml'
-    ? { type: 'SAMLUser', principalId: `${identity.providerArn}:${identity.subject}`, userName: identity.subject, identityProvider: identity.providerArn }
-    : { type: 'WebIdentityUser', principalId: `${identity.provider}:${identity.subject}`, userName: identity.subject, identityProvider: identity.provider };
+/**
+ * SAMLUser / WebIdentityUser, as CloudTrail writes the caller of AssumeRoleWithSAML/WithWebIdentity
+ * (and of a console sign-in through them): SAML names the provider by its ARN, OIDC by its name.
+ */
+export function federatedUserIdentity(identity: Pick<AssertedIdentity, 'type' | 'providerArn' | 'subject'>): Record<string, unknown> {
+  const { providerArn, subject } = identity;
+  if (identity.type === 'saml') return { type: 'SAMLUser', principalId: `${providerArn}:${subject}`, userName: subject, identityProvider: providerArn };
+  const provider = providerArn.slice(providerArn.indexOf(':oidc-provider/') + ':oidc-provider/'.length);
+  return { type: 'WebIdentityUser', principalId: `${provider}:${subject}`, userName: subject, identityProvider: provider };
 }

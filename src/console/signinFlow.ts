@@ -6,6 +6,8 @@
  */
 import type { Request, Response } from 'express';
 import { AwsError } from '../errors.js';
+import type { AuditEventInput } from '../audit/auditLog.js';
+import { federatedUserIdentity } from '../audit/userIdentity.js';
 import { requestConditionKeys } from '../actions/common/requestContext.js';
 import type { Broker } from '../broker.js';
 import { roleSessionLifetime, samlConsoleSessionLifetime } from '../credentials/durations.js';
@@ -60,6 +62,7 @@ export class SigninFlow {
     if (state === undefined) return;
     const role = String((req.body as Record<string, unknown>)['role'] ?? '');
     if (!state.roles.includes(role) && !state.mfaRoles.includes(role)) {
+      await this.auditFailure(req, state, `Role ${role.slice(0, 2048)} was not offered to this sign-in`);
       this.page(res, 403, errorPage('Role not available', 'That role was not offered to this sign-in.'));
       return;
     }
@@ -178,18 +181,9 @@ export class SigninFlow {
     });
     await rememberConsoleRoles(this.broker.store, session.claims, [...state.roles, ...state.mfaRoles]);
     this.sessions.start(res, session.sessionToken, session.claims);
-    await this.broker.audit.record({
-      eventSource: 'signin.amazonaws.com',
-      eventName: 'ConsoleLogin',
-      eventType: 'AwsConsoleSignin',
-      sourceIPAddress: info.sourceIp,
-      userAgent: info.userAgent,
-      userIdentity: { type: state.type === 'saml' ? 'SAMLUser' : 'WebIdentityUser', principalId: `${state.providerArn}:${state.subject}`, userName: state.subject, identityProvider: state.providerArn },
-      requestParameters: null,
+    await this.recordConsoleLogin(info, state, {
       responseElements: { ConsoleLogin: 'Success' },
       additionalEventData: { LoginTo: `${this.broker.loaded.publicUrl}/console`, MFAUsed: mfa ? 'Yes' : 'No', roleArn: role.arn, accessKeyId: session.accessKeyId },
-      requestID: info.requestId,
-      recipientAccountId: model.account,
     });
     res.redirect(302, state.destination ?? `${this.broker.loaded.publicUrl}/console`);
   }
@@ -248,20 +242,24 @@ export class SigninFlow {
   }
 
   async auditFailure(req: Request, state: Pick<NewSigninState, 'type' | 'providerArn' | 'subject'> | undefined, message: string, code = 'AccessDenied'): Promise<void> {
-    const info = this.requestInfo(req);
-    await this.broker.audit.record({
+    await this.recordConsoleLogin(this.requestInfo(req), state, { responseElements: { ConsoleLogin: 'Failure' }, errorCode: code, errorMessage: message });
+  }
+
+  /** The one shape of a ConsoleLogin event (success or failure). */
+  private recordConsoleLogin(
+    info: RequestInfo,
+    state: Pick<NewSigninState, 'type' | 'providerArn' | 'subject'> | undefined,
+    outcome: Pick<AuditEventInput, 'responseElements' | 'additionalEventData' | 'errorCode' | 'errorMessage'>,
+  ): Promise<void> {
+    return this.broker.audit.record({
       eventSource: 'signin.amazonaws.com',
       eventName: 'ConsoleLogin',
       eventType: 'AwsConsoleSignin',
       sourceIPAddress: info.sourceIp,
       userAgent: info.userAgent,
-      userIdentity: state
-        ? { type: state.type === 'saml' ? 'SAMLUser' : 'WebIdentityUser', principalId: `${state.providerArn}:${state.subject}`, userName: state.subject, identityProvider: state.providerArn }
-        : { type: 'Unknown' },
+      userIdentity: state ? federatedUserIdentity(state) : { type: 'Unknown' },
       requestParameters: null,
-      responseElements: { ConsoleLogin: 'Failure' },
-      errorCode: code,
-      errorMessage: message,
+      ...outcome,
       requestID: info.requestId,
       recipientAccountId: this.broker.model.account,
     });

@@ -118,6 +118,21 @@ describe('IdP-initiated sign-in', () => {
     expect(text).toContain(`Identity provider ${PROVIDER} (SAML)`);
     expect(text).toContain('Subject alice@example.com');
     expect(text).toContain('MFA no');
+
+    // One ConsoleLogin event, CloudTrail-shaped, naming the identity, the role and the new key.
+    await s.broker.broker.audit.drain();
+    const logins = auditEvents().filter((e) => e['eventName'] === 'ConsoleLogin' && JSON.stringify(e['userIdentity']).includes('alice@example.com'));
+    expect(logins).toHaveLength(1);
+    expect(logins[0]).toMatchObject({
+      eventSource: 'signin.amazonaws.com',
+      eventType: 'AwsConsoleSignin',
+      userIdentity: { type: 'SAMLUser', principalId: `${PROVIDER_ARN}:alice@example.com`, userName: 'alice@example.com', identityProvider: PROVIDER_ARN },
+      requestParameters: null,
+      responseElements: { ConsoleLogin: 'Success' },
+      additionalEventData: { LoginTo: `${url}/console`, MFAUsed: 'No', roleArn: roleArn('Developer') },
+      recipientAccountId: TEST_ACCOUNT,
+    });
+    expect(logins[0]!['errorCode']).toBeUndefined();
   });
 
   it('sets the Secure attribute on every cookie when publicUrl is https', async () => {
@@ -276,6 +291,15 @@ describe('role picker', () => {
       expect(pageText(refused.body)).toContain('not offered');
       expectNoSessionCookie(refused);
     }
+    // Each refusal is a failed ConsoleLogin for that identity.
+    const failures = auditEvents().filter((e) => e['eventName'] === 'ConsoleLogin' && JSON.stringify(e['userIdentity']).includes('frank@example.com'));
+    expect(failures).toHaveLength(6);
+    expect(failures[0]).toMatchObject({
+      userIdentity: { type: 'SAMLUser', principalId: `${PROVIDER_ARN}:frank@example.com` },
+      responseElements: { ConsoleLogin: 'Failure' },
+      errorCode: 'AccessDenied',
+      errorMessage: `Role ${roleArn('Auditor')} was not offered to this sign-in`,
+    });
     // The refusals consumed nothing: the real choice still works.
     const ok = await browser.post('/signin/role', base);
     expect(ok.status).toBe(302);
