@@ -3,10 +3,11 @@
  * identity provider prepared (SAML metadata read, OIDC issuer checked), every cross-reference checked.
  * Requests only read from it. Problems are reported with the key path of config.md.
  */
+import { parseSecureUrl } from '../federation/secureUrl.js';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { accountRootArn, oidcProviderArn, parseArn, roleArn, samlProviderArn, userArn } from '../credentials/arns.js';
-import { oidcProviderName, validateIssuerUrl, validateProviderName } from '../federation/oidc/providerSettings.js';
+import { OidcSettingsError, oidcProviderName, validateOidcProviderSettings } from '../federation/oidc/providerSettings.js';
 import type { OidcProviderSettings } from '../federation/oidc/providerSettings.js';
 import { loadMetadata, MetadataSource, SamlMetadataError, type ParsedMetadata } from '../federation/saml/metadata.js';
 import type { SamlProviderSettings } from '../federation/saml/settings.js';
@@ -288,18 +289,6 @@ function compile(document: unknown, kind: PolicyKind, name: string, maxSize: num
 
 function prepareOidcProvider(p: RawOidcProvider, path: string, account: string, partition: string, issues: ConfigIssue[]): OidcProviderModel | undefined {
   const name = oidcProviderName(p.issuer, p.name);
-  try {
-    validateIssuerUrl(p.issuer);
-  } catch (e) {
-    issues.push({ path: `${path}.issuer`, message: (e as Error).message });
-    return undefined;
-  }
-  try {
-    validateProviderName(name);
-  } catch (e) {
-    issues.push({ path: p.name !== undefined ? `${path}.name` : `${path}.issuer`, message: (e as Error).message });
-    return undefined;
-  }
   const settings: OidcProviderSettings = {
     name,
     issuer: p.issuer,
@@ -310,6 +299,16 @@ function prepareOidcProvider(p: RawOidcProvider, path: string, account: string, 
     enabled: p.enabled,
     ...(p.allowedAlgorithms !== undefined ? { allowedAlgorithms: p.allowedAlgorithms } : {}),
   };
+  // The same checks OidcFederation makes when it loads the providers, here with the key path, so
+  // that check-config finds everything serve would refuse.
+  try {
+    validateOidcProviderSettings(settings);
+  } catch (e) {
+    if (!(e instanceof OidcSettingsError)) throw e;
+    const field = e.field === 'name' && p.name === undefined ? 'issuer' : e.field;
+    issues.push({ path: `${path}.${field}`, message: e.reason });
+    return undefined;
+  }
   return { settings, arn: oidcProviderArn(partition, account, name), ...(p.login ? { login: p.login } : {}) };
 }
 
@@ -326,6 +325,7 @@ async function prepareSamlProvider(
   try {
     if (metadata === undefined) {
       if (/^https?:\/\//i.test(p.metadata)) {
+        parseSecureUrl(p.metadata, 'metadata');
         const source = new MetadataSource({
           url: p.metadata,
           refreshSeconds,

@@ -196,6 +196,21 @@ describe('errors name the exact key path', () => {
     expect(typo?.message).toMatch(/maxSesionDuration/);
   });
 
+  it('identity providers: untrusted transport and unsafe algorithms are refused at load, with the key path', async () => {
+    const providers = [
+      { type: 'oidc', issuer: 'https://idp.example.com', clientIds: ['app'], jwksUri: 'http://idp.example.com/jwks' },
+      { type: 'oidc', issuer: 'https://other.example.com', clientIds: ['app'], allowedAlgorithms: ['RS256', 'HS256'] },
+      { type: 'saml', name: 'Corp', metadata: 'http://idp.example.com/metadata' },
+      { type: 'saml', name: 'Corp2', metadata: 'ftp://idp.example.com/metadata' },
+    ];
+    const e = await modelError(write('broker.yaml', stringify(config({ identityProviders: providers }))));
+    const byPath = new Map(e.issues.map((i) => [i.path, i.message]));
+    expect(byPath.get('identityProviders[0].jwksUri')).toMatch(/https/);
+    expect(byPath.get('identityProviders[1].allowedAlgorithms')).toMatch(/HS256 is not accepted/);
+    expect(byPath.get('identityProviders[2].metadata')).toMatch(/must use https \(http is allowed only on loopback/);
+    expect(byPath.get('identityProviders[3].metadata')).toMatch(/cannot read metadata file/); // not http(s): a file path
+  });
+
   it('a policy file given by path: problems are reported inside it', async () => {
     write('trust.json', JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' } }] }));
     const e = await modelError(write('broker.yaml', stringify(config({ roles: [{ name: 'FromFile', trustPolicy: 'trust.json' }] }))));

@@ -5,6 +5,7 @@
  * Validation here throws plain `Error`s with a message that says what is wrong; the config layer
  * prefixes the key path (`identityProviders[1].issuer`).
  */
+import { parseSecureUrl } from '../secureUrl.js';
 import { isAbsolute } from 'node:path';
 
 export interface OidcProviderSettings {
@@ -58,31 +59,6 @@ export function oidcProviderName(issuer: string, explicitName?: string): string 
   return issuer.replace(/^https?:\/\//i, '').replace(/\/+$/, '');
 }
 
-function isLoopbackHost(hostname: string): boolean {
-  if (hostname === 'localhost' || hostname === '[::1]') return true;
-  // WHATWG URL normalises every IPv4 spelling (0x7f.1, 2130706433) to dotted decimal.
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
-}
-
-function parseSecureUrl(value: string, what: string): URL {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new Error(`${what} must be an absolute URL (got ${JSON.stringify(value)})`);
-  }
-  if (url.protocol === 'http:') {
-    if (!isLoopbackHost(url.hostname)) {
-      throw new Error(`${what} must use https (http is allowed only on loopback: 127.0.0.1, ::1, localhost)`);
-    }
-  } else if (url.protocol !== 'https:') {
-    throw new Error(`${what} must use https (got ${url.protocol.replace(/:$/, '')})`);
-  }
-  if (url.username !== '' || url.password !== '') throw new Error(`${what} must not contain credentials`);
-  if (value.includes('#')) throw new Error(`${what} must not contain a fragment`);
-  return url;
-}
-
 /**
  * Checks an issuer: https, or http only on loopback (127.0.0.0/8, ::1, localhost); no credentials,
  * query or fragment. Returns the parsed URL.
@@ -119,9 +95,20 @@ export function validateProviderName(name: string): void {
 }
 
 /** Validates a whole provider; throws an Error naming the offending field. */
+/** A provider setting that cannot be used; `field` names it (`jwksUri`, `allowedAlgorithms`…). */
+export class OidcSettingsError extends Error {
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(`${field}: ${reason}`);
+    this.name = 'OidcSettingsError';
+  }
+}
+
 export function validateOidcProviderSettings(settings: OidcProviderSettings): void {
   const fail = (field: string, message: string): never => {
-    throw new Error(`${field}: ${message}`);
+    throw new OidcSettingsError(field, message);
   };
   const attempt = (field: string, check: () => void): void => {
     try {

@@ -193,9 +193,14 @@ async function fetchMetadataText(url: string, options: MetadataFetchOptions): Pr
   const maxBytes = options.maxBytes ?? MAX_METADATA_CHARS;
   let response: Response;
   try {
-    response = await fetch(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 5000), redirect: 'follow' });
+    // Redirects are not followed: one could lead from https to plain http (or anywhere else).
+    response = await fetch(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 5000), redirect: 'manual' });
   } catch (e) {
     throw new SamlMetadataError(`cannot fetch metadata from ${url}`, { cause: e });
+  }
+  if (response.status >= 300 && response.status < 400) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new SamlMetadataError(`cannot fetch metadata from ${url}: HTTP ${response.status} redirect (redirects are not followed; configure the final URL)`);
   }
   if (!response.ok) {
     await response.body?.cancel().catch(() => undefined);

@@ -75,6 +75,11 @@ describe('loadMetadata and MetadataSource', () => {
   beforeAll(async () => {
     server = createServer((req, res) => {
       if (hang) return; // never answers: the client's timeout must fire
+      if (req.url === '/moved') {
+        res.writeHead(302, { location: `${base}/md` });
+        res.end();
+        return;
+      }
       if (req.url === '/huge') {
         res.writeHead(200);
         res.end('x'.repeat(2_000_000));
@@ -115,6 +120,12 @@ describe('loadMetadata and MetadataSource', () => {
     await expectReject(loadMetadata({ url: `${base}/md`, timeoutMs: 200 }), SamlMetadataError, /cannot fetch/);
     expect(Date.now() - started).toBeLessThan(5_000);
     reset();
+  });
+
+  it('does not follow redirects (one could lead from https to plain http)', async () => {
+    reset();
+    await expectReject(loadMetadata({ url: `${base}/moved` }), SamlMetadataError, /HTTP 302 redirect/);
+    expect((await loadMetadata({ url: `${base}/md` })).entityId).toBe(idp.entityId);
   });
 
   it('a source refreshes, keeps the last good metadata when a refresh fails, and counts', async () => {
