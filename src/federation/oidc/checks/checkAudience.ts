@@ -1,7 +1,8 @@
 /**
- * The token must be meant for one of the provider's client ids: an `aud` value in the list, or an
- * `azp` (authorized party) in the list. Returns the value AWS exposes as `<provider>:aud`: `azp` when
- * the token has one, else the `aud` value that matched.
+ * The token must be meant for one of the provider's client ids: an `aud` value in the list
+ * (security.md: "`aud` not in clientIds → InvalidIdentityToken"). An `azp` (authorized party) does not
+ * stand in for `aud`: a token a client obtained for another service is not for us. Returns the value
+ * AWS exposes as `<provider>:aud`: `azp` when the token has one, else the `aud` value that matched.
  */
 import { InvalidIdentityToken } from '../../../errors.js';
 import type { TrustedOidcProvider } from '../types.js';
@@ -27,10 +28,10 @@ export function checkAudience(claims: Readonly<Record<string, unknown>>, provide
   if (azp !== undefined && typeof azp !== 'string') throw incorrectAudience();
 
   const matched = values.find((v) => provider.clientIds.has(v));
-  if (matched === undefined && !(azp !== undefined && provider.clientIds.has(azp))) throw incorrectAudience();
+  if (matched === undefined) throw incorrectAudience();
 
   return {
-    audience: azp ?? (matched as string),
+    audience: azp ?? matched,
     originalAudience: typeof aud === 'string' ? aud : Object.freeze([...values]),
     ...(azp === undefined ? {} : { authorizedParty: azp }),
   };

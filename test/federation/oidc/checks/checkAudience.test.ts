@@ -25,10 +25,9 @@ describe('checkAudience', () => {
     });
   });
 
-  it('accepts a token whose aud is foreign but whose azp is a client id', () => {
-    const match = checkAudience({ aud: '1234.apps.example.com', azp: 'test-app' }, provider);
-    expect(match.audience).toBe('test-app');
-    expect(match.originalAudience).toBe('1234.apps.example.com');
+  it('refuses a token whose aud is foreign even when its azp is a client id (a token for another service)', () => {
+    expect(() => checkAudience({ aud: '1234.apps.example.com', azp: 'test-app' }, provider)).toThrow(new InvalidIdentityToken('Incorrect token audience'));
+    expect(() => checkAudience({ aud: ['https://api.example.com'], azp: 'test-app' }, provider)).toThrow(InvalidIdentityToken);
   });
 
   it.each([
