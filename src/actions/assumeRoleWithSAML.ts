@@ -7,7 +7,7 @@
  */
 import { AccessDenied, InvalidIdentityToken, ValidationError } from '../errors.js';
 import { federatedUserIdentity } from '../audit/userIdentity.js';
-import { parseArn } from '../credentials/arns.js';
+import { parseSamlProviderArn } from '../credentials/arns.js';
 import { samlRoleSessionLifetime } from '../credentials/durations.js';
 import type { Broker } from '../broker.js';
 import { defineAction } from '../protocol/action.js';
@@ -138,9 +138,8 @@ export function assumeRoleWithSAML(broker: Broker) {
 
 /** `arn:aws:iam::ACCOUNT:saml-provider/NAME` → NAME; anything else is a ValidationError as AWS answers. */
 export function samlProviderName(principalArn: string, account: string): string {
-  const arn = parseArn(principalArn);
-  const match = arn !== null && arn.service === 'iam' && arn.region === '' ? /^saml-provider\/([\w+=,.@-]{1,128})$/.exec(arn.resource) : null;
-  if (arn === null || match === null) throw new ValidationError(`${principalArn} is invalid`);
+  const arn = parseSamlProviderArn(principalArn);
+  if (arn === null) throw new ValidationError(`${principalArn} is invalid`);
   if (arn.account !== account) throw new InvalidIdentityToken(`No SAML provider ${principalArn} exists in this account`);
-  return match[1]!;
+  return arn.name;
 }

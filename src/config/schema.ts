@@ -3,6 +3,7 @@
  * (a typo must not silently become a default). Policies are validated later by the policy engine,
  * which reports paths inside the document.
  */
+import { SAML_PROVIDER_NAME } from '../credentials/arns.js';
 import { z } from 'zod';
 
 const nonEmpty = z.string().min(1);
@@ -48,7 +49,7 @@ const samlSchema = z
 const samlProviderSchema = z
   .object({
     type: z.literal('saml'),
-    name: iamName,
+    name: z.string().regex(SAML_PROVIDER_NAME, 'must be 1-128 characters of letters, digits and . _ -'),
     enabled: z.boolean().default(true),
     metadata: nonEmpty,
     mfaAuthnContexts: z.array(nonEmpty).default([]),

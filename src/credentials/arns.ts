@@ -95,3 +95,15 @@ export function parseRoleArn(text: string): ParsedRoleArn | null {
   if (path.length > 512 || !PATH.test(path) || !ROLE_NAME.test(name)) return null;
   return { partition: arn.partition, account: arn.account, path, name };
 }
+
+/** SAML provider names: 1–128 of [\w.-] (IAM CreateSAMLProvider); no comma, so Role attribute values split unambiguously. */
+export const SAML_PROVIDER_NAME = /^[\w.-]{1,128}$/;
+
+/** `arn:PARTITION:iam::ACCOUNT:saml-provider/NAME` → its parts; null for anything else. */
+export function parseSamlProviderArn(text: string): { partition: string; account: string; name: string } | null {
+  const arn = parseArn(text);
+  if (arn === null || arn.service !== 'iam' || arn.region !== '' || !/^\d{12}$/.test(arn.account)) return null;
+  if (!arn.resource.startsWith('saml-provider/')) return null;
+  const name = arn.resource.slice('saml-provider/'.length);
+  return SAML_PROVIDER_NAME.test(name) ? { partition: arn.partition, account: arn.account, name } : null;
+}

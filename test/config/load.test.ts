@@ -211,6 +211,14 @@ describe('errors name the exact key path', () => {
     expect(byPath.get('identityProviders[3].metadata')).toMatch(/cannot read metadata file/); // not http(s): a file path
   });
 
+  it('a SAML provider name follows IAM: [\\w.-], no + or comma (a comma would make Role values ambiguous)', () => {
+    const saml = (name: string) => config({ identityProviders: [{ type: 'saml', name, metadata: 'md.xml' }] });
+    for (const name of ['Corp+EU', 'Corp,EU', 'x'.repeat(129)]) {
+      const e = configError(() => loadConfigFile(write('broker.yaml', stringify(saml(name))), { PORTAL_SECRET: 'portal-secret-0123456789' }));
+      expect(e.issues.map((i) => i.path), name).toContain('identityProviders[0].name');
+    }
+  });
+
   it('a policy file given by path: problems are reported inside it', async () => {
     write('trust.json', JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' } }] }));
     const e = await modelError(write('broker.yaml', stringify(config({ roles: [{ name: 'FromFile', trustPolicy: 'trust.json' }] }))));

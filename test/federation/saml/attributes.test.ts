@@ -40,6 +40,14 @@ describe('parseRoleValue', () => {
     expect(parseRoleValue(`${PROVIDER},${role}`)).toEqual({ roleArn: role, providerArn: PROVIDER });
   });
 
+  it('accepts every provider name a configuration accepts ([\\w.-], up to 128 characters)', () => {
+    for (const name of ['Corp.EU_1-x', 'x'.repeat(128)]) {
+      const provider = `arn:aws:iam::123456789012:saml-provider/${name}`;
+      expect(parseRoleValue(`${ROLE},${provider}`), name).toEqual({ roleArn: ROLE, providerArn: provider });
+    }
+    expect(parseRoleValue(`${ROLE},arn:aws:iam::123456789012:saml-provider/Corp+EU`)).toBeUndefined();
+  });
+
   it('refuses anything else', () => {
     expect(parseRoleValue(ROLE)).toBeUndefined();
     expect(parseRoleValue(`${ROLE},${ROLE}`)).toBeUndefined();

@@ -3,6 +3,7 @@
  * user. Only direct children are read (Assertion > AttributeStatement > Attribute > AttributeValue),
  * from the signed node alone.
  */
+import { parseRoleArn, parseSamlProviderArn } from '../../../credentials/arns.js';
 import type { Element } from '@xmldom/xmldom';
 import { IDPRejectedClaim } from '../../../errors.js';
 import { NS, attr, childElements } from '../xml.js';
@@ -90,9 +91,9 @@ export interface AwsAttributes {
   readonly sourceIdentity?: string;
 }
 
-const ROLE_ARN = /^arn:[a-z0-9-]+:iam::\d{12}:role\/[\w+=,.@/-]{1,576}$/;
+const isRoleArn = (text: string): boolean => parseRoleArn(text) !== null;
 /** Provider names allow no comma, which makes splitting a value unambiguous. */
-const PROVIDER_ARN = /^arn:[a-z0-9-]+:iam::\d{12}:saml-provider\/[\w.-]{1,128}$/;
+const isProviderArn = (text: string): boolean => parseSamlProviderArn(text) !== null;
 
 /** One Role value: `role-arn,provider-arn` or `provider-arn,role-arn`, white space around each ignored. */
 export function parseRoleValue(value: string): RolePair | undefined {
@@ -101,10 +102,10 @@ export function parseRoleValue(value: string): RolePair | undefined {
   if (first < 0) return undefined;
   // provider first: the provider ARN ends at the first comma
   const providerFirst = [value.slice(0, first).trim(), value.slice(first + 1).trim()] as const;
-  if (PROVIDER_ARN.test(providerFirst[0]) && ROLE_ARN.test(providerFirst[1])) return { roleArn: providerFirst[1], providerArn: providerFirst[0] };
+  if (isProviderArn(providerFirst[0]) && isRoleArn(providerFirst[1])) return { roleArn: providerFirst[1], providerArn: providerFirst[0] };
   // role first: role names may contain commas, the provider ARN starts after the last one
   const roleFirst = [value.slice(0, last).trim(), value.slice(last + 1).trim()] as const;
-  if (ROLE_ARN.test(roleFirst[0]) && PROVIDER_ARN.test(roleFirst[1])) return { roleArn: roleFirst[0], providerArn: roleFirst[1] };
+  if (isRoleArn(roleFirst[0]) && isProviderArn(roleFirst[1])) return { roleArn: roleFirst[0], providerArn: roleFirst[1] };
   return undefined;
 }
 
