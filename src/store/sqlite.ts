@@ -15,6 +15,8 @@ export interface SqliteStoreOptions {
 }
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+/** What is left of the WAL file after the log is rewound (see WalCheckpointer). */
+const WAL_SIZE_LIMIT_BYTES = 32 * 1024 * 1024;
 
 /** SQLite result codes that mean "the database cannot serve now", not "this call is wrong". */
 function isUnavailable(error: unknown): boolean {
@@ -63,6 +65,8 @@ export class SqliteStore implements Store {
       this.db.pragma('synchronous = NORMAL');
       // Checkpoints run in a worker thread (WalCheckpointer), never inside a request's write.
       this.db.pragma('wal_autocheckpoint = 0');
+      // When the checkpointer rewinds the log, the file is cut back to this size (bytes).
+      this.db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
       migrateSqlite(this.db);
     } catch (error) {
       this.db.close();

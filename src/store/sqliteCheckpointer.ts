@@ -4,6 +4,14 @@
  * event loop stalls for tens to hundreds of milliseconds now and then. The serving connection turns
  * automatic checkpoints off; this worker thread, with its own connection to the same file, runs a
  * PASSIVE checkpoint (which never blocks writers) every second instead.
+ *
+ * A PASSIVE checkpoint alone does not bound the WAL: SQLite rewinds the log only when a writer starts
+ * after a checkpoint that copied every frame, and under steady load some write nearly always lands
+ * while the checkpoint runs, so the file grew without end (measured: ~570 MB after 120,000 audited
+ * requests). When the log is still longer than `restartFrames` after the PASSIVE pass, a RESTART
+ * checkpoint follows: it holds off writers only while it copies the few frames written meanwhile,
+ * and the next write then starts the log from its beginning (the serving connection's
+ * journal_size_limit trims the file).
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -13,17 +21,23 @@ const { workerData, parentPort } = require('node:worker_threads');
 const Database = require(workerData.module);
 const db = new Database(workerData.file, { timeout: 1000 });
 const timer = setInterval(() => {
-  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch { /* busy or closed: try again next time */ }
+  try {
+    const [passive] = db.pragma('wal_checkpoint(PASSIVE)');
+    if (passive && passive.log >= workerData.restartFrames) db.pragma('wal_checkpoint(RESTART)');
+  } catch { /* busy or closed: try again next time */ }
 }, workerData.intervalMs);
 parentPort.on('message', () => { clearInterval(timer); try { db.close(); } catch {} process.exit(0); });
 `;
 
+/** WAL length (in pages, 4 KiB each by default) above which the log is rewound: ~16 MB. */
+export const WAL_RESTART_FRAMES = 4096;
+
 export class WalCheckpointer {
   private readonly worker: Worker;
 
-  constructor(file: string, intervalMs = 1000) {
+  constructor(file: string, intervalMs = 1000, restartFrames = WAL_RESTART_FRAMES) {
     const module = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, module, intervalMs } });
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, module, intervalMs, restartFrames } });
     // Never keeps the process alive, and never takes it down.
     this.worker.unref();
     this.worker.on('error', () => {});
