@@ -21,10 +21,11 @@
  * from whatever line really is last.
  */
 import { isoSeconds } from '../time.js';
-import { hash, randomUUID } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { closeSync, fstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AuditRecord, Store } from '../store/types.js';
+import { timeOrderedUuid } from './eventId.js';
 import { serializeScrubbed, type AuditEvent } from './event.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -83,10 +84,11 @@ export class AuditLog implements AuditSink {
   }
 
   record(input: AuditEventInput): Promise<void> {
+    const now = Date.now();
     const event: AuditEvent = {
       eventVersion: '1.08',
-      eventID: randomUUID(),
-      eventTime: input.eventTime ?? isoSeconds(Date.now()),
+      eventID: timeOrderedUuid(now),
+      eventTime: input.eventTime ?? isoSeconds(now),
       awsRegion: input.awsRegion ?? 'us-east-1',
       ...input,
     };

@@ -108,7 +108,7 @@ async function eventOf(r: RawResponse, userAgent: string, action: string): Promi
   expect(e['eventSource']).toBe('sts.amazonaws.com');
   expect(e['eventType']).toBe('AwsApiCall');
   expect(e['eventVersion']).toBe('1.08');
-  expect(e['eventID']).toMatch(/^[0-9a-f-]{36}$/);
+  expect(e['eventID']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   expect(e['eventTime']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   expect(Math.abs(Date.parse(e['eventTime'] as string) - Date.now())).toBeLessThan(60_000);
   expect(e['sourceIPAddress']).toBe('127.0.0.1');
