@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The `fedbroker` command: serve | check-config | simulate | keys rotate | mfa … | audit verify |
- * revoke … | signin-url. Each subcommand lives in its own module; this file only dispatches.
+ * revoke …. (signin-url is specified but not built yet.) Each subcommand lives in its own module; this file only dispatches.
  */
 import { parseArgs } from './args.js';
 import { reportError } from './report.js';

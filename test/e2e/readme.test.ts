@@ -1,0 +1,122 @@
+/**
+ * The README's walkthroughs, exactly as written, against the SHIPPED config/broker.yaml served by
+ * `fedbroker serve` (a copy in a temp folder: it keeps its data and keys beside it) and driven by the
+ * AWS CLI v2: the app developer's web identity exchange and get-caller-identity, the portal
+ * developer's assume-role and get-federation-token with its long-term keys, and the operator's MFA
+ * enrolment and get-session-token. If the shipped configuration or the README drifts, this fails.
+ */
+import { execFile } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/broker.js';
+import { REPO_ROOT, spawnFedbroker, type ServeProcess } from '../helpers/fedbrokerCli.js';
+import { Authenticator } from '../helpers/iamSts.js';
+
+const run = promisify(execFile);
+const AWS_CLI = '/usr/bin/aws';
+const ACCOUNT = '123456789012';
+/** The portal user's development keys, as the README prints them. */
+const PORTAL = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
+
+interface Keys {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+}
+
+describe.skipIf(!existsSync(AWS_CLI))('README walkthroughs on the shipped configuration, with the AWS CLI v2', () => {
+  let home: string;
+  let url: string;
+  let serve: ServeProcess;
+
+  beforeAll(async () => {
+    home = mkdtempSync(join(tmpdir(), 'fedbroker-readme-'));
+    mkdirSync(join(home, 'config'));
+    copyFileSync(join(REPO_ROOT, 'config/broker.yaml'), join(home, 'config/broker.yaml'));
+    writeFileSync(join(home, 'empty'), '');
+    const port = await freePort();
+    url = `http://localhost:${port}`;
+    serve = spawnFedbroker(['serve', '--config', join(home, 'config/broker.yaml')], { env: { PORT: String(port), LOG_LEVEL: 'info' } });
+    await serve.waitFor(/fedbroker listening/, 60_000);
+  }, 90_000);
+
+  afterAll(async () => {
+    await serve?.stop();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  const aws = async (credentials: Keys | null, ...args: string[]): Promise<Record<string, unknown>> => {
+    const env = {
+      PATH: '/usr/bin:/bin',
+      HOME: home,
+      AWS_DEFAULT_REGION: 'us-east-1',
+      AWS_CONFIG_FILE: join(home, 'empty'),
+      AWS_SHARED_CREDENTIALS_FILE: join(home, 'empty'),
+      AWS_EC2_METADATA_DISABLED: 'true',
+      ...(credentials
+        ? {
+            AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+            AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+            ...(credentials.sessionToken !== undefined ? { AWS_SESSION_TOKEN: credentials.sessionToken } : {}),
+          }
+        : {}),
+    };
+    const { stdout } = await run(AWS_CLI, [...args, '--endpoint-url', url, '--output', 'json'], { env, cwd: home });
+    return stdout.trim() === '' ? {} : (JSON.parse(stdout) as Record<string, unknown>);
+  };
+
+  const credentialsOf = (result: Record<string, unknown>): Keys => {
+    const c = result['Credentials'] as { AccessKeyId: string; SecretAccessKey: string; SessionToken: string };
+    expect(c.AccessKeyId).toMatch(/^ASIA[A-Z2-7]{16}$/);
+    return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
+  };
+
+  it('app developer: a development ID token for alice → assume-role-with-web-identity → get-caller-identity', async () => {
+    const { id_token: token } = (await (await fetch(`${url}/dev/oidc/token?user=alice`)).json()) as { id_token: string };
+    const result = await aws(
+      null,
+      'sts', 'assume-role-with-web-identity',
+      '--role-arn', `arn:aws:iam::${ACCOUNT}:role/Developer`,
+      '--role-session-name', 'alice',
+      '--web-identity-token', token,
+    );
+    expect(result['SubjectFromWebIdentityToken']).toBeTypeOf('string');
+    expect((result['AssumedRoleUser'] as { Arn: string }).Arn).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/Developer/alice`);
+    const who = await aws(credentialsOf(result), 'sts', 'get-caller-identity');
+    expect(who['Account']).toBe(ACCOUNT);
+    expect(who['Arn']).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/Developer/alice`);
+    expect(who['UserId']).toMatch(/^AROA[A-Z2-7]{17}:alice$/);
+  }, 60_000);
+
+  it('portal developer: assume-role to PortalUser and get-federation-token with a session policy', async () => {
+    const assumed = await aws(PORTAL, 'sts', 'assume-role', '--role-arn', `arn:aws:iam::${ACCOUNT}:role/PortalUser`, '--role-session-name', 'portal-alice');
+    expect((assumed['AssumedRoleUser'] as { Arn: string }).Arn).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/PortalUser/portal-alice`);
+    expect((await aws(credentialsOf(assumed), 'sts', 'get-caller-identity'))['Arn']).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/PortalUser/portal-alice`);
+
+    const federated = await aws(
+      PORTAL,
+      'sts', 'get-federation-token', '--name', 'alice',
+      '--policy', '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}',
+    );
+    expect((federated['FederatedUser'] as { Arn: string }).Arn).toBe(`arn:aws:sts::${ACCOUNT}:federated-user/alice`);
+    expect((await aws(credentialsOf(federated), 'sts', 'get-caller-identity'))['Arn']).toBe(`arn:aws:sts::${ACCOUNT}:federated-user/alice`);
+  }, 60_000);
+
+  it('operator: create-virtual-mfa-device, enable-mfa-device with two consecutive codes, get-session-token with a code', async () => {
+    const seedFile = join(home, 'seed.txt');
+    const created = await aws(PORTAL, 'iam', 'create-virtual-mfa-device', '--virtual-mfa-device-name', 'portal', '--outfile', seedFile, '--bootstrap-method', 'Base32StringSeed');
+    const serial = `arn:aws:iam::${ACCOUNT}:mfa/portal`;
+    expect((created['VirtualMFADevice'] as { SerialNumber: string }).SerialNumber).toBe(serial);
+    // config/broker.yaml: mfa.window 1.
+    const app = new Authenticator(serial, readFileSync(seedFile, 'ascii').trim(), 1);
+    const [code1, code2] = await app.pair();
+    await aws(PORTAL, 'iam', 'enable-mfa-device', '--user-name', 'portal', '--serial-number', serial, '--authentication-code1', code1, '--authentication-code2', code2);
+
+    const session = await aws(PORTAL, 'sts', 'get-session-token', '--serial-number', serial, '--token-code', await app.next());
+    const who = await aws(credentialsOf(session), 'sts', 'get-caller-identity');
+    expect(who['Arn']).toBe(`arn:aws:iam::${ACCOUNT}:user/portal`);
+  }, 120_000);
+});
