@@ -30,6 +30,18 @@ describe('identifyProvider', () => {
     expect(identifyProvider('https://corp.example/idp', [corp, twin], 'CorpTwin').name).toBe('CorpTwin');
   });
 
+  it('a disabled provider with the same entity id takes no part in the choice', () => {
+    const retired = { ...corp, name: 'CorpOld', enabled: false };
+    expect(identifyProvider('https://corp.example/idp', [retired, corp]).name).toBe('Corp');
+    expect(identifyProvider('https://corp.example/idp', [corp, retired]).name).toBe('Corp');
+    // Only disabled ones: one of them is returned, and checkProviderEnabled refuses it.
+    const alsoRetired = { ...corp, name: 'CorpOlder', enabled: false };
+    const picked = identifyProvider('https://corp.example/idp', [retired, alsoRetired]);
+    expectThrow(() => checkProviderEnabled(picked), IDPRejectedClaim, /disabled/);
+    // Named explicitly, a disabled provider is still the one checked (and refused).
+    expect(identifyProvider('https://corp.example/idp', [retired, corp], 'CorpOld').name).toBe('CorpOld');
+  });
+
   it('skips URL metadata never loaded, and answers IDPCommunicationError when that provider is named', () => {
     const pending = { ...corp, name: 'Pending', metadata: new MetadataSource({ url: 'http://127.0.0.1:9/never' }) };
     expect(identifyProvider('https://corp.example/idp', [pending, corp]).name).toBe('Corp');

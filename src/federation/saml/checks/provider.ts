@@ -29,8 +29,13 @@ export function identifyProvider<P extends SamlProviderSettings>(issuer: string 
   }
   const matches = providers.filter((p) => entityIdOf(p) === issuer);
   if (matches.length === 0) throw new IDPRejectedClaim('SAML response rejected: the Issuer is not a configured identity provider');
-  if (matches.length > 1) throw new IDPRejectedClaim('SAML response rejected: several configured providers have this Issuer; name the provider');
-  return matches[0]!;
+  if (matches.length === 1) return matches[0]!;
+  // A disabled provider stays configured (e.g. the old entry while an IdP is moved to a new one) but
+  // takes no part in the choice; when every match is disabled, checkProviderEnabled says so.
+  const enabled = matches.filter((p) => p.enabled);
+  if (enabled.length === 0) return matches[0]!;
+  if (enabled.length > 1) throw new IDPRejectedClaim('SAML response rejected: several configured providers have this Issuer; name the provider');
+  return enabled[0]!;
 }
 
 /** checkProviderEnabled: `enabled: false` refuses everything from that provider. */
