@@ -23,6 +23,15 @@ export abstract class AwsError extends Error {
   }
 }
 
+/**
+ * Client input quoted in an error message: printable ASCII only (anything else becomes `?`, so no
+ * control character or look-alike reaches a log or terminal) and at most `max` characters.
+ */
+export function quoteInput(text: string, max: number): string {
+  const clean = text.replace(/[^\x20-\x7e]/g, '?');
+  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
+}
+
 // ---- request shape -------------------------------------------------------------------------
 
 export class MissingParameter extends AwsError {

@@ -5,6 +5,7 @@
  */
 import { federatedUserIdentity } from '../audit/userIdentity.js';
 import { roleSessionLifetime } from '../credentials/durations.js';
+import { isValidSourceIdentity } from '../credentials/sourceIdentity.js';
 import type { Broker } from '../broker.js';
 import type { ContextValue } from '../policy/types.js';
 import { defineAction } from '../protocol/action.js';
@@ -20,7 +21,6 @@ import { authorizeTrust, requireSetSourceIdentity } from './common/trust.js';
 const ACTION = 'sts:AssumeRoleWithWebIdentity';
 /** The claim AWS reads SourceIdentity from. */
 const SOURCE_IDENTITY_CLAIM = 'https://aws.amazon.com/source_identity';
-const SOURCE_IDENTITY_PATTERN = /^[\w+=,.@-]{2,64}$/;
 
 /** Session context keys kept for the life of the credentials (usable in permission policies). */
 function sessionKeys(providerName: string, keys: Readonly<Record<string, ContextValue>>): Record<string, ContextValue> {
@@ -63,7 +63,7 @@ export function assumeRoleWithWebIdentity(broker: Broker) {
 
       const role = findRole(model, params.RoleArn, ACTION);
       const sourceIdentityClaim = verified.claims[SOURCE_IDENTITY_CLAIM];
-      const sourceIdentity = typeof sourceIdentityClaim === 'string' && SOURCE_IDENTITY_PATTERN.test(sourceIdentityClaim) ? sourceIdentityClaim : undefined;
+      const sourceIdentity = typeof sourceIdentityClaim === 'string' && isValidSourceIdentity(sourceIdentityClaim) ? sourceIdentityClaim : undefined;
 
       const mfa = await federatedMfa(broker, identity, params.SerialNumber, params.TokenCode, request);
       const context = federatedTrustContext(

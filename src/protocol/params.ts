@@ -4,6 +4,7 @@
  * Actions declare their parameters once; the handler receives typed values.
  */
 import { MissingParameter, ValidationError } from '../errors.js';
+import { SOURCE_IDENTITY_CHARS, SOURCE_IDENTITY_CHARS_TEXT, SOURCE_IDENTITY_MAX, SOURCE_IDENTITY_MIN } from '../credentials/sourceIdentity.js';
 
 interface Common {
   readonly required?: boolean;
@@ -126,7 +127,13 @@ function readList(params: URLSearchParams, name: string, member: string, spec: L
 
 export const ARN_PARAM = { type: 'string', min: 20, max: 2048, pattern: /^[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD]+$/u, patternText: '[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]+' } as const;
 export const ROLE_SESSION_NAME_PARAM = { type: 'string', min: 2, max: 64, pattern: /^[\w+=,.@-]*$/, patternText: '[\\w+=,.@-]*' } as const;
-export const SOURCE_IDENTITY_PARAM = { type: 'string', min: 2, max: 64, pattern: /^[\w+=,.@-]*$/, patternText: '[\\w+=,.@-]*' } as const;
+export const SOURCE_IDENTITY_PARAM = {
+  type: 'string',
+  min: SOURCE_IDENTITY_MIN,
+  max: SOURCE_IDENTITY_MAX,
+  pattern: SOURCE_IDENTITY_CHARS,
+  patternText: SOURCE_IDENTITY_CHARS_TEXT,
+} as const;
 export const SESSION_POLICY_PARAM = { type: 'string', min: 1, max: 2048, pattern: /^[\u0009\u000A\u000D\u0020-\u00FF]+$/, patternText: '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+' } as const;
 export const POLICY_ARNS_PARAM = { type: 'list', field: 'arn', maxItems: 10, item: { min: 20, max: 2048 } } as const;
 export const SERIAL_NUMBER_PARAM = { type: 'string', min: 9, max: 256, pattern: /^[\w+=/:,.@-]*$/, patternText: '[\\w+=/:,.@-]*' } as const;

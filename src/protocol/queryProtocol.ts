@@ -8,7 +8,7 @@
  * rate limit, only the first per address and minute).
  */
 import { randomUUID } from 'node:crypto';
-import { AwsError, InternalFailure, InvalidAction, InvalidParameterValue, MissingParameter, Throttling } from '../errors.js';
+import { AwsError, InternalFailure, InvalidAction, InvalidParameterValue, MissingParameter, quoteInput, Throttling } from '../errors.js';
 import type { AuditSink } from '../audit/auditLog.js';
 import { callerUserIdentity } from '../audit/userIdentity.js';
 import type { Caller } from '../federation/identity.js';
@@ -182,7 +182,7 @@ function headerValue(request: QueryHttpRequest, name: string): string | undefine
   return Array.isArray(v) ? v[0] : v;
 }
 
-const truncate = (s: string) => (s.length > 64 ? `${s.slice(0, 64)}…` : s).replace(/[^\x20-\x7e]/g, '?');
+const truncate = (s: string) => quoteInput(s, 64);
 
 /** CloudTrail-style requestParameters: declared, non-sensitive parameters, camelCase names. */
 function loggableParameters(params: URLSearchParams, specs: ParamSpecs): Record<string, unknown> {

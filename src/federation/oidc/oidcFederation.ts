@@ -5,7 +5,8 @@
  */
 import { createKeySource, DEFAULT_REMOTE_KEY_OPTIONS, keySourceIdentity } from './keySource.js';
 import type { KeySource, KeySourceStats, RemoteKeyOptions } from './keySource.js';
-import { DEFAULT_CLOCK_SKEW_SECONDS, SAFE_ALGORITHMS, validateOidcProviderSettings } from './providerSettings.js';
+import { oidcProviderArn } from '../../credentials/arns.js';
+import { DEFAULT_CLOCK_SKEW_SECONDS, SAFE_ALGORITHMS, validateOidcProviderSettings, withoutTrailingSlash } from './providerSettings.js';
 import type { OidcProviderSettings } from './providerSettings.js';
 import type { OidcProviderRegistry, TrustedOidcProvider, VerifiedWebIdentity } from './types.js';
 import { verifyIdToken } from './verifyIdToken.js';
@@ -35,7 +36,7 @@ export interface OidcFederationStats {
 
 /** The `iss` spellings a provider answers to: one trailing slash is not significant (Auth0 issuers end in one). */
 function issuerSpellings(issuer: string): string[] {
-  const bare = issuer.replace(/\/+$/, '');
+  const bare = withoutTrailingSlash(issuer);
   return bare === issuer ? [issuer, `${issuer}/`] : [issuer, bare];
 }
 
@@ -92,7 +93,7 @@ export class OidcFederation {
         throw new Error(`OIDC provider ${i} (${p.name}): ${(e as Error).message}`);
       }
       const name = p.name.toLowerCase();
-      const issuer = p.issuer.replace(/\/+$/, '');
+      const issuer = withoutTrailingSlash(p.issuer);
       if (names.has(name)) throw new Error(`OIDC provider ${i}: the name ${p.name} is used twice`);
       if (issuers.has(issuer)) throw new Error(`OIDC provider ${i}: the issuer ${p.issuer} is used twice`);
       names.add(name);
@@ -158,7 +159,7 @@ export class OidcFederation {
   #prepare(settings: OidcProviderSettings, source: KeySource): TrustedOidcProvider {
     return Object.freeze({
       name: settings.name,
-      arn: `arn:${this.#partition}:iam::${this.#account}:oidc-provider/${settings.name}`,
+      arn: oidcProviderArn(this.#partition, this.#account, settings.name),
       issuer: settings.issuer,
       issuers: Object.freeze(issuerSpellings(settings.issuer)),
       clientIds: new Set(settings.clientIds),

@@ -56,7 +56,12 @@ const RESERVED_NAMES = new Set(['aws', 'sts', 'iam', 'saml', 'fedbroker']);
  */
 export function oidcProviderName(issuer: string, explicitName?: string): string {
   if (explicitName !== undefined) return explicitName;
-  return issuer.replace(/^https?:\/\//i, '').replace(/\/+$/, '');
+  return withoutTrailingSlash(issuer.replace(/^https?:\/\//i, ''));
+}
+
+/** An issuer (or ProviderId) without trailing slashes: the form two spellings of one issuer share. */
+export function withoutTrailingSlash(text: string): string {
+  return text.replace(/\/+$/, '');
 }
 
 /**

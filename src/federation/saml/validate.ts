@@ -18,6 +18,7 @@ import type { KeyObject } from 'node:crypto';
 import type { Element } from '@xmldom/xmldom';
 import { IDPRejectedClaim, isAwsError } from '../../errors.js';
 import type { AssertedIdentity } from '../identity.js';
+import { samlProviderArn } from '../../credentials/arns.js';
 import { NS, childElements, parseXml, attr } from './xml.js';
 import { currentMetadata } from './metadata.js';
 import type { SamlProviderSettings, SamlServiceProviderSettings } from './settings.js';
@@ -166,7 +167,7 @@ export class SamlValidator {
     await checkReplay(provider.name, assertionId, window.notOnOrAfter, sp.clockSkewSeconds, options.claimAssertionId);
 
     // 7. The result.
-    const providerArn = `arn:${sp.partition}:iam::${sp.account}:saml-provider/${provider.name}`;
+    const providerArn = samlProviderArn(sp.partition, sp.account, provider.name);
     const conditionKeys = buildConditionKeys({
       issuer,
       subject: subject.nameId,

@@ -40,12 +40,6 @@ export interface CallerResolverOptions {
   readonly isRevoked: (claims: SessionClaims) => boolean;
   /** Epoch ms; default Date.now. */
   readonly now?: () => number;
-  /**
-   * Opened session tokens, by token text (the resolver keeps one): a client signs many requests with
-   * the same credentials, and an identical sealed token always opens to the same claims, so the AES-GCM
-   * open and the decoding are done once. Expiry and revocation are still checked on every request.
-   */
-  readonly openedTokens?: OpenedTokenCache;
 }
 
 interface OpenedToken {
@@ -54,20 +48,28 @@ interface OpenedToken {
   readonly callers: Map<string, Caller>;
 }
 
-/** A bounded cache of opened session tokens (least recently inserted evicted first). */
-export class OpenedTokenCache {
+/**
+ * Opened session tokens of one key ring, by token text: a client signs many requests with the same
+ * credentials, and an identical sealed token always opens to the same claims, so the AES-GCM open
+ * and the decoding are done once. Expiry (here) and revocation (by the caller) are still checked on
+ * every request. Bounded; the oldest entry is evicted first.
+ */
+class OpenedTokenCache {
   private readonly entries = new Map<string, OpenedToken>();
 
-  constructor(private readonly maxEntries = 10_000) {}
+  constructor(
+    private readonly ring: KeyRing,
+    private readonly maxEntries = 10_000,
+  ) {}
 
-  /** The claims of `token`, opening it (and caching the result) on first sight; throws as openSessionToken. */
-  open(ring: KeyRing, token: string, now: number): SessionClaims {
-    return this.entry(ring, token, now).claims;
+  /** The claims of `token`, opening it on first sight; throws as openSessionToken. */
+  open(token: string, now: number): SessionClaims {
+    return this.entry(token, now).claims;
   }
 
   /** The Caller of `token` signing in `region` (built once per token and region). */
-  caller(ring: KeyRing, token: string, now: number, region: string): Caller {
-    const entry = this.entry(ring, token, now);
+  caller(token: string, now: number, region: string): Caller {
+    const entry = this.entry(token, now);
     let caller = entry.callers.get(region);
     if (caller === undefined) {
       caller = { ...sessionCaller(entry.claims), region };
@@ -76,41 +78,18 @@ export class OpenedTokenCache {
     return caller;
   }
 
-  private entry(ring: KeyRing, token: string, now: number): OpenedToken {
+  private entry(token: string, now: number): OpenedToken {
     let entry = this.entries.get(token);
     if (entry === undefined) {
-      entry = { claims: openSessionToken(ring, token, now), callers: new Map() };
+      entry = { claims: openSessionToken(this.ring, token, now), callers: new Map() };
       if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
       this.entries.set(token, entry);
     } else if (now >= entry.claims.expiresAt * 1000) {
       this.entries.delete(token);
       // Fails with ExpiredToken, exactly as an uncached open would.
-      openSessionToken(ring, token, now);
+      openSessionToken(this.ring, token, now);
     }
     return entry;
-  }
-}
-
-export class CallerResolver {
-  private readonly options: CallerResolverOptions;
-  private readonly now: () => number;
-
-  constructor(options: CallerResolverOptions) {
-    this.options = { ...options, openedTokens: options.openedTokens ?? new OpenedTokenCache() };
-    this.now = options.now ?? Date.now;
-  }
-
-  /**
-   * The Caller that signed `request`. Throws MissingAuthenticationToken (no signature),
-   * IncompleteSignature, InvalidClientTokenId, ExpiredToken or SignatureDoesNotMatch.
-   */
-  authenticate(request: SigV4Request): Caller {
-    return authenticateSigned(request, this.options, this.now()).caller;
-  }
-
-  /** As `authenticate`, also telling how the request was signed (aws:RequestedRegion is the scope's region). */
-  authenticateSigned(request: SigV4Request): SignedCaller {
-    return authenticateSigned(request, this.options, this.now());
   }
 }
 
@@ -122,41 +101,55 @@ export interface SignedCaller {
   readonly form: 'header' | 'query';
 }
 
-/** The same as `CallerResolver.authenticate`, as a function of the request, options and time (epoch ms). */
-export function authenticateCaller(request: SigV4Request, options: Omit<CallerResolverOptions, 'now'>, now: number): Caller {
-  return authenticateSigned(request, options, now).caller;
-}
+export class CallerResolver {
+  private readonly now: () => number;
+  private readonly openedTokens: OpenedTokenCache;
 
-/** The same as `CallerResolver.authenticateSigned`, as a function. */
-export function authenticateSigned(request: SigV4Request, options: Omit<CallerResolverOptions, 'now'>, now: number): SignedCaller {
-  const parsed = parseSigV4(request);
-  if (parsed === null) throw new MissingAuthenticationToken('Request is missing Authentication Token');
-
-  if (parsed.securityToken !== undefined) {
-    const cache = options.openedTokens;
-    const claims = cache !== undefined ? cache.open(options.keyRing, parsed.securityToken, now) : openSessionToken(options.keyRing, parsed.securityToken, now);
-    if (!sameAccessKeyId(claims.accessKeyId, parsed.accessKeyId)) throw new InvalidClientTokenId(INVALID_TOKEN);
-    if (options.isRevoked(claims)) throw new InvalidClientTokenId(INVALID_TOKEN);
-    verifySigV4(parsed, claims.secretAccessKey, now);
-    const caller = cache !== undefined ? cache.caller(options.keyRing, parsed.securityToken, now, parsed.region) : { ...sessionCaller(claims), region: parsed.region };
-    return { caller, region: parsed.region, service: parsed.service, form: parsed.form };
+  constructor(private readonly options: CallerResolverOptions) {
+    this.now = options.now ?? Date.now;
+    this.openedTokens = new OpenedTokenCache(options.keyRing);
   }
 
-  // Temporary access keys are only valid together with their session token.
-  const key = isTemporaryAccessKeyId(parsed.accessKeyId) ? undefined : options.longTermKeys(parsed.accessKeyId);
-  if (key === undefined) throw new InvalidClientTokenId(INVALID_TOKEN);
-  verifySigV4(parsed, key.secretAccessKey, now);
-  const caller: Caller = {
-    kind: 'User',
-    account: options.account,
-    partition: options.partition,
-    arn: userArn(options.partition, options.account, key.userPath ?? '/', key.userName),
-    userId: key.userId,
-    userName: key.userName,
-    accessKeyId: parsed.accessKeyId,
-    region: parsed.region,
-  };
-  return { caller, region: parsed.region, service: parsed.service, form: parsed.form };
+  /**
+   * The Caller that signed `request`. Throws MissingAuthenticationToken (no signature),
+   * IncompleteSignature, InvalidClientTokenId, ExpiredToken or SignatureDoesNotMatch.
+   */
+  authenticate(request: SigV4Request): Caller {
+    return this.authenticateSigned(request).caller;
+  }
+
+  /** As `authenticate`, also telling how the request was signed (aws:RequestedRegion is the scope's region). */
+  authenticateSigned(request: SigV4Request): SignedCaller {
+    const now = this.now();
+    const options = this.options;
+    const parsed = parseSigV4(request);
+    if (parsed === null) throw new MissingAuthenticationToken('Request is missing Authentication Token');
+
+    if (parsed.securityToken !== undefined) {
+      const claims = this.openedTokens.open(parsed.securityToken, now);
+      if (!sameAccessKeyId(claims.accessKeyId, parsed.accessKeyId)) throw new InvalidClientTokenId(INVALID_TOKEN);
+      if (options.isRevoked(claims)) throw new InvalidClientTokenId(INVALID_TOKEN);
+      verifySigV4(parsed, claims.secretAccessKey, now);
+      const caller = this.openedTokens.caller(parsed.securityToken, now, parsed.region);
+      return { caller, region: parsed.region, service: parsed.service, form: parsed.form };
+    }
+
+    // Temporary access keys are only valid together with their session token.
+    const key = isTemporaryAccessKeyId(parsed.accessKeyId) ? undefined : options.longTermKeys(parsed.accessKeyId);
+    if (key === undefined) throw new InvalidClientTokenId(INVALID_TOKEN);
+    verifySigV4(parsed, key.secretAccessKey, now);
+    const caller: Caller = {
+      kind: 'User',
+      account: options.account,
+      partition: options.partition,
+      arn: userArn(options.partition, options.account, key.userPath ?? '/', key.userName),
+      userId: key.userId,
+      userName: key.userName,
+      accessKeyId: parsed.accessKeyId,
+      region: parsed.region,
+    };
+    return { caller, region: parsed.region, service: parsed.service, form: parsed.form };
+  }
 }
 
 /** The Caller for temporary credentials, from their (already verified) claims. */

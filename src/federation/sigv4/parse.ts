@@ -3,7 +3,7 @@
  * Malformed signatures get IncompleteSignature with AWS-like messages; a request that carries no
  * signature at all gives null (the caller answers MissingAuthenticationToken).
  */
-import { IncompleteSignature } from '../../errors.js';
+import { IncompleteSignature, quoteInput } from '../../errors.js';
 import { parseAmzDate } from './amzDate.js';
 
 /** The parts of an HTTP request a signature covers. Header names may be in any case. */
@@ -193,8 +193,5 @@ function lowerCaseHeaders(headers: SigV4Request['headers']): Map<string, string>
   return out;
 }
 
-/** Echo a short, printable version of client input in a message (never a secret: none is parsed here). */
-function printable(text: string): string {
-  const clean = text.replace(/[^\x20-\x7e]/g, '?');
-  return clean.length > 128 ? `${clean.slice(0, 128)}…` : clean;
-}
+/** Client input echoed in a message (never a secret: none is parsed here). */
+const printable = (text: string): string => quoteInput(text, 128);

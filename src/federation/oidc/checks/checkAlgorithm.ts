@@ -2,7 +2,7 @@
  * Accepts only the asymmetric algorithms the provider allows. `none` (unsigned) and HS* (an HMAC
  * keyed with the provider's *public* key — algorithm confusion) are refused before any key lookup.
  */
-import { InvalidIdentityToken } from '../../../errors.js';
+import { InvalidIdentityToken, quoteInput } from '../../../errors.js';
 import type { TrustedOidcProvider } from '../types.js';
 
 export function checkAlgorithm(header: Readonly<Record<string, unknown>>, provider: TrustedOidcProvider): string {
@@ -13,13 +13,12 @@ export function checkAlgorithm(header: Readonly<Record<string, unknown>>, provid
   }
   if (/^HS\d+$/i.test(alg)) {
     throw new InvalidIdentityToken(
-      `The token uses a symmetric algorithm (${alg.slice(0, 10)}); it must be signed with the identity provider's private key`,
+      `The token uses a symmetric algorithm (${quoteInput(alg, 10)}); it must be signed with the identity provider's private key`,
     );
   }
   if (!provider.algorithms.includes(alg)) {
-    const shown = alg.replace(/[^\x21-\x7e]/g, '?').slice(0, 20);
     throw new InvalidIdentityToken(
-      `The token's signature algorithm ${shown} is not accepted (allowed: ${provider.algorithms.join(', ')})`,
+      `The token's signature algorithm ${quoteInput(alg, 20)} is not accepted (allowed: ${provider.algorithms.join(', ')})`,
     );
   }
   return alg;

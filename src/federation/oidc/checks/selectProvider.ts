@@ -3,17 +3,13 @@
  * enabled providers only. The signature check that follows uses that provider's keys alone, so a
  * token cannot borrow another provider's trust. An optional ProviderId must name the same provider.
  */
-import { AccessDenied, InvalidIdentityToken } from '../../../errors.js';
+import { AccessDenied, InvalidIdentityToken, quoteInput } from '../../../errors.js';
 import type { OidcProviderRegistry, TrustedOidcProvider } from '../types.js';
+import { withoutTrailingSlash } from '../providerSettings.js';
 
-/** Attacker-supplied text in a message: printable, bounded. */
-function printable(value: string): string {
-  const clean = value.replace(/[^\x20-\x7e]/g, '?');
-  return clean.length > 200 ? `${clean.slice(0, 200)}…` : clean;
-}
 
 function namesProvider(providerId: string, provider: TrustedOidcProvider): boolean {
-  const wanted = providerId.replace(/\/+$/, '');
+  const wanted = withoutTrailingSlash(providerId);
   return (
     wanted.toLowerCase() === provider.name.toLowerCase() ||
     provider.issuers.includes(providerId) ||
@@ -30,7 +26,7 @@ export function selectProvider(
   if (typeof iss !== 'string' || iss.length === 0) throw new InvalidIdentityToken('The token has no iss (issuer) claim');
   const provider = providers.get(iss);
   if (provider === undefined) {
-    throw new InvalidIdentityToken(`No OpenIDConnect provider found in your account for ${printable(iss)}`);
+    throw new InvalidIdentityToken(`No OpenIDConnect provider found in your account for ${quoteInput(iss, 200)}`);
   }
   if (providerId !== undefined && providerId !== '' && !namesProvider(providerId, provider)) {
     throw new AccessDenied(`The web identity token was issued by ${provider.name}, not by the provider named in ProviderId`);

@@ -4,6 +4,7 @@
  * from the signed node alone.
  */
 import { parseRoleArn, parseSamlProviderArn } from '../../../credentials/arns.js';
+import { isValidSourceIdentity } from '../../../credentials/sourceIdentity.js';
 import type { Element } from '@xmldom/xmldom';
 import { IDPRejectedClaim } from '../../../errors.js';
 import { NS, attr, childElements } from '../xml.js';
@@ -120,7 +121,7 @@ export function readAwsAttributes(attributes: ReadonlyMap<string, readonly strin
   const roleSessionName = single(attributes, AWS_ATTRIBUTE.roleSessionName, 'RoleSessionName');
   const sourceIdentity = single(attributes, AWS_ATTRIBUTE.sourceIdentity, 'SourceIdentity');
   // The same constraint as the SourceIdentity parameter of AssumeRole (aws-reference §1.2).
-  if (sourceIdentity !== undefined && !/^[\w+=,.@-]{2,64}$/.test(sourceIdentity)) {
+  if (sourceIdentity !== undefined && !isValidSourceIdentity(sourceIdentity)) {
     throw new IDPRejectedClaim('SAML response rejected: the SourceIdentity attribute must match [\\w+=,.@-]{2,64}');
   }
   const durationText = single(attributes, AWS_ATTRIBUTE.sessionDuration, 'SessionDuration');
