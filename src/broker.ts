@@ -15,6 +15,7 @@ import { startDevProviders, type DevProviders } from './dev/devProviders.js';
 import { DEV_OIDC_PATH } from './dev/oidcIdp.js';
 import { DEV_SAML_PATH } from './dev/samlIdp.js';
 import { consoleRouter, signinRouter } from './console/consoleRoutes.js';
+import { federationRouter } from './console/federationRoutes.js';
 import { ConsoleSessions } from './console/consoleSession.js';
 import { samlRouter } from './console/samlRoutes.js';
 import { SigninFlow } from './console/signinFlow.js';
@@ -140,6 +141,7 @@ export class Broker {
       { path: '/saml', router: samlRouter(this, this.signin) },
       { path: '/signin', router: signinRouter(this, this.signin) },
       { path: '/console', router: consoleRouter(this, this.signin, this.consoleSessions, secureCookies) },
+      { path: '/federation', router: federationRouter(this, this.signin, this.consoleSessions) },
       ...(this.dev ? [{ path: DEV_OIDC_PATH, router: this.dev.oidc.router }, { path: DEV_SAML_PATH, router: this.dev.saml.router }] : []),
     ];
     this.app = createApp({ metrics: this.metrics, readiness, logger: this.logger, trustProxy: config.server.trustProxy, routers });

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The `fedbroker` command: serve | check-config | simulate | keys rotate | mfa … | audit verify |
- * revoke …. (signin-url is specified but not built yet.) Each subcommand lives in its own module; this file only dispatches.
+ * revoke … | signin-url. Each subcommand lives in its own module; this file only dispatches.
  */
 import { parseArgs } from './args.js';
 import { reportError } from './report.js';
@@ -21,6 +21,9 @@ Commands:
   revoke role ARN | session ACCESS_KEY_ID | subject PROVIDER SUBJECT [--config FILE]
                                                 revoke sessions issued before now
   audit verify [FILE...] [--config FILE]        check the audit log's hash chain
+  signin-url [--url URL | --config FILE] [--destination URL] [--issuer URL] [--duration SECONDS]
+                                                a console sign-in URL from the temporary credentials in
+                                                AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -41,6 +44,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./revoke.js')).revoke(args, rest);
     case 'audit':
       return (await import('./audit.js')).audit(args, rest);
+    case 'signin-url':
+      return (await import('./signinUrl.js')).signinUrl(args);
     case undefined:
     case 'help':
     case '--help':

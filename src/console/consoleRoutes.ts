@@ -6,11 +6,13 @@
 import express, { type Router } from 'express';
 import type { Broker } from '../broker.js';
 import { DEV_OIDC_PATH } from '../dev/oidcIdp.js';
+import { sessionCaller } from '../federation/sigv4/callers.js';
 import { currentMetadata } from '../federation/saml/index.js';
 import { html, layout } from '../http/html.js';
 import type { ConsoleSessions } from './consoleSession.js';
 import { csrfToken, csrfValid, CSRF_FIELD } from './csrf.js';
 import { errorPage } from './pages.js';
+import { recordSigninEvent } from './signinEvents.js';
 import type { SigninFlow } from './signinFlow.js';
 
 export function signinRouter(broker: Broker, flow: SigninFlow): Router {
@@ -34,9 +36,9 @@ export function consoleRouter(broker: Broker, flow: SigninFlow, sessions: Consol
     const p = c.principal;
     const csrf = csrfToken(req, res, secure);
     const roleArn = p.kind === 'AssumedRole' ? `arn:${c.partition}:iam::${c.account}:role${p.rolePath}${p.roleName}` : undefined;
-    const arn = p.kind === 'AssumedRole' ? `arn:${c.partition}:sts::${c.account}:assumed-role/${p.roleName}/${p.sessionName}` : '';
-    const expires = new Date(c.expiresAt * 1000);
-    const minutes = Math.max(0, Math.round((c.expiresAt * 1000 - Date.now()) / 60_000));
+    const arn = sessionCaller(c).arn;
+    const expires = new Date(session.expiresAt * 1000);
+    const minutes = Math.max(0, Math.round((session.expiresAt * 1000 - Date.now()) / 60_000));
     flow.page(
       res,
       200,
@@ -58,21 +60,7 @@ ${c.sourceIdentity !== undefined ? html`<tr><th>Source identity</th><td><code>${
   router.post('/logout', flow.throttle, form, async (req, res) => {
     if (!csrfValid(req)) return flow.page(res, 403, errorPage('Request refused', 'The form is missing its anti-forgery token.'));
     const claims = await sessions.end(req, res);
-    if (claims !== undefined) {
-      const info = flow.requestInfo(req);
-      await broker.audit.record({
-        eventSource: 'signin.amazonaws.com',
-        eventName: 'ConsoleLogout',
-        eventType: 'AwsConsoleSignin',
-        sourceIPAddress: info.sourceIp,
-        userAgent: info.userAgent,
-        userIdentity: { type: 'AssumedRole', accessKeyId: claims.accessKeyId, ...(claims.federated ? { userName: claims.federated.subject } : {}) },
-        requestParameters: null,
-        responseElements: { ConsoleLogout: 'Success' },
-        requestID: info.requestId,
-        recipientAccountId: broker.model.account,
-      });
-    }
+    if (claims !== undefined) await recordSigninEvent(broker, flow.requestInfo(req), claims, { eventName: 'ConsoleLogout', responseElements: { ConsoleLogout: 'Success' } });
     res.redirect(302, `${broker.loaded.publicUrl}/console`);
   });
 

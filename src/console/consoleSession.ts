@@ -5,7 +5,7 @@
  * an identity may be allowed dozens of roles, and browsers drop a cookie larger than 4096 bytes.
  */
 import type { Request, Response } from 'express';
-import { openSessionToken } from '../credentials/sessionToken.js';
+import { openSessionToken, openSessionTokenAnyTime } from '../credentials/sessionToken.js';
 import type { SessionClaims } from '../credentials/types.js';
 import type { KeyRing } from '../keys/keyRing.js';
 import type { RevocationCache } from '../sessions/revocations.js';
@@ -18,11 +18,32 @@ const ROLES_NAMESPACE = 'console-roles';
 export interface ConsoleSession {
   readonly claims: SessionClaims;
   readonly sessionToken: string;
+  /** When the console session ends, epoch seconds (the credentials' expiry unless set otherwise). */
+  readonly expiresAt: number;
+  /** The console session's own id (federation endpoint sign-ins), see ConsoleSessionOptions. */
+  readonly id?: string;
+}
+
+/** How a console session is started beyond its credentials (federation endpoint sign-ins). */
+export interface ConsoleSessionOptions {
+  /** End of the console session, epoch seconds, when it is not the credentials' expiry. */
+  readonly expiresAt?: number;
+  /**
+   * The session's own id: signing out revokes this id rather than the credentials' access key, so
+   * the credentials a portal turned into a console session keep working.
+   */
+  readonly id?: string;
 }
 
 interface CookieBody {
   readonly v: 1;
+  /** The session token of the credentials. */
   readonly t: string;
+  /** End of the console session (epoch s), when it is not the credentials' expiry. */
+  readonly e?: number;
+  /** The console session's own id, and when it started (epoch ms). */
+  readonly s?: string;
+  readonly i?: number;
 }
 
 /** Remember the roles a console sign-in allowed (switch role), for as long as its session lasts. */
@@ -53,24 +74,37 @@ export class ConsoleSessions {
     try {
       const body = JSON.parse(this.keyRing.open(PURPOSE, Buffer.from(value, 'base64url')).toString('utf8')) as CookieBody;
       if (body.v !== 1 || typeof body.t !== 'string') return undefined;
-      const claims = openSessionToken(this.keyRing, body.t, now);
+      // A console session with its own end may outlive the credentials it shows (G6634).
+      const claims = body.e !== undefined ? openSessionTokenAnyTime(this.keyRing, body.t) : openSessionToken(this.keyRing, body.t, now);
+      const expiresAt = body.e ?? claims.expiresAt;
+      if (now >= expiresAt * 1000) return undefined;
       if (this.revocations.isRevoked(claims)) return undefined;
-      return { claims, sessionToken: body.t };
+      if (body.s !== undefined && this.revocations.isConsoleSessionRevoked(body.s, body.i ?? 0)) return undefined;
+      return { claims, sessionToken: body.t, expiresAt, ...(body.s !== undefined ? { id: body.s } : {}) };
     } catch {
       return undefined;
     }
   }
 
-  start(res: Response, sessionToken: string, claims: SessionClaims): void {
-    const body: CookieBody = { v: 1, t: sessionToken };
+  start(res: Response, sessionToken: string, claims: SessionClaims, options: ConsoleSessionOptions = {}, now = Date.now()): void {
+    const body: CookieBody = {
+      v: 1,
+      t: sessionToken,
+      ...(options.expiresAt !== undefined ? { e: options.expiresAt } : {}),
+      ...(options.id !== undefined ? { s: options.id, i: now } : {}),
+    };
     const sealed = this.keyRing.seal(PURPOSE, Buffer.from(JSON.stringify(body), 'utf8')).toString('base64url');
-    setCookie(res, this.cookieName, sealed, { secure: this.secure, maxAgeSeconds: claims.expiresAt - Math.floor(Date.now() / 1000) });
+    const expiresAt = options.expiresAt ?? claims.expiresAt;
+    setCookie(res, this.cookieName, sealed, { secure: this.secure, maxAgeSeconds: expiresAt - Math.floor(now / 1000) });
   }
 
-  /** Ends the session on the server (revocation of its access key) and in the browser. */
+  /**
+   * Ends the session on the server and in the browser: a console session with its own id is revoked
+   * by that id; one whose credentials were minted for it (a SAML sign-in) by their access key.
+   */
   async end(req: Request, res: Response): Promise<SessionClaims | undefined> {
     const session = this.read(req);
-    if (session !== undefined) await this.revocations.revoke('session', session.claims.accessKeyId);
+    if (session !== undefined) await this.revocations.revoke('session', session.id ?? session.claims.accessKeyId);
     clearCookie(res, this.cookieName, { secure: this.secure });
     return session?.claims;
   }

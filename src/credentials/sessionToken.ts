@@ -88,6 +88,17 @@ export function sealSessionToken(ring: KeyRing, claims: SessionClaims): string {
  * Throws InvalidClientTokenId (malformed, tampered, unknown key) or ExpiredToken (now >= expiresAt).
  */
 export function openSessionToken(ring: KeyRing, token: string, now: number = Date.now()): SessionClaims {
+  const claims = openSessionTokenAnyTime(ring, token);
+  if (now >= claims.expiresAt * 1000) throw new ExpiredToken(EXPIRED_TOKEN);
+  return claims;
+}
+
+/**
+ * The claims of a token this broker sealed, whether or not the credentials have expired: a console
+ * session started through the federation endpoint may outlive them (getSigninToken's SessionDuration,
+ * G6634) and still needs to know whose session it is. Throws InvalidClientTokenId as openSessionToken.
+ */
+export function openSessionTokenAnyTime(ring: KeyRing, token: string): SessionClaims {
   if (token.length === 0 || token.length > MAX_SESSION_TOKEN_CHARS || !/^[A-Za-z0-9+/]+={0,2}$/.test(token)) {
     throw new InvalidClientTokenId(INVALID_TOKEN);
   }
@@ -99,7 +110,6 @@ export function openSessionToken(ring: KeyRing, token: string, now: number = Dat
   }
   const claims = decodeClaims(plaintext);
   if (claims === undefined) throw new InvalidClientTokenId(INVALID_TOKEN);
-  if (now >= claims.expiresAt * 1000) throw new ExpiredToken(EXPIRED_TOKEN);
   return claims;
 }
 

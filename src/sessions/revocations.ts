@@ -61,6 +61,16 @@ export class RevocationCache {
     return false;
   }
 
+  /**
+   * O(1): was the console session `id` (its own id, not an access key id: a console session opened
+   * through the federation endpoint ends without ending the credentials it came from) signed out
+   * after it started at `startedAtMs`? Stored as a `session` revocation of that id.
+   */
+  isConsoleSessionRevoked(id: string, startedAtMs: number): boolean {
+    const before = this.sessions.get(id);
+    return before !== undefined && startedAtMs < before;
+  }
+
   /** Records a revocation (durably) and applies it here at once. Sessions issued before `now` die. */
   async revoke(scope: RevocationScope, target: string, now = Date.now()): Promise<Revocation> {
     const revocation: NewRevocation = { scope, target, issuedBefore: now + 1, createdAt: now, expiresAt: now + LONGEST_CREDENTIAL_MS };

@@ -2,7 +2,7 @@
  * The README's walkthroughs, exactly as written, against the SHIPPED config/broker.yaml served by
  * `fedbroker serve` (a copy in a temp folder: it keeps its data and keys beside it) and driven by the
  * AWS CLI v2: the app developer's web identity exchange and get-caller-identity, the portal
- * developer's assume-role and get-federation-token with its long-term keys, and the operator's MFA
+ * developer's assume-role, console sign-in URL and get-federation-token with its long-term keys, and the operator's MFA
  * enrolment and get-session-token. If the shipped configuration or the README drifts, this fails.
  */
 import { execFile } from 'node:child_process';
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/broker.js';
-import { REPO_ROOT, spawnFedbroker, type ServeProcess } from '../helpers/fedbrokerCli.js';
+import { fedbroker, REPO_ROOT, spawnFedbroker, type ServeProcess } from '../helpers/fedbrokerCli.js';
 import { Authenticator } from '../helpers/iamSts.js';
 
 const run = promisify(execFile);
@@ -94,7 +94,19 @@ describe.skipIf(!existsSync(AWS_CLI))('README walkthroughs on the shipped config
   it('portal developer: assume-role to PortalUser and get-federation-token with a session policy', async () => {
     const assumed = await aws(PORTAL, 'sts', 'assume-role', '--role-arn', `arn:aws:iam::${ACCOUNT}:role/PortalUser`, '--role-session-name', 'portal-alice');
     expect((assumed['AssumedRoleUser'] as { Arn: string }).Arn).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/PortalUser/portal-alice`);
-    expect((await aws(credentialsOf(assumed), 'sts', 'get-caller-identity'))['Arn']).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/PortalUser/portal-alice`);
+    const portalUser = credentialsOf(assumed);
+    expect((await aws(portalUser, 'sts', 'get-caller-identity'))['Arn']).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/PortalUser/portal-alice`);
+
+    // Console sign-in URL from those credentials, as the README shows.
+    const signin = await fedbroker(['signin-url', '--url', url, '--duration', '43200'], {
+      env: { AWS_ACCESS_KEY_ID: portalUser.accessKeyId, AWS_SECRET_ACCESS_KEY: portalUser.secretAccessKey, AWS_SESSION_TOKEN: portalUser.sessionToken! },
+    });
+    expect(signin.code, signin.stderr).toBe(0);
+    const login = await fetch(signin.stdout.trim(), { redirect: 'manual' });
+    expect(login.status).toBe(302);
+    expect(login.headers.get('location')).toBe(`${url}/console`);
+    const cookie = login.headers.getSetCookie().find((c) => c.startsWith('fedbroker_session='))!.split(';')[0]!;
+    expect(await (await fetch(`${url}/console`, { headers: { cookie } })).text()).toContain(`assumed-role/PortalUser/portal-alice`);
 
     const federated = await aws(
       PORTAL,

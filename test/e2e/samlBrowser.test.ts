@@ -800,8 +800,11 @@ describe('audit', () => {
     expect(logout).toHaveLength(1);
     expect(logout[0]).toMatchObject({
       responseElements: { ConsoleLogout: 'Success' },
-      userIdentity: { accessKeyId: (success[0]!['additionalEventData'] as Record<string, string>)['accessKeyId'], userName: 'oscar@example.com' },
+      eventSource: 'signin.amazonaws.com',
+      // The console session's credentials, as CloudTrail names an assumed-role caller.
+      userIdentity: { type: 'AssumedRole', accessKeyId: (success[0]!['additionalEventData'] as Record<string, string>)['accessKeyId'] },
     });
+    expect((logout[0]!['userIdentity'] as { arn: string }).arn).toMatch(/^arn:aws:sts::123456789012:assumed-role\//);
 
     const verified = verifyAuditFiles([join(s.broker.dir, 'data/audit.jsonl')]);
     expect(verified).toEqual({ ok: true, lines: auditEvents().length });

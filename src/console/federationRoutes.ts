@@ -1,0 +1,227 @@
+/**
+ * The federation endpoint `/federation` (api.md §2; guide G6560–G6940): how an SSO portal turns
+ * temporary credentials into a console sign-in URL, as with `https://signin.aws.amazon.com/federation`.
+ *
+ *   getSigninToken  Session={"sessionId","sessionKey","sessionToken"} [SessionDuration] → {"SigninToken":…}
+ *   login           SigninToken, Destination (allow-listed), Issuer → console session cookie, 302
+ *   logout          ends the console session everywhere, clears the cookie, 302 to the sign-in page
+ *
+ * Lenient where the guide's own samples are sloppy (seed-digest §4.5): the action name in any case
+ * (`getSigninToken`, `getSignInToken`), GET or POST, `SessionDuration` with any credentials (capped by
+ * their expiry where it cannot extend them), a URL-safe token, the JSON on one line.
+ * Strict where it matters: the credentials must be ours, unexpired, unrevoked, and the secret must
+ * match (constant time); only credentials obtained with long-term keys or from an identity provider
+ * open a console (G6567: not role-chained ones, not GetSessionToken's); a token works once, for
+ * `console.signinTokenTtlSeconds`; the Destination must be on the allow-list.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import express, { type Request, type Response, type Router } from 'express';
+import type { Broker } from '../broker.js';
+import { signinConsoleSessionLifetime } from '../credentials/durations.js';
+import { openSessionToken, openSessionTokenAnyTime } from '../credentials/sessionToken.js';
+import type { SessionClaims } from '../credentials/types.js';
+import { AwsError, quoteInput } from '../errors.js';
+import { randomBytesPooled } from '../keys/randomPool.js';
+import type { ConsoleSessions } from './consoleSession.js';
+import { isAllowedDestination } from './destinations.js';
+import { errorPage } from './pages.js';
+import type { SigninFlow } from './signinFlow.js';
+import { recordSigninEvent as record } from './signinEvents.js';
+import { openSigninToken, sealSigninToken } from './signinToken.js';
+
+/** Store namespace of used sign-in tokens (their nonces, until the token would have expired). */
+const USED_TOKENS = 'signin-token';
+/** A Session parameter is three credentials in JSON: a few KB at most (a 2 KB policy makes ~3.3 KB tokens). */
+const MAX_SESSION_PARAM_CHARS = 16_384;
+
+/** A refusal of getSigninToken: HTTP status, a code and a message, answered as one line of JSON. */
+class SigninRefused extends Error {
+  constructor(
+    readonly status: 400 | 403,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function federationRouter(broker: Broker, flow: SigninFlow, sessions: ConsoleSessions): Router {
+  const router = express.Router();
+  const form = express.urlencoded({ extended: false, limit: broker.loaded.config.limits.maxBodyBytes, parameterLimit: 20 });
+  router.use(flow.throttle);
+  router.all('/', form, async (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'POST') {
+      res.status(405).set('allow', 'GET, POST').type('text').send('Method Not Allowed');
+      return;
+    }
+    const params = parametersOf(req);
+    const action = (params.get('Action') ?? '').toLowerCase();
+    if (action === 'getsignintoken') return getSigninToken(broker, flow, req, res, params);
+    if (action === 'login') return login(broker, flow, sessions, req, res, params);
+    if (action === 'logout') return logout(broker, flow, sessions, req, res);
+    flow.page(res, 400, errorPage('Unknown action', 'The federation endpoint knows the actions getSigninToken, login and logout.'));
+  });
+  return router;
+}
+
+/** Query string and form body (the body wins), string values only. */
+function parametersOf(req: Request): Map<string, string> {
+  const out = new Map<string, string>();
+  const take = (source: unknown) => {
+    if (source === null || typeof source !== 'object') return;
+    for (const [k, v] of Object.entries(source as Record<string, unknown>)) if (typeof v === 'string') out.set(k, v);
+  };
+  take(req.query);
+  take(req.body);
+  return out;
+}
+
+// ---- getSigninToken ---------------------------------------------------------------------------------
+
+async function getSigninToken(broker: Broker, flow: SigninFlow, req: Request, res: Response, params: Map<string, string>): Promise<void> {
+  const info = flow.requestInfo(req);
+  let claims: SessionClaims | undefined;
+  try {
+    const presented = sessionParameter(params.get('Session'));
+    claims = credentialsOf(broker, presented, info.receivedAt);
+    const duration = sessionDurationParameter(params.get('SessionDuration'));
+    const lifetime = signinConsoleSessionLifetime(duration, claims, { nowMs: info.receivedAt });
+    const ttlMs = broker.loaded.config.console.signinTokenTtlSeconds * 1000;
+    const token = sealSigninToken(broker.keyRing, {
+      sessionToken: presented.sessionToken,
+      consoleExpiresAt: lifetime.expiresAt,
+      expiresAtMs: info.receivedAt + ttlMs,
+    });
+    await record(broker, info, claims, { eventName: 'GetSigninToken', responseElements: { GetSigninToken: 'Success' } });
+    res.status(200).set('cache-control', 'no-store').type('application/json').send(`${JSON.stringify({ SigninToken: token })}\n`);
+  } catch (e) {
+    const refusal = asRefusal(e);
+    await record(broker, info, claims, { eventName: 'GetSigninToken', responseElements: { GetSigninToken: 'Failure' }, errorCode: refusal.code, errorMessage: refusal.message });
+    res
+      .status(refusal.status)
+      .set('cache-control', 'no-store')
+      .type('application/json')
+      .send(`${JSON.stringify({ Error: { Code: refusal.code, Message: refusal.message } })}\n`);
+  }
+}
+
+interface PresentedCredentials {
+  readonly sessionId: string;
+  readonly sessionKey: string;
+  readonly sessionToken: string;
+}
+
+function sessionParameter(value: string | undefined): PresentedCredentials {
+  if (value === undefined || value === '') throw new SigninRefused(400, 'MissingParameter', 'The Session parameter is required: {"sessionId":…,"sessionKey":…,"sessionToken":…}');
+  if (value.length > MAX_SESSION_PARAM_CHARS) throw new SigninRefused(400, 'InvalidParameterValue', 'The Session parameter is too long');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new SigninRefused(400, 'InvalidParameterValue', 'The Session parameter is not JSON');
+  }
+  const o = parsed as Record<string, unknown> | null;
+  if (o === null || typeof o !== 'object' || typeof o['sessionId'] !== 'string' || typeof o['sessionKey'] !== 'string' || typeof o['sessionToken'] !== 'string') {
+    throw new SigninRefused(400, 'InvalidParameterValue', 'The Session parameter must hold the strings sessionId, sessionKey and sessionToken (temporary credentials)');
+  }
+  return { sessionId: o['sessionId'], sessionKey: o['sessionKey'], sessionToken: o['sessionToken'] };
+}
+
+function sessionDurationParameter(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!/^\d{1,9}$/.test(value)) {
+    throw new SigninRefused(400, 'ValidationError', `1 validation error detected: Value '${quoteInput(value, 32)}' at 'sessionDuration' failed to satisfy constraint: Member must be an integer`);
+  }
+  return Number(value);
+}
+
+const INVALID_CREDENTIALS = 'The credentials in the Session parameter are not valid';
+
+/** The claims of the presented credentials, when they are ours, whole, current and may open a console. */
+function credentialsOf(broker: Broker, presented: PresentedCredentials, now: number): SessionClaims {
+  let claims: SessionClaims;
+  try {
+    claims = openSessionToken(broker.keyRing, presented.sessionToken, now);
+  } catch (e) {
+    if (e instanceof AwsError && e.code === 'ExpiredToken') throw new SigninRefused(400, 'ExpiredToken', 'The credentials in the Session parameter have expired');
+    throw new SigninRefused(400, 'InvalidClientTokenId', INVALID_CREDENTIALS);
+  }
+  // The access key id and the secret must be the ones sealed in the token (a stolen token alone is not enough).
+  if (!sameSecret(presented.sessionId, claims.accessKeyId) || !sameSecret(presented.sessionKey, claims.secretAccessKey)) {
+    throw new SigninRefused(400, 'InvalidClientTokenId', INVALID_CREDENTIALS);
+  }
+  if (broker.revocations.isRevoked(claims)) throw new SigninRefused(400, 'InvalidClientTokenId', INVALID_CREDENTIALS);
+  if (claims.issuer === 'GetSessionToken') {
+    throw new SigninRefused(403, 'AccessDenied', 'Credentials from GetSessionToken cannot sign in to the console; use AssumeRole or GetFederationToken with long-term keys');
+  }
+  if (claims.chained === true) {
+    throw new SigninRefused(
+      403,
+      'AccessDenied',
+      'Credentials obtained with other temporary credentials (role chaining) cannot sign in to the console; call AssumeRole with long-term keys',
+    );
+  }
+  return claims;
+}
+
+function asRefusal(e: unknown): SigninRefused {
+  if (e instanceof SigninRefused) return e;
+  if (e instanceof AwsError) return new SigninRefused(e.httpStatus === 403 ? 403 : 400, e.code, e.message);
+  throw e;
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'utf8');
+  const y = Buffer.from(b, 'utf8');
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+// ---- login / logout ---------------------------------------------------------------------------------
+
+async function login(broker: Broker, flow: SigninFlow, sessions: ConsoleSessions, req: Request, res: Response, params: Map<string, string>): Promise<void> {
+  const info = flow.requestInfo(req);
+  const refuse = async (status: 400 | 403, title: string, why: string, claims?: SessionClaims) => {
+    await record(broker, info, claims, { eventName: 'ConsoleLogin', responseElements: { ConsoleLogin: 'Failure' }, errorCode: 'AccessDenied', errorMessage: why });
+    flow.page(res, status, errorPage(title, why));
+  };
+
+  const destination = params.get('Destination') ?? '';
+  if (!isAllowedDestination(destination, broker.loaded.config.console.destinations, broker.loaded.publicUrl)) {
+    return refuse(400, 'Destination not allowed', destination === '' ? 'The sign-in URL has no Destination.' : 'The Destination of this sign-in URL is not on the list of allowed console addresses.');
+  }
+  const issuer = params.get('Issuer') ?? '';
+  if (issuer.length > 2048) return refuse(400, 'Sign-in refused', 'The Issuer of this sign-in URL is too long.');
+
+  const opened = openSigninToken(broker.keyRing, params.get('SigninToken') ?? '', info.receivedAt);
+  if (!opened.ok) {
+    return refuse(400, 'Sign-in link not valid', opened.reason === 'expired' ? 'This sign-in link has expired. Ask your portal for a new one.' : 'This sign-in link is not valid.');
+  }
+  let claims: SessionClaims;
+  try {
+    claims = openSessionTokenAnyTime(broker.keyRing, opened.claims.sessionToken);
+  } catch {
+    return refuse(400, 'Sign-in link not valid', 'This sign-in link is not valid.');
+  }
+  if (broker.revocations.isRevoked(claims)) return refuse(403, 'Sign-in refused', 'The credentials behind this sign-in link were revoked.', claims);
+  if (info.receivedAt >= opened.claims.consoleExpiresAt * 1000) return refuse(400, 'Sign-in link not valid', 'The console session of this sign-in link has already ended.', claims);
+  // Single use, on every instance sharing the store.
+  if (!(await broker.store.claimOnce(USED_TOKENS, opened.claims.nonce, opened.claims.expiresAtMs))) {
+    return refuse(400, 'Sign-in link already used', 'This sign-in link was already used. Ask your portal for a new one.', claims);
+  }
+
+  const id = `console-${randomBytesPooled(18).toString('base64url')}`;
+  // The sign-in is recorded before the browser gets its cookie: no audit event, no session.
+  await record(broker, info, claims, {
+    eventName: 'ConsoleLogin',
+    responseElements: { ConsoleLogin: 'Success' },
+    additionalEventData: { LoginTo: destination, MFAUsed: claims.mfa ? 'Yes' : 'No', ...(issuer !== '' ? { Issuer: issuer } : {}), consoleSessionExpires: new Date(opened.claims.consoleExpiresAt * 1000).toISOString() },
+  });
+  sessions.start(res, opened.claims.sessionToken, claims, { expiresAt: opened.claims.consoleExpiresAt, id }, info.receivedAt);
+  res.set('cache-control', 'no-store').redirect(302, destination);
+}
+
+async function logout(broker: Broker, flow: SigninFlow, sessions: ConsoleSessions, req: Request, res: Response): Promise<void> {
+  const claims = await sessions.end(req, res);
+  if (claims !== undefined) await record(broker, flow.requestInfo(req), claims, { eventName: 'ConsoleLogout', responseElements: { ConsoleLogout: 'Success' } });
+  res.set('cache-control', 'no-store').redirect(302, `${broker.loaded.publicUrl}/console`);
+}
