@@ -8,7 +8,7 @@ import { evaluateCondition } from './conditions/evaluate.js';
 import { documentOf, type CompiledStatement, type ResourceBlock } from './document.js';
 import { actionPatternMatches } from './matching/action.js';
 import { arnPatternMatches, colonOffsets } from './matching/arn.js';
-import { principalMatches, principalNamesCaller } from './matching/principal.js';
+import { principalMatches, principalNamesCaller, principalNamesSession } from './matching/principal.js';
 import { isUnresolved, type VariablePiece } from './matching/template.js';
 import type { AuthzRequest, CompiledPolicy, EvaluationResult, PolicyLayers, StatementRef } from './types.js';
 
@@ -114,8 +114,13 @@ export function evaluatePolicies(policies: readonly CompiledPolicy[], request: A
  *                    AND (no session layer, or a session policy allows)
  *                    AND (no boundary, or the boundary allows)
  *     grant        = an Allow statement of the resource policy applies whose Principal names the
- *                    caller itself (`*`, one of its ARNs, its provider or service) — an entry naming
- *                    only the caller's account delegates to the account's policies instead (G17160)
+ *                    caller itself — an entry naming only the caller's account delegates to the
+ *                    account's policies instead (G17160). Naming the caller's own session (its first
+ *                    ARN: the assumed-role or federated-user ARN, or an IAM user's ARN) grants on its
+ *                    own; naming it any other way (the role's ARN, `*`, its provider or service)
+ *                    grants only where the session policies and the boundary, when present, allow
+ *                    too (AWS: permissions granted to the role ARN are added before the session
+ *                    policy filters them; those granted to the session ARN after)
  *   Allow         for a resource policy (kind 'resource'):  identityPath OR grant  (G10061)
  *                 for a role trust policy (kind 'trust'):   the trust policy allows AND (identityPath OR grant):
  *                    a role is never taken without its trust policy (G8922, semantics.md)
@@ -152,9 +157,12 @@ export function authorize(layers: PolicyLayers, request: AuthzRequest): Evaluati
   if (allowed !== undefined) return { decision: 'Allow', matched: byResource === undefined ? allowed : [...byResource, ...allowed] };
 
   if (resource !== undefined && byResource !== undefined) {
+    const filtersAllow = (session === undefined || allows(session, r, undefined) !== undefined) && (boundary === undefined || allows(boundary, r, undefined) !== undefined);
     const grants = byResource.filter((ref) => {
       const block = resource.statements[ref.index]!.principal;
-      return block !== undefined && principalNamesCaller(block, request.principal);
+      if (block === undefined) return false;
+      if (principalNamesSession(block, request.principal)) return true;
+      return filtersAllow && principalNamesCaller(block, request.principal);
     });
     if (grants.length > 0) return { decision: 'Allow', matched: grants };
   }

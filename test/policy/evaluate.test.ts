@@ -203,4 +203,23 @@ describe('authorize: a role trust policy as the resource layer', () => {
   it('a trust policy naming the user itself is enough', () => {
     expect(authorize({ identity: [], resource: trustUser }, req('sts:AssumeRole', target, bob)).decision).toBe('Allow');
   });
+
+  it('role chaining: a trust naming the caller’s ROLE (or "*") is still filtered by its session policies and boundary', () => {
+    const chainer: RequestPrincipal = { account: ACCOUNT, arns: [`arn:aws:sts::${ACCOUNT}:assumed-role/A/s`, `arn:aws:iam::${ACCOUNT}:role/A`] };
+    const trustRoleA = policy([{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/A` }, Action: 'sts:AssumeRole' }], 'trust', 'trust:target');
+    const trustAnyone = policy([{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }], 'trust', 'trust:target');
+    const everything = policy([{ Effect: 'Allow', Action: '*', Resource: '*' }]);
+    const onlyGetObject = policy([{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }], 'session', 'session');
+    const s3Boundary = policy([{ Effect: 'Allow', Action: 's3:*', Resource: '*' }], 'boundary', 'boundary');
+    for (const trust of [trustRoleA, trustAnyone]) {
+      expect(authorize({ identity: [everything], session: [onlyGetObject], resource: trust }, req('sts:AssumeRole', target, chainer)).decision).toBe('ImplicitDeny');
+      expect(authorize({ identity: [everything], boundary: s3Boundary, resource: trust }, req('sts:AssumeRole', target, chainer)).decision).toBe('ImplicitDeny');
+      expect(authorize({ identity: [], session: [], resource: trust }, req('sts:AssumeRole', target, chainer)).decision).toBe('ImplicitDeny');
+      // Without a session policy or boundary the grant stands on its own.
+      expect(authorize({ identity: [], resource: trust }, req('sts:AssumeRole', target, chainer)).decision).toBe('Allow');
+    }
+    // Naming the session itself is a grant after the session was made: not filtered (AWS's session-policy rule).
+    const trustSession = policy([{ Effect: 'Allow', Principal: { AWS: `arn:aws:sts::${ACCOUNT}:assumed-role/A/s` }, Action: 'sts:AssumeRole' }], 'trust', 'trust:target');
+    expect(authorize({ identity: [everything], session: [onlyGetObject], resource: trustSession }, req('sts:AssumeRole', target, chainer)).decision).toBe('Allow');
+  });
 });

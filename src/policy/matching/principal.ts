@@ -78,6 +78,16 @@ export function principalNamesCaller(block: PrincipalBlock, principal: RequestPr
   return principal.service !== undefined && block.services.has(principal.service);
 }
 
+/**
+ * Does a Principal name the caller's own session — its first ARN (the assumed-role or federated-user
+ * ARN of a session, an IAM user's ARN)? Such a grant is not filtered by session policies or a
+ * permissions boundary (AWS adds it after the session was created).
+ */
+export function principalNamesSession(block: PrincipalBlock, principal: RequestPrincipal | undefined): boolean {
+  const own = principal?.arns?.[0];
+  return own !== undefined && !block.negated && block.arns.has(own);
+}
+
 /** Principal: one entry names the caller. */
 function isNamed(block: PrincipalBlock, p: RequestPrincipal): boolean {
   if (block.everyone) return true;
