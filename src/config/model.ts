@@ -407,9 +407,12 @@ function checkTrustConstraints(
     const allows = (action: string) =>
       s.actions !== undefined ? s.actions.some((a) => actionMatches(a, action)) : !(s.notActions ?? []).some((a) => actionMatches(a, action));
     const keys = new Set(s.conditionKeys);
-    const federated = s.principal === '*' ? ['*'] : (s.principal?.Federated ?? []);
+    // Anyone at all — Principal "*", {"AWS": "*"} (which matches federated callers too) or an Allow
+    // with NotPrincipal (everyone but the listed) — counts as every provider.
+    const everyone = s.principal === '*' || s.notPrincipal || (s.principal?.AWS ?? []).includes('*');
+    const federated = everyone ? ['*'] : (s.principal?.Federated ?? []);
     const where = `${path}.trustPolicy.Statement[${s.index}]`;
-    if (allows('sts:AssumeRoleWithWebIdentity') && (federated.length > 0 || s.principal === '*')) {
+    if (allows('sts:AssumeRoleWithWebIdentity') && federated.length > 0) {
       for (const f of federated) {
         const name = f === '*' ? undefined : f.replace(/^arn:[^:]+:iam::\d{12}:oidc-provider\//, '');
         const prefixes = name !== undefined ? [name.toLowerCase()] : oidcProviders.map((p) => p.settings.name.toLowerCase());

@@ -146,6 +146,19 @@ describe('fedbroker check-config', () => {
     expect(allowed.code, allowed.stderr).toBe(0);
   });
 
+  it('a trust open to everyone ({"AWS": "*"}) counts as every provider: unconstrained without aud conditions', async () => {
+    const open = (statement: Record<string, unknown>) =>
+      good({ roles: [{ name: 'Anyone', trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML'], ...statement }] } }] });
+    failsAt(await check(open({ Principal: { AWS: '*' } })), 'roles[0].trustPolicy.Statement[0].Condition');
+    failsAt(await check(open({ Principal: { AWS: ['arn:aws:iam::123456789012:root', '*'] } })), 'roles[0].trustPolicy.Statement[0].Condition');
+    // NotPrincipal never gets that far: a trust policy may not use it (as IAM).
+    failsAt(await check(open({ NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNT}:user/mallory` } })), 'roles[0].trustPolicy.Statement[0].NotPrincipal');
+    const constrained = await check(
+      open({ Principal: { AWS: '*' }, Condition: { StringEquals: { 'login.example.com:aud': 'app', 'saml:aud': 'https://broker.example.com/saml' } } }),
+    );
+    expect(constrained.code, constrained.stderr).toBe(0);
+  });
+
   it('duplicate role names (case-insensitive, as IAM) → error at the second one', async () => {
     const c = good();
     const roles = c['roles'] as Array<Record<string, unknown>>;
