@@ -5,7 +5,10 @@
  * - `"AWS"`: an account (`123456789012`, or any value that is not an ARN — placeholders such as
  *   `ACCOUNT-B-ID` stay usable) or `arn:<partition>:iam::<account>:root` matches every caller of that
  *   account; any other ARN matches a caller whose `arns` contain it exactly (case-sensitive, no wildcards).
- * - `"Federated"` equals `principal.federated`; `"Service"` equals `principal.service`;
+ * - `"Federated"` equals `principal.federated` — for an OpenID provider either its ARN
+ *   (`arn:aws:iam::123456789012:oidc-provider/accounts.google.com`) or its bare name, the form the
+ *   guide's web identity examples use (`"Federated": "accounts.google.com"`, G7807, G17211);
+ *   `"Service"` equals `principal.service`;
  *   `"CanonicalUser"` (S3 only) never matches.
  * - NotPrincipal is hierarchical (G17338–G17398): a caller is excluded only when its whole chain is
  *   listed — the account (id or root ARN) and every one of its ARNs (session, role / user).
@@ -74,7 +77,7 @@ export function principalNamesCaller(block: PrincipalBlock, principal: RequestPr
   if (principal.arns !== undefined) {
     for (const arn of principal.arns) if (block.arns.has(arn)) return true;
   }
-  if (principal.federated !== undefined && block.federated.has(principal.federated)) return true;
+  if (principal.federated !== undefined && namesProvider(block, principal.federated)) return true;
   return principal.service !== undefined && block.services.has(principal.service);
 }
 
@@ -95,18 +98,27 @@ function isNamed(block: PrincipalBlock, p: RequestPrincipal): boolean {
   if (p.arns !== undefined) {
     for (const arn of p.arns) if (block.arns.has(arn)) return true;
   }
-  if (p.federated !== undefined && block.federated.has(p.federated)) return true;
+  if (p.federated !== undefined && namesProvider(block, p.federated)) return true;
   return p.service !== undefined && block.services.has(p.service);
 }
 
 /** NotPrincipal: the caller's whole hierarchy is listed. */
 function isExcluded(block: PrincipalBlock, p: RequestPrincipal): boolean {
   if (block.everyone) return true;
-  if (p.federated !== undefined && block.federated.has(p.federated)) return true;
+  if (p.federated !== undefined && namesProvider(block, p.federated)) return true;
   if (p.service !== undefined && block.services.has(p.service)) return true;
   const arns = p.arns ?? [];
   if (p.account === undefined && arns.length === 0) return false;
   if (p.account !== undefined && !block.accounts.has(p.account)) return false;
   for (const arn of arns) if (!block.arns.has(arn)) return false;
   return true;
+}
+
+const OIDC_PROVIDER_ARN = /^arn:[^:]+:iam::\d{12}:oidc-provider\/(.+)$/;
+
+/** A Federated entry names this provider: by its ARN, or (OpenID providers) by its bare name. */
+function namesProvider(block: PrincipalBlock, federated: string): boolean {
+  if (block.federated.has(federated)) return true;
+  const name = OIDC_PROVIDER_ARN.exec(federated)?.[1];
+  return name !== undefined && block.federated.has(name);
 }

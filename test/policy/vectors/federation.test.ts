@@ -105,6 +105,13 @@ describe('TV-W1: Cognito trust, pool aud AND amr contains unauthenticated', () =
   it('aud = another pool → DENY-implicit', () => {
     expect(act('us-east-2:99999999-abcd-abcd-abcd-123456', ['unauthenticated'])).toBe('DENY-implicit');
   });
+  it('the broker names the caller by its provider ARN: the bare name in the trust policy still matches it; another provider does not', () => {
+    const context = { 'cognito-identity.amazonaws.com:aud': 'us-east-2:12345678-abcd-abcd-abcd-123456', 'cognito-identity.amazonaws.com:amr': ['unauthenticated'] };
+    const asArn = federated('arn:aws:iam::123456789012:oidc-provider/cognito-identity.amazonaws.com');
+    expect(evaluate(trust, { action: OIDC_ACTION, principal: asArn, context })).toBe('ALLOW');
+    const other = federated('arn:aws:iam::123456789012:oidc-provider/evil.example.com');
+    expect(evaluate(trust, { action: OIDC_ACTION, principal: other, context })).toBe('DENY-implicit');
+  });
 });
 
 describe('TV-W2: Login with Amazon trust (www.amazon.com:app_id)', () => {
