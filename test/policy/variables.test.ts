@@ -129,6 +129,20 @@ describe('policy variables in conditions', () => {
     expect(explained[0]!.statements[1]!.outcome).toEqual({ applies: false, reason: 'variable', variable: 'aws:userid' });
   });
 
+  it('an unresolved variable makes the statement not apply even when the condition key is absent too', () => {
+    // Negated, IfExists and ForAllValues operators are true on an absent key — but the statement still
+    // depends on a variable that has no value, so it must not apply.
+    for (const condition of [
+      { StringNotEquals: { 's3:prefix': 'home/${aws:username}' } },
+      { StringEqualsIfExists: { 's3:prefix': 'home/${aws:username}' } },
+      { 'ForAllValues:StringEquals': { 's3:prefix': '${aws:username}' } },
+    ]) {
+      const c = withCondition(condition);
+      expect(allowed(c, '*', {}), JSON.stringify(condition)).toBe(false);
+      expect(allowed(c, '*', { 'aws:username': 'bob' }), JSON.stringify(condition)).toBe(true);
+    }
+  });
+
   it('are not substituted in Numeric, Date, Bool or IP values (they are refused at load instead)', () => {
     expect(() => parsePolicy({ Version: '2012-10-17', Statement: [withCondition({ NumericLessThan: { a: '${b}' } })] }, { kind: 'identity', name: 'x' })).toThrow(
       /expected a number/,

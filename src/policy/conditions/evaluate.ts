@@ -21,7 +21,13 @@ export function evaluateCondition(condition: CompiledCondition, context: Request
   const absent = actual === undefined || (typeof actual !== 'string' && actual.length === 0);
   const { operator } = condition;
   if (condition.nullAccepts !== undefined) return absent ? condition.nullAccepts.absent : condition.nullAccepts.present;
-  if (absent) return operator.ifExists || operator.set === 'all' || (operator.negated && operator.set === undefined);
+  if (absent) {
+    if (!(operator.ifExists || operator.set === 'all' || (operator.negated && operator.set === undefined))) return false;
+    // True on an absent key — unless a variable of the condition has no value: then the statement
+    // must not apply, as everywhere else.
+    const resolved = condition.matcher.resolve(context);
+    return isUnresolved(resolved) ? resolved : true;
+  }
 
   const test = condition.matcher.resolve(context);
   if (isUnresolved(test)) return test;
