@@ -54,6 +54,16 @@ export function assumeRole(broker: Broker) {
       }
       const sourceIdentity = source?.sourceIdentity ?? params.SourceIdentity;
 
+      // What the request's own parameters decide is checked before the MFA code is spent (a code works
+      // once): a retry with a corrected DurationSeconds or Policy must still be able to use it.
+      const chained = caller.kind === 'AssumedRole';
+      const notAfter = source?.expiresAt;
+      const lifetimeOptions = { nowMs: request.receivedAt, ...(notAfter !== undefined ? { notAfter } : {}) };
+      const lifetime = chained
+        ? chainedRoleSessionLifetime(params.DurationSeconds, role, lifetimeOptions)
+        : roleSessionLifetime(params.DurationSeconds, role, lifetimeOptions);
+      const sessionPolicy = resolveSessionPolicy(model, params.Policy, params.PolicyArns);
+
       const fresh = await verifiedMfa(broker, mfaOwnerOf(caller), params.SerialNumber, params.TokenCode, request);
       const mfa = fresh ?? source?.mfa;
       const nowSeconds = Math.floor(request.receivedAt / 1000);
@@ -90,13 +100,6 @@ export function assumeRole(broker: Broker) {
         }
       }
 
-      const chained = caller.kind === 'AssumedRole';
-      const notAfter = source?.expiresAt;
-      const lifetimeOptions = { nowMs: request.receivedAt, ...(notAfter !== undefined ? { notAfter } : {}) };
-      const lifetime = chained
-        ? chainedRoleSessionLifetime(params.DurationSeconds, role, lifetimeOptions)
-        : roleSessionLifetime(params.DurationSeconds, role, lifetimeOptions);
-      const sessionPolicy = resolveSessionPolicy(model, params.Policy, params.PolicyArns);
       const session = await mintRoleSession(broker.minter, {
         issuer: 'AssumeRole',
         role,

@@ -5,7 +5,8 @@
  * role whose trust policy allows this provider) → trust policy → durations capped by SessionDuration
  * and SessionNotOnOrAfter → mint a role session.
  */
-import { AccessDenied, InvalidIdentityToken, ValidationError } from '../errors.js';
+import { AccessDenied, IDPRejectedClaim, InvalidIdentityToken, ValidationError } from '../errors.js';
+import { REPLAYED_ASSERTION } from '../federation/saml/checks/replay.js';
 import { federatedUserIdentity } from '../audit/userIdentity.js';
 import { parseSamlProviderArn } from '../credentials/arns.js';
 import { samlRoleSessionLifetime } from '../credentials/durations.js';
@@ -50,10 +51,15 @@ export function assumeRoleWithSAML(broker: Broker) {
         throw new InvalidIdentityToken(`No SAML provider ${params.PrincipalArn} exists in this account`);
       }
 
+      // The assertion is recorded as used only once everything the request's own parameters decide
+      // (role, Policy, DurationSeconds) has passed: a retry with a corrected value must still work.
+      let replay: { key: string; expiresAt: number } | undefined;
       const assertion = await broker.saml.validate(params.SAMLAssertion, {
         provider: providerName,
-        claimAssertionId: (key, expiresAt) =>
-          model.config.saml.apiAssertionReuse === 'allow' ? Promise.resolve(true) : broker.store.claimOnce('saml-assertion', key, expiresAt),
+        claimAssertionId: async (key, expiresAt) => {
+          replay = { key, expiresAt };
+          return true;
+        },
         consumeRequestId: async (id) => (await broker.store.takeItem('saml-request', id)) !== null,
         now: request.receivedAt,
       });
@@ -73,12 +79,6 @@ export function assumeRoleWithSAML(broker: Broker) {
         if (!offered) throw new AccessDenied(`Not authorized to perform ${SAML_ACTION}`);
       }
 
-      const mfa = await federatedMfa(broker, identity, params.SerialNumber, params.TokenCode, request);
-      const context = federatedTrustContext(samlTrustIdentity(assertion), requestConditionKeys(request), mfa, request.receivedAt, sessionName);
-      const trustRequest = { action: SAML_ACTION, resource: role.arn, principal: { federated: identity.providerArn }, context };
-      authorizeTrust(role, trustRequest, mfa !== undefined);
-      if (assertion.sourceIdentity !== undefined) requireSetSourceIdentity(role, trustRequest);
-
       const sessionPolicy = resolveSessionPolicy(model, params.Policy, params.PolicyArns);
       const lifetime = samlRoleSessionLifetime(
         params.DurationSeconds,
@@ -89,6 +89,15 @@ export function assumeRoleWithSAML(broker: Broker) {
         },
         { nowMs: request.receivedAt },
       );
+      if (model.config.saml.apiAssertionReuse !== 'allow' && replay !== undefined && !(await broker.store.claimOnce('saml-assertion', replay.key, replay.expiresAt))) {
+        throw new IDPRejectedClaim(REPLAYED_ASSERTION);
+      }
+      const mfa = await federatedMfa(broker, identity, params.SerialNumber, params.TokenCode, request);
+      const context = federatedTrustContext(samlTrustIdentity(assertion), requestConditionKeys(request), mfa, request.receivedAt, sessionName);
+      const trustRequest = { action: SAML_ACTION, resource: role.arn, principal: { federated: identity.providerArn }, context };
+      authorizeTrust(role, trustRequest, mfa !== undefined);
+      if (assertion.sourceIdentity !== undefined) requireSetSourceIdentity(role, trustRequest);
+
       const kept: Record<string, ContextValue> = {};
       for (const k of SESSION_KEYS) {
         const v = context.get(k);

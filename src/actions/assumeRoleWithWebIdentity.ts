@@ -65,6 +65,9 @@ export function assumeRoleWithWebIdentity(broker: Broker) {
       const sourceIdentityClaim = verified.claims[SOURCE_IDENTITY_CLAIM];
       const sourceIdentity = typeof sourceIdentityClaim === 'string' && isValidSourceIdentity(sourceIdentityClaim) ? sourceIdentityClaim : undefined;
 
+      // Checked before the MFA code is spent, so a corrected retry can still use it.
+      const sessionPolicy = resolveSessionPolicy(model, params.Policy, params.PolicyArns);
+      const lifetime = roleSessionLifetime(params.DurationSeconds, role, { nowMs: request.receivedAt });
       const mfa = await federatedMfa(broker, identity, params.SerialNumber, params.TokenCode, request);
       const context = federatedTrustContext(
         { type: 'oidc', providerArn: identity.providerArn, conditionKeys: identity.conditionKeys, ...(sourceIdentity !== undefined ? { sourceIdentity } : {}) },
@@ -77,8 +80,6 @@ export function assumeRoleWithWebIdentity(broker: Broker) {
       authorizeTrust(role, trustRequest, mfa !== undefined);
       if (sourceIdentity !== undefined) requireSetSourceIdentity(role, trustRequest);
 
-      const sessionPolicy = resolveSessionPolicy(model, params.Policy, params.PolicyArns);
-      const lifetime = roleSessionLifetime(params.DurationSeconds, role, { nowMs: request.receivedAt });
       const session = await mintRoleSession(broker.minter, {
         issuer: 'AssumeRoleWithWebIdentity',
         role,

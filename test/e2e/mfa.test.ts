@@ -334,6 +334,24 @@ describe('who may call the IAM MFA actions', () => {
   });
 });
 
+describe('a one-time code is spent only by a request that could succeed', () => {
+  it('AssumeRole with a code and a bad DurationSeconds or Policy is refused without spending the code; the corrected retry uses it', async () => {
+    const app = await createDevice(lt('admin'), 'admin-own');
+    await enable(lt('admin'), 'admin', app);
+    const code = await app.next();
+    const assume = (extra: Record<string, unknown>) =>
+      sts(lt('admin')).send(new AssumeRoleCommand({ RoleArn: ARN('role/DeviceAuditor'), RoleSessionName: 'retry', SerialNumber: app.serial, TokenCode: code, ...extra }));
+    await rejectsWith(assume({ DurationSeconds: 10_800 }), 'ValidationError', /exceeds the MaxSessionDuration/);
+    await rejectsWith(assume({ Policy: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Resource":"*"}]}' }), 'MalformedPolicyDocumentException');
+    const ok = await assume({});
+    expect(ok.Credentials?.AccessKeyId).toMatch(/^ASIA/);
+    // …and then it is spent.
+    await rejectsWith(assume({}), 'AccessDenied', /MultiFactorAuthentication failed/);
+    await iam(lt('admin')).send(new DeactivateMFADeviceCommand({ UserName: 'admin', SerialNumber: app.serial }));
+    await iam(lt('admin')).send(new DeleteVirtualMFADeviceCommand({ SerialNumber: app.serial }));
+  });
+});
+
 describe('IAM error codes', () => {
   it('NoSuchEntity, EntityAlreadyExists, LimitExceeded, DeleteConflict, ValidationError, InvalidAuthenticationCode', async () => {
     const admin = iam(lt('admin'));

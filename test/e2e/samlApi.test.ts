@@ -173,6 +173,16 @@ describe('AssumeRoleWithSAML through the AWS SDK v3', () => {
     await expectError(sts().send(new AssumeRoleWithSAMLCommand({ RoleArn: role('Engineer'), PrincipalArn: PROVIDER_ARN, SAMLAssertion: assertion })), 'IDPRejectedClaim');
   });
 
+  it('a request refused for its own parameters (DurationSeconds, Policy) does not spend the assertion; the corrected retry works once', async () => {
+    const assertion = response({});
+    const send = (extra: Record<string, unknown>) => sts().send(new AssumeRoleWithSAMLCommand({ RoleArn: role('Engineer'), PrincipalArn: PROVIDER_ARN, SAMLAssertion: assertion, ...extra }));
+    await expectError(send({ DurationSeconds: 10800 }), 'ValidationError', /exceeds the MaxSessionDuration/);
+    await expectError(send({ Policy: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Resource":"*"}]}' }), 'MalformedPolicyDocument');
+    const ok = await send({ DurationSeconds: 3600 });
+    expect(ok.Credentials?.AccessKeyId).toMatch(/^ASIA/);
+    await expectError(send({ DurationSeconds: 3600 }), 'IDPRejectedClaim', /already used/);
+  });
+
   it('refuses an assertion signed by a key that is not in the provider metadata', async () => {
     await expectError(
       sts().send(new AssumeRoleWithSAMLCommand({ RoleArn: role('Engineer'), PrincipalArn: PROVIDER_ARN, SAMLAssertion: response({ idp: other }) })),

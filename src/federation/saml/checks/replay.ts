@@ -5,6 +5,8 @@
  */
 import { IDPRejectedClaim } from '../../../errors.js';
 
+export const REPLAYED_ASSERTION = 'SAML response rejected: this assertion was already used (replay)';
+
 export function replayKey(providerName: string, assertionId: string): string {
   return `${providerName}|${assertionId}`;
 }
@@ -17,5 +19,5 @@ export async function checkReplay(
   claimAssertionId: (key: string, expiresAt: number) => Promise<boolean>,
 ): Promise<void> {
   const first = await claimAssertionId(replayKey(providerName, assertionId), notOnOrAfter + Math.max(0, clockSkewSeconds) * 1000);
-  if (!first) throw new IDPRejectedClaim('SAML response rejected: this assertion was already used (replay)');
+  if (!first) throw new IDPRejectedClaim(REPLAYED_ASSERTION);
 }
