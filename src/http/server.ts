@@ -11,6 +11,7 @@ import type { Logger } from '../log.js';
 import type { QueryHttpRequest } from '../protocol/action.js';
 import type { QueryProtocol, QueryResponse } from '../protocol/queryProtocol.js';
 import { renderError, wantsJson } from '../protocol/render.js';
+import { API_VERSIONS } from '../protocol/result.js';
 import { randomUUID } from 'node:crypto';
 import { clientAddress } from './clientAddress.js';
 
@@ -51,7 +52,9 @@ export function createHttpServer(options: HttpServerOptions): Server {
       (e: unknown) => {
         if (e instanceof RequestEntityTooLarge) {
           const requestId = randomUUID();
-          const r = renderError('sts', e, requestId, wantsJson(req.headers.accept) ? 'json' : 'xml');
+          // The body is unread, so only the query string can say it is an IAM call.
+          const service = query.get('Version') === API_VERSIONS.iam ? 'iam' : 'sts';
+          const r = renderError(service, e, requestId, wantsJson(req.headers.accept) ? 'json' : 'xml');
           res.writeHead(r.status, { 'content-type': r.contentType, 'x-amzn-RequestId': requestId, connection: 'close' }).end(r.body);
           // Stop reading the rest of an oversized upload.
           req.destroy();

@@ -13,6 +13,7 @@ import {
   GetSessionTokenCommand,
 } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeAuthorizationMessageText, encodeAuthorizationMessage } from '../../src/actions/decodeAuthorizationMessage.js';
 import { startBroker, TEST_ACCOUNT, type StartedBroker } from '../helpers/broker.js';
 import {
   accessKey,
@@ -217,10 +218,8 @@ describe('GetFederationToken', () => {
     const who = await sts(bareKeys).send(new GetCallerIdentityCommand({}));
     expect(who).toMatchObject({ Arn: `arn:aws:sts::${TEST_ACCOUNT}:federated-user/Jean`, UserId: `${TEST_ACCOUNT}:Jean`, Account: TEST_ACCOUNT });
 
-    // A denial to decode (any broker AccessDenied carries one).
-    const denied = await rejectsWith(sts(bareKeys).send(new DecodeAuthorizationMessageCommand({ EncodedMessage: 'x' })), 'AccessDenied', 'federated-user/Jean is not authorized to perform: sts:DecodeAuthorizationMessage');
-    const encoded = encodedMessageOf(denied);
-
+    // G9663: such credentials call nothing but GetCallerIdentity, whatever a session policy allows.
+    await rejectsWith(sts(bareKeys).send(new DecodeAuthorizationMessageCommand({ EncodedMessage: 'x' })), 'AccessDenied', 'Cannot call DecodeAuthorizationMessage with credentials from GetFederationToken');
     const scoped = await sts(lt('portal')).send(
       new GetFederationTokenCommand({
         Name: 'Jean',
@@ -229,14 +228,11 @@ describe('GetFederationToken', () => {
       }),
     );
     expect(scoped.PackedPolicySize).toBeGreaterThan(0);
-    const decoded = await sts(temporary(scoped.Credentials)).send(new DecodeAuthorizationMessageCommand({ EncodedMessage: encoded }));
-    expect(JSON.parse(decoded.DecodedMessage!)).toMatchObject({ allowed: false, request: { action: 'sts:DecodeAuthorizationMessage' } });
-
-    // A session policy for something else grants nothing here (intersection with the user's policies).
-    const other = await sts(lt('portal')).send(
-      new GetFederationTokenCommand({ Name: 'Jean', Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] }) }),
+    await rejectsWith(
+      sts(temporary(scoped.Credentials)).send(new DecodeAuthorizationMessageCommand({ EncodedMessage: 'x' })),
+      'AccessDenied',
+      'Cannot call DecodeAuthorizationMessage with credentials from GetFederationToken',
     );
-    await rejectsWith(sts(temporary(other.Credentials)).send(new DecodeAuthorizationMessageCommand({ EncodedMessage: encoded })), 'AccessDenied');
   });
 
   it('lasts up to 36 hours: 129600 accepted, 129601 refused', async () => {
@@ -313,5 +309,25 @@ describe('DecodeAuthorizationMessage', () => {
     const middle = Math.floor(encoded.length / 2);
     const tampered = encoded.slice(0, middle) + (encoded[middle] === 'A' ? 'B' : 'A') + encoded.slice(middle + 1);
     await rejectsWith(sts(lt('sam')).send(new DecodeAuthorizationMessageCommand({ EncodedMessage: tampered })), 'InvalidAuthorizationMessageException');
+  });
+
+  it('GetSessionToken credentials cannot call it (G9664: only AssumeRole and GetCallerIdentity), even when the user may', async () => {
+    const session = temporary((await sts(lt('sam')).send(new GetSessionTokenCommand({ DurationSeconds: 900 }))).Credentials);
+    await rejectsWith(sts(session).send(new DecodeAuthorizationMessageCommand({ EncodedMessage: 'x' })), 'AccessDenied', 'Cannot call DecodeAuthorizationMessage with credentials from GetSessionToken');
+  });
+
+  it('every message the broker hands out fits the 10,240-character EncodedMessage limit and decodes', () => {
+    // A caller with a hundred policies of a hundred statements each.
+    const statement = (i: number) => ({ ref: { index: i, effect: 'Allow', sid: `Statement${i}WithAFairlyLongSid` }, outcome: { applies: false, reason: i % 2 ? 'action' : 'condition', key: `k${i}` } });
+    const policies = Array.from({ length: 100 }, (_, p) => ({ policy: `policy-${p}-${'x'.repeat(40)}`, kind: 'identity', statements: Array.from({ length: 100 }, (_, i) => statement(p * 100 + i)) }));
+    const explanation = { request: { action: 's3:GetObject', resource: 'arn:aws:s3:::bucket/key', context: { 'aws:username': 'sam' } }, policies };
+    const encoded = encodeAuthorizationMessage(b.broker.keyRing, explanation);
+    expect(encoded.length).toBeLessThanOrEqual(10_240);
+    const decoded = JSON.parse(decodeAuthorizationMessageText(b.broker.keyRing, encoded)) as { allowed: boolean; truncated?: boolean; request: { action: string } };
+    expect(decoded).toMatchObject({ allowed: false, request: { action: 's3:GetObject' } });
+    // A small one is complete.
+    const small = JSON.parse(decodeAuthorizationMessageText(b.broker.keyRing, encodeAuthorizationMessage(b.broker.keyRing, { request: explanation.request, policies: policies.slice(0, 1) }))) as { truncated?: boolean; policies: unknown[] };
+    expect(small.truncated).toBeUndefined();
+    expect(small.policies).toHaveLength(1);
   });
 });

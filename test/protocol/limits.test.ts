@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type StartedBroker } from '../helpers/broker.js';
 import { createStsFixture, PORTAL, roleArn, type StsFixture } from '../helpers/stsFixture.js';
-import { awsError, STS_NS, stsQuery } from '../helpers/stsHttp.js';
+import { awsError, IAM_NS, STS_NS, stsQuery } from '../helpers/stsHttp.js';
 
 const MAX_BODY = 4096;
 
@@ -95,6 +95,12 @@ describe('limits.maxBodyBytes', () => {
     expect(e.requestId).toBe(r.headers['x-amzn-requestid']);
     // The broker answered long before the 50 MB were sent.
     expect(r.sentWhenAnswered).toBeLessThan(total / 10);
+  });
+
+  it('an IAM call (Version 2010-05-08 in the query string) over the limit gets its 413 in the IAM namespace', async () => {
+    const r = await upload(b.url, 1024 * 1024, { declare: true, chunk: 1024, path: '/?Action=ListMFADevices&Version=2010-05-08' });
+    expect(r.status).toBe(413);
+    expect(awsError({ status: r.status, headers: r.headers, body: r.body }).namespace).toBe(IAM_NS);
   });
 
   it('a chunked body that grows past the limit → 413 as soon as it does, without reading the rest', async () => {

@@ -12,6 +12,10 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSessionToken, sealSessionToken } from '../../src/credentials/sessionToken.js';
 import { subjectKey } from '../../src/sessions/revocations.js';
+import { callerLayers } from '../../src/actions/common/callerPolicy.js';
+import { sessionCaller } from '../../src/federation/sigv4/callers.js';
+import { callerPrincipal } from '../../src/federation/sigv4/context.js';
+import { authorize, createContext } from '../../src/policy/index.js';
 import { startBroker, TEST_ACCOUNT, type StartedBroker } from '../helpers/broker.js';
 import { AUDITOR, createStsFixture, PORTAL, PROVIDER, roleArn, SAML_PROVIDER_ARN, type StsFixture } from '../helpers/stsFixture.js';
 import { awsError, credentialsOf, rawRequest, resultValue, stsQuery, type Keys, type RawResponse } from '../helpers/stsHttp.js';
@@ -300,18 +304,23 @@ describe('security: STS parameters — a session policy cannot widen anything (e
   });
 
   it('GetFederationToken with an allow-everything session policy: the federated user gets no more than the IAM user', async () => {
-    const encoded = await encodedMessage();
-    // portal's policies do not allow sts:DecodeAuthorizationMessage.
+    // Through the broker such credentials call nothing but GetCallerIdentity (G9663), whatever policy:
     const wide = credentialsOf(await signed(PORTAL, { Action: 'GetFederationToken', Name: 'wide', Policy: everything }));
-    expectError(await signed(wide, { Action: 'DecodeAuthorizationMessage', EncodedMessage: encoded }), 403, 'AccessDenied', /federated-user\/wide is not authorized to perform: sts:DecodeAuthorizationMessage/);
-    // auditor's policies do: the same session policy then allows it …
+    expectError(await signed(wide, { Action: 'DecodeAuthorizationMessage', EncodedMessage: await encodedMessage() }), 403, 'AccessDenied', /credentials from GetFederationToken/);
+    // … and their permissions — what a service asking the broker would be told — are the user's ∩ the
+    // session policy, evaluated on the layers the broker builds from the sealed token.
+    const decide = (keys: Keys, action: string) => {
+      const caller = sessionCaller(openSessionToken(b.broker.keyRing, keys.sessionToken!));
+      return authorize(callerLayers(b.broker, caller), { action, resource: '*', principal: callerPrincipal(caller), context: createContext({}) }).decision;
+    };
+    // portal's policies do not allow sts:DecodeAuthorizationMessage; auditor's do.
+    expect(decide(wide, 'sts:DecodeAuthorizationMessage')).toBe('ImplicitDeny');
+    expect(decide(wide, 's3:GetObject')).toBe('ImplicitDeny');
     const auditor = credentialsOf(await signed(AUDITOR, { Action: 'GetFederationToken', Name: 'audit', Policy: everything }));
-    const ok = await signed(auditor, { Action: 'DecodeAuthorizationMessage', EncodedMessage: encoded });
-    expect(ok.status, ok.body).toBe(200);
-    expect(JSON.parse(resultValue(ok, 'DecodedMessage')!)).toMatchObject({ allowed: false });
-    // … and without any session policy a federated user has no permissions at all (AWS).
+    expect(decide(auditor, 'sts:DecodeAuthorizationMessage')).toBe('Allow');
+    // Without any session policy a federated user has no permissions at all (AWS).
     const none = credentialsOf(await signed(AUDITOR, { Action: 'GetFederationToken', Name: 'nopolicy' }));
-    expectError(await signed(none, { Action: 'DecodeAuthorizationMessage', EncodedMessage: encoded }), 403, 'AccessDenied');
+    expect(decide(none, 'sts:DecodeAuthorizationMessage')).toBe('ImplicitDeny');
   });
 });
 
