@@ -10,7 +10,7 @@ import type { AuditEventInput } from '../audit/auditLog.js';
 import { federatedUserIdentity } from '../audit/userIdentity.js';
 import { requestConditionKeys } from '../actions/common/requestContext.js';
 import type { Broker } from '../broker.js';
-import { roleSessionLifetime, samlConsoleSessionLifetime } from '../credentials/durations.js';
+import { roleSessionLifetime, samlConsoleSessionLifetime, type Lifetime } from '../credentials/durations.js';
 import type { SessionClaims } from '../credentials/types.js';
 import type { RoleModel } from '../config/model.js';
 import type { RequestInfo } from '../protocol/action.js';
@@ -151,6 +151,13 @@ export class SigninFlow {
     const model = this.broker.model;
     const role = model.roleByArn(roleArn);
     const info = this.requestInfo(req);
+    // The identity provider may have been removed or disabled since the sign-in began (security.md).
+    const providers = state.type === 'saml' ? model.samlProviders : model.oidcProviders;
+    if (!providers.some((p) => p.settings.name === state.provider && p.settings.enabled)) {
+      await this.auditFailure(req, state, `Identity provider ${state.provider} is no longer enabled`);
+      this.page(res, 403, errorPage('Sign-in refused', 'Your identity provider is no longer accepted here. Sign in again.'));
+      return;
+    }
     const identity = trustIdentityOf(state);
     const context = federatedTrustContext(identity, requestConditionKeys(info), mfa, info.receivedAt, state.sessionName);
     if (role === undefined || !judgeRole(role, identity, context).allowed) {
@@ -158,17 +165,15 @@ export class SigninFlow {
       this.page(res, 403, errorPage('Sign-in refused', 'The role is no longer available to you.'));
       return;
     }
-    const lifetime =
-      state.type === 'saml'
-        ? samlConsoleSessionLifetime(
-            role,
-            {
-              ...(state.sessionDuration !== undefined ? { sessionDuration: state.sessionDuration } : {}),
-              ...(state.sessionNotOnOrAfter !== undefined ? { sessionNotOnOrAfter: state.sessionNotOnOrAfter } : {}),
-            },
-            { nowMs: info.receivedAt },
-          )
-        : roleSessionLifetime(undefined, role, { nowMs: info.receivedAt });
+    let lifetime: Lifetime;
+    try {
+      lifetime = this.consoleLifetime(state, role, info.receivedAt);
+    } catch (e) {
+      if (!(e instanceof AwsError) || e.httpStatus >= 500) throw e;
+      await this.auditFailure(req, state, e.message, e.code);
+      this.page(res, 400, errorPage('Sign-in refused', e.message));
+      return;
+    }
     const session = await mintRoleSession(this.broker.minter, {
       issuer: state.type === 'saml' ? 'AssumeRoleWithSAML' : 'AssumeRoleWithWebIdentity',
       role,
@@ -180,12 +185,26 @@ export class SigninFlow {
       context: sessionContext(state),
     });
     await rememberConsoleRoles(this.broker.store, session.claims, [...state.roles, ...state.mfaRoles]);
-    this.sessions.start(res, session.sessionToken, session.claims);
+    // Recorded before the browser gets its cookie: no audit event, no session.
     await this.recordConsoleLogin(info, state, {
       responseElements: { ConsoleLogin: 'Success' },
       additionalEventData: { LoginTo: `${this.broker.loaded.publicUrl}/console`, MFAUsed: mfa ? 'Yes' : 'No', roleArn: role.arn, accessKeyId: session.accessKeyId },
     });
+    this.sessions.start(res, session.sessionToken, session.claims);
     res.redirect(302, state.destination ?? `${this.broker.loaded.publicUrl}/console`);
+  }
+
+  /** The console session's length: the SAML SessionDuration attribute and SessionNotOnOrAfter, or the role's default. */
+  private consoleLifetime(state: NewSigninState | SigninState, role: RoleModel, nowMs: number): Lifetime {
+    if (state.type !== 'saml') return roleSessionLifetime(undefined, role, { nowMs });
+    return samlConsoleSessionLifetime(
+      role,
+      {
+        ...(state.sessionDuration !== undefined ? { sessionDuration: state.sessionDuration } : {}),
+        ...(state.sessionNotOnOrAfter !== undefined ? { sessionNotOnOrAfter: state.sessionNotOnOrAfter } : {}),
+      },
+      { nowMs },
+    );
   }
 
   // ---- helpers -------------------------------------------------------------------------------------

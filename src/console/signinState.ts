@@ -1,6 +1,7 @@
 /**
  * Signed state between the steps of a browser sign-in (role picker, TOTP step-up, enrolment): the
- * validated identity and the roles it may take, sealed by the key ring and valid for 10 minutes. The
+ * validated identity and the roles it may take, sealed by the key ring and valid for 10 minutes from
+ * the identity provider's answer (all steps together). The
  * choice made on the picker is bound to the validated assertion through it — nothing the browser
  * re-posts can add a role — and every step consumes the state it is posted once (store) before acting
  * on it, handing the next step a freshly sealed one, so no form of the flow can be replayed.
@@ -49,8 +50,14 @@ export interface SigninState {
 
 export type NewSigninState = Omit<SigninState, 'v' | 'nonce' | 'expiresAt'>;
 
+/**
+ * A fresh nonce for every step, but one deadline for the whole sign-in: re-sealing a state (a
+ * mistyped code shows the form again) keeps the expiry it had, so a flow cannot be kept alive by
+ * failing a step every few minutes.
+ */
 export function sealSigninState(keyRing: KeyRing, state: NewSigninState | SigninState, now = Date.now()): string {
-  const full: SigninState = { ...state, v: 1, nonce: randomBytes(16).toString('base64url'), expiresAt: now + SIGNIN_STATE_TTL_MS };
+  const expiresAt = 'expiresAt' in state && typeof state.expiresAt === 'number' ? state.expiresAt : now + SIGNIN_STATE_TTL_MS;
+  const full: SigninState = { ...state, v: 1, nonce: randomBytes(16).toString('base64url'), expiresAt };
   return keyRing.seal(PURPOSE, Buffer.from(JSON.stringify(full), 'utf8')).toString('base64url');
 }
 

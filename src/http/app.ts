@@ -5,6 +5,7 @@
  */
 import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from '../log.js';
+import { AwsError, ServiceUnavailable } from '../errors.js';
 import type { Metrics } from './metrics.js';
 
 export interface ReadinessCheck {
@@ -69,9 +70,14 @@ export function createApp(options: AppOptions): Express {
   });
 
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const status = typeof (err as { status?: unknown }).status === 'number' ? (err as { status: number }).status : 500;
-    if (status >= 500) options.logger.error({ err, path: req.path }, 'request failed');
-    if (!res.headersSent) res.status(status).type('text/plain').send(status === 413 ? 'Request too large' : status >= 500 ? 'Internal error' : 'Bad request');
+    // Body-parser errors carry `status`; the broker's own (AwsError) carry `httpStatus` — a store
+    // outage is ServiceUnavailable (503), as quality.md asks, not an internal error.
+    const status = err instanceof AwsError ? err.httpStatus : typeof (err as { status?: unknown }).status === 'number' ? (err as { status: number }).status : 500;
+    if (status >= 500 && !(err instanceof ServiceUnavailable)) options.logger.error({ err, path: req.path }, 'request failed');
+    if (res.headersSent) return;
+    const text =
+      status === 413 ? 'Request too large' : err instanceof AwsError && status !== 500 ? err.message : status >= 500 ? 'Internal error' : 'Bad request';
+    res.status(status).set('cache-control', 'no-store').type('text/plain').send(text);
   });
 
   return app;

@@ -13,7 +13,8 @@ import { Browser, cookieSet, form, forms, pageText, type Page } from '../helpers
 import {
   ALLOWED_EXACT, ALLOWED_PREFIX, codeOfStep, consoleConfig, enrolmentOf, postFromIdp as acs, roleArn, startSamlConsoleBroker, type SamlConsoleBroker,
 } from '../helpers/consoleSaml.js';
-import { AWS_SOURCE_IDENTITY, generateKeyPair } from '../helpers/samlIdp.js';
+import { AWS_SESSION_DURATION, AWS_SOURCE_IDENTITY, generateKeyPair } from '../helpers/samlIdp.js';
+import { openSigninState, sealSigninState } from '../../src/console/signinState.js';
 
 const SESSION_COOKIE = 'fedbroker_session';
 const CSRF_COOKIE = 'fedbroker_csrf';
@@ -344,5 +345,55 @@ describe('security.md SAML rows at the browser endpoint POST /saml', () => {
     const failures = auditLines().filter((e) => e['eventName'] === 'ConsoleLogin' && e['errorCode'] !== undefined).map((e) => e['errorMessage']);
     expect(failures).toContain('SAML response rejected: neither the Response nor the Assertion is signed');
     expect(failures).toContain('Response signature invalid');
+  });
+});
+
+describe('browser sign-in: no session without its record, no stale or extended sign-in, no 500', () => {
+  it('when the ConsoleLogin audit event cannot be written, the sign-in fails and sets no session cookie', async () => {
+    const audit = s.broker.broker.audit;
+    const record = audit.record.bind(audit);
+    audit.record = (event) => (event.eventName === 'ConsoleLogin' ? Promise.reject(new Error('ENOSPC: no space left on device')) : record(event));
+    try {
+      const browser = new Browser(url);
+      const page = await acs(browser, s.response({ nameId: 'nospace@example.com', roles: ['Developer'] }));
+      expect(page.status).toBeGreaterThanOrEqual(500);
+      expectNoSession(page);
+      expect(await signedIn(browser)).toBe(false);
+    } finally {
+      audit.record = record;
+    }
+  });
+
+  it('a provider disabled while a sign-in is on the role picker: posting the picker is refused', async () => {
+    const browser = new Browser(url);
+    const picker = await acs(browser, s.response({ nameId: 'midway@example.com', roles: ['Developer', 'Operator'] }));
+    expect(picker.status).toBe(200);
+    const choice = forms(picker.body, '/signin/role')[0]!;
+    const config = consoleConfig(s.publicUrl, { limits: { requestsPerMinutePerIp: 0, maxBodyBytes: MAX_BODY_BYTES } });
+    const providers = (config['identityProviders'] as Array<Record<string, unknown>>).map((p) => (p['name'] === 'ExampleCorp' ? { ...p, enabled: false } : p));
+    await s.broker.reload({ ...config, identityProviders: providers });
+    try {
+      expectRefusalPage(await browser.post('/signin/role', choice.fields), 403, 'no longer accepted');
+    } finally {
+      await s.broker.reload(config);
+    }
+  });
+
+  it('re-showing a step keeps the sign-in’s original deadline (a flow cannot be kept alive by failing a step)', () => {
+    const ring = s.broker.broker.keyRing;
+    const start = Date.now();
+    const state = { type: 'saml', provider: 'ExampleCorp', providerArn: 'arn', subject: 'x', issuer: 'i', conditionKeys: {}, sessionName: 'x', roles: [], mfaRoles: [] } as const;
+    const first = openSigninState(ring, sealSigninState(ring, state, start), start)!;
+    const resealed = openSigninState(ring, sealSigninState(ring, first, start + 9 * 60_000), start + 9 * 60_000)!;
+    expect(resealed.expiresAt).toBe(first.expiresAt);
+    expect(resealed.nonce).not.toBe(first.nonce);
+    expect(openSigninState(ring, sealSigninState(ring, resealed, start + 9.5 * 60_000), start + 10 * 60_000 + 1)).toBeUndefined();
+  });
+
+  it('a SessionDuration attribute out of range gets a refusal page (400) and an audited failure, not a 500', async () => {
+    for (const seconds of ['60', '86400']) {
+      const page = await acs(new Browser(url), s.response({ nameId: `dur${seconds}@example.com`, roles: ['Developer'], attributes: { [AWS_SESSION_DURATION]: seconds } }));
+      expectRefusalPage(page, 400, /SessionDuration/);
+    }
   });
 });
