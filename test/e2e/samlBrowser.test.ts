@@ -322,7 +322,8 @@ describe('role picker', () => {
     // The same state, resealed with the broker's key as if issued 11 minutes ago.
     const opened = openSigninState(s.broker.broker.keyRing, state)!;
     expect(opened.roles).toEqual([roleArn('Developer'), roleArn('Operator')]);
-    const expired = sealSigninState(s.broker.broker.keyRing, opened, Date.now() - SIGNIN_STATE_TTL_MS - 60_000);
+    const { expiresAt: _deadline, nonce: _nonce, v: _v, ...begun } = opened;
+    const expired = sealSigninState(s.broker.broker.keyRing, begun, Date.now() - SIGNIN_STATE_TTL_MS - 60_000);
     const refused = await browser.post('/signin/role', { ...fields, state: expired });
     expect(refused.status).toBe(400);
     expectNoSessionCookie(refused);
