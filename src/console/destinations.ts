@@ -1,6 +1,6 @@
 /**
  * The redirect allow-list (console.destinations): RelayState and sign-in Destination values must match
- * an entry exactly, or its prefix when the entry ends with `*`. Only absolute http(s) URLs qualify —
+ * an entry exactly, or its prefix — on the same origin — when the entry ends with `*`. Only absolute http(s) URLs qualify —
  * `javascript:`, `data:`, protocol-relative `//host` and anything with control characters never do,
  * whatever the list says. The console itself ({publicUrl}/console…) is always allowed.
  */
@@ -17,7 +17,20 @@ export function isAllowedDestination(target: string, allowList: readonly string[
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return false;
   if (url.username !== '' || url.password !== '') return false;
   const entries = [...allowList, `${publicUrl}/console*`];
-  return entries.some((entry) => (entry.endsWith('*') ? target.startsWith(entry.slice(0, -1)) : target === entry));
+  return entries.some((entry) => (entry.endsWith('*') ? matchesPrefix(target, url.origin, entry.slice(0, -1)) : target === entry));
+}
+
+/**
+ * A trailing-`*` entry matches URLs that start with it AND have its origin: `https://app.example.com*`
+ * means any path on that host, never `https://app.example.com.evil.net/…` or another port.
+ */
+function matchesPrefix(target: string, targetOrigin: string, prefix: string): boolean {
+  if (!target.startsWith(prefix)) return false;
+  try {
+    return new URL(prefix).origin === targetOrigin;
+  } catch {
+    return false;
+  }
 }
 
 /** A RelayState may also be a path on this broker (`/console/…`); it is resolved against publicUrl. */
