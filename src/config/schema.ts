@@ -4,6 +4,7 @@
  * which reports paths inside the document.
  */
 import { SAML_PROVIDER_NAME } from '../credentials/arns.js';
+import { parseStoreUrl } from '../store/url.js';
 import { z } from 'zod';
 
 const nonEmpty = z.string().min(1);
@@ -151,7 +152,11 @@ export const configSchema = z
   .object({
     server: serverSchema.default(serverSchema.parse({})),
     account: accountSchema,
-    store: nonEmpty.default('sqlite:data/broker.db'),
+    // Only the form is checked here (relative paths resolve later against the config's folder).
+    store: nonEmpty.default('sqlite:data/broker.db').superRefine((value, ctx) => {
+      const location = parseStoreUrl(value, '/');
+      if ('problem' in location) ctx.addIssue({ code: 'custom', message: location.problem });
+    }),
     keys: keysSchema.default(keysSchema.parse({})),
     saml: samlSchema.default(samlSchema.parse({})),
     identityProviders: z.array(z.discriminatedUnion('type', [samlProviderSchema, oidcProviderSchema])).default([]),

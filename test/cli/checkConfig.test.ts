@@ -159,6 +159,18 @@ describe('fedbroker check-config', () => {
     expect(constrained.code, constrained.stderr).toBe(0);
   });
 
+  it('a store URL that serve could not open → error at store, without echoing it (it may hold a password)', async () => {
+    for (const store of ['sqlite://db.example.com/broker', 'mysql://root:S3cretPw@db/broker', 'redis:']) {
+      const r = await check(good({ store }));
+      failsAt(r, 'store', /accepted forms/);
+      expect(r.stderr).not.toContain('S3cretPw');
+    }
+    for (const store of ['memory:', 'sqlite:data/x.db', 'sqlite:///tmp/x.db', 'postgres://u:p@127.0.0.1:5432/db']) {
+      const ok = await check(good({ store }));
+      expect(ok.code, `${store}: ${ok.stderr}`).toBe(0);
+    }
+  });
+
   it('duplicate role names (case-insensitive, as IAM) → error at the second one', async () => {
     const c = good();
     const roles = c['roles'] as Array<Record<string, unknown>>;
