@@ -11,7 +11,7 @@ const USAGE = `Usage: fedbroker <command> [options]
 Commands:
   serve [--config FILE]                         run the broker (default config/broker.yaml, or $FEDBROKER_CONFIG)
   check-config [FILE]                           validate a configuration: schema, every policy, ARN, provider
-  simulate --config FILE --provider NAME (--assertion FILE | --attributes FILE | --token FILE) [--role ARN] [--mfa] [--json]
+  simulate --config FILE --provider NAME (--assertion FILE | --attributes FILE | --token FILE) [--role ARN] [--mfa] [--source-ip IP] [--json]
                                                 which roles an identity may take, and why not the others
   keys rotate [--config FILE]                   add a new sealing key (old keys stay valid for what they sealed)
   mfa list [--user NAME] [--json] [--config FILE]

@@ -7,6 +7,9 @@
  *   fedbroker simulate --config FILE --provider NAME --assertion response.b64 [--role ARN] [--json]
  *   fedbroker simulate --config FILE --provider NAME --attributes attrs.json
  *   fedbroker simulate --config FILE --token id_token.jwt
+ *
+ * The request keys are those of a sign-in now: aws:CurrentTime/EpochTime, aws:SecureTransport from
+ * the public URL, aws:SourceIp from --source-ip when given.
  */
 import { readFileSync } from 'node:fs';
 import { buildModel, type BrokerModel } from '../config/model.js';
@@ -15,7 +18,8 @@ import type { AssertedIdentity } from '../federation/identity.js';
 import { OidcFederation } from '../federation/oidc/index.js';
 import { buildConditionKeys, computeNameQualifier, parseRoleValue, SamlValidator, type ValidatedAssertion } from '../federation/saml/index.js';
 import { samlProviderArn } from '../credentials/arns.js';
-import type { PolicyExplanation } from '../policy/types.js';
+import type { ContextValue, PolicyExplanation } from '../policy/types.js';
+import { requestConditionKeys } from '../actions/common/requestContext.js';
 import { federatedTrustContext, judgeRole, type RoleVerdict, type TrustIdentity } from '../roles/federatedTrust.js';
 import { mapSamlRoles, samlSessionName, samlTrustIdentity } from '../roles/samlRoles.js';
 import { loadConfigFromArgs, option, type CliArgs } from './args.js';
@@ -50,7 +54,7 @@ export async function simulate(args: CliArgs): Promise<number> {
       try {
         const verified = await oidc.verify(readFileSync(tokenFile, 'utf8').trim());
         who = `${verified.identity.subject} (OIDC provider ${verified.providerName})`;
-        verdicts = judgeAll(model, oidcIdentity(verified.identity), mfaFlag || verified.identity.mfaAtIdp, verified.identity.subject);
+        verdicts = judgeAll(model, oidcIdentity(verified.identity), mfaFlag || verified.identity.mfaAtIdp, verified.identity.subject, simulatedRequestKeys(loaded.publicUrl, args));
       } finally {
         oidc.close();
       }
@@ -67,7 +71,7 @@ export async function simulate(args: CliArgs): Promise<number> {
           : decodedAssertion(model, loaded.acsUrl, provider.settings.name, provider.arn, JSON.parse(readFileSync(attributesFile!, 'utf8')) as AttributeSet);
       const name = samlSessionName(assertion).name ?? 'simulated';
       const mfa = mfaFlag || assertion.identity.mfaAtIdp ? { authenticatedAt: Math.floor(Date.now() / 1000) } : undefined;
-      const context = federatedTrustContext(samlTrustIdentity(assertion), {}, mfa, Date.now(), name);
+      const context = federatedTrustContext(samlTrustIdentity(assertion), simulatedRequestKeys(loaded.publicUrl, args), mfa, Date.now(), name);
       const mapping = mapSamlRoles(model, assertion, context);
       verdicts = [...mapping.verdicts];
       refused = [...mapping.refusedValues];
@@ -86,8 +90,17 @@ export async function simulate(args: CliArgs): Promise<number> {
   }
 }
 
-function judgeAll(model: BrokerModel, identity: TrustIdentity, mfa: boolean, sessionName: string): RoleVerdict[] {
-  const context = federatedTrustContext(identity, {}, mfa ? { authenticatedAt: Math.floor(Date.now() / 1000) } : undefined, Date.now(), sessionName.replace(/[^\w+=,.@-]/g, '-').slice(0, 64));
+/**
+ * The request keys a real sign-in would carry: the current time, aws:SecureTransport as the public
+ * URL's scheme gives it, and aws:SourceIp when --source-ip names one.
+ */
+function simulatedRequestKeys(publicUrl: string, args: CliArgs): Record<string, ContextValue> {
+  const sourceIp = option(args, 'source-ip') ?? '';
+  return requestConditionKeys({ receivedAt: Date.now(), secure: publicUrl.startsWith('https:'), sourceIp, userAgent: '' });
+}
+
+function judgeAll(model: BrokerModel, identity: TrustIdentity, mfa: boolean, sessionName: string, requestKeys: Record<string, ContextValue>): RoleVerdict[] {
+  const context = federatedTrustContext(identity, requestKeys, mfa ? { authenticatedAt: Math.floor(Date.now() / 1000) } : undefined, Date.now(), sessionName.replace(/[^\w+=,.@-]/g, '-').slice(0, 64));
   return [...model.roles.values()].map((role) => judgeRole(role, identity, context));
 }
 

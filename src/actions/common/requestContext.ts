@@ -3,7 +3,7 @@ import type { RequestInfo } from '../../protocol/action.js';
 import { isoSeconds } from '../../time.js';
 import type { ContextValue } from '../../policy/types.js';
 
-export function requestConditionKeys(request: RequestInfo): Record<string, ContextValue> {
+export function requestConditionKeys(request: Pick<RequestInfo, 'receivedAt' | 'secure' | 'sourceIp' | 'userAgent'>): Record<string, ContextValue> {
   const keys: Record<string, ContextValue> = {
     'aws:currenttime': isoSeconds(new Date(request.receivedAt)),
     'aws:epochtime': String(Math.floor(request.receivedAt / 1000)),
