@@ -280,9 +280,10 @@ export class Broker {
 
   /**
    * Swaps in a new configuration (SIGHUP): removed providers, roles and users stop working at once;
-   * policies, MFA settings, SAML clock skew and limits, and the rate limit apply to the next request.
+   * policies, MFA settings, SAML clock skew and the rate limit apply to the next request.
    * What the process was started with stays until a restart: server.*, store, keys.dir, audit.file,
-   * console.sessionCookieName and devIdentityProviders.
+   * limits.maxBodyBytes (the HTTP body parsers are built at start), console.sessionCookieName and
+   * devIdentityProviders.
    */
   async reload(loaded: LoadedConfig): Promise<void> {
     const model = await buildModel(loaded, this.dev ? { extraProviders: this.dev.providers, samlMetadata: this.dev.samlMetadata } : {});
