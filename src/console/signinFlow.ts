@@ -89,7 +89,7 @@ export class SigninFlow {
       await this.complete(req, res, state, state.chosenRole, { authenticatedAt, serial: device.serial });
     } catch (e) {
       if (!(e instanceof AwsError) || e.httpStatus >= 500) throw e;
-      this.page(res, 403, mfaPromptPage({ state: sealSigninState(this.broker.keyRing, state), csrf: csrfToken(req, res, this.secure), role: roleName(state.chosenRole), serial: device.serial, error: e.message }));
+      this.page(res, 403, mfaPromptPage({ state: sealSigninState(this.broker.keyRing, state), csrf: csrfToken(req, res, this.secure), role: roleName(state.chosenRole), serial: device.serial, error: e.message }), state.destination);
     }
   }
 
@@ -106,7 +106,7 @@ export class SigninFlow {
       await this.broker.mfa.enable(enrolment.serial, owner, String(body['code1'] ?? ''), String(body['code2'] ?? ''), this.mfaContext(req));
     } catch (e) {
       if (!(e instanceof AwsError) || e.httpStatus >= 500) throw e;
-      this.page(res, 403, mfaEnrolmentPage({ ...enrolment, state: sealSigninState(this.broker.keyRing, state), csrf: csrfToken(req, res, this.secure), role: roleName(state.chosenRole), error: e.message }));
+      this.page(res, 403, mfaEnrolmentPage({ ...enrolment, state: sealSigninState(this.broker.keyRing, state), csrf: csrfToken(req, res, this.secure), role: roleName(state.chosenRole), error: e.message }), state.destination);
       return;
     }
     const { enrolment: _shownOnce, ...rest } = state;
@@ -124,7 +124,7 @@ export class SigninFlow {
       const role = model.roleByArn(arn);
       return { arn, name: role?.name ?? roleName(arn), ...(role?.description ? { description: role.description } : {}), needsMfa };
     });
-    this.page(res, 200, rolePickerPage({ state: sealSigninState(this.broker.keyRing, state), csrf: csrfToken(req, res, this.secure), subject: state.subject, provider: state.provider, roles: choices }));
+    this.page(res, 200, rolePickerPage({ state: sealSigninState(this.broker.keyRing, state), csrf: csrfToken(req, res, this.secure), subject: state.subject, provider: state.provider, roles: choices }), state.destination);
   }
 
   private async showMfaStep(req: Request, res: Response, state: NewSigninState | SigninState): Promise<void> {
@@ -134,7 +134,7 @@ export class SigninFlow {
     const device = await mfa.findEnabledDevice(owner);
     const csrf = csrfToken(req, res, this.secure);
     if (device !== null) {
-      this.page(res, 200, mfaPromptPage({ state: sealSigninState(this.broker.keyRing, state), csrf, role: roleName(role), serial: device.serial }));
+      this.page(res, 200, mfaPromptPage({ state: sealSigninState(this.broker.keyRing, state), csrf, role: roleName(role), serial: device.serial }), state.destination);
       return;
     }
     if (this.broker.loaded.config.mfa.federatedEnrollment !== 'first-sign-in') {
@@ -143,7 +143,7 @@ export class SigninFlow {
     }
     const enrolment = await mfa.createFederatedDevice({ provider: state.provider, subject: state.subject }, this.mfaContext(req));
     const shown = { serial: enrolment.device.serial, seedBase32: enrolment.seedBase32, qrPngBase64: enrolment.qrCodePng.toString('base64') };
-    this.page(res, 200, mfaEnrolmentPage({ ...shown, state: sealSigninState(this.broker.keyRing, { ...state, enrolment: shown }), csrf, role: roleName(role) }));
+    this.page(res, 200, mfaEnrolmentPage({ ...shown, state: sealSigninState(this.broker.keyRing, { ...state, enrolment: shown }), csrf, role: roleName(role) }), state.destination);
   }
 
   /** Re-check the role against its trust policy (the configuration may have changed), then start the session. */
@@ -284,8 +284,10 @@ export class SigninFlow {
     });
   }
 
-  page(res: Response, status: number, body: string): void {
-    res.status(status).set('content-security-policy', contentSecurityPolicy()).set('cache-control', 'no-store').type('html').send(body);
+  /** A page; for a step of a sign-in bound for `destination`, its forms may lead there (CSP form-action). */
+  page(res: Response, status: number, body: string, destination?: string): void {
+    const targets = destination !== undefined ? [new URL(destination).origin] : [];
+    res.status(status).set('content-security-policy', contentSecurityPolicy(undefined, targets)).set('cache-control', 'no-store').type('html').send(body);
   }
 }
 

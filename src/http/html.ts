@@ -56,8 +56,14 @@ export function layout(title: string, body: RawHtml, options: { nonce?: string; 
 }
 
 /** Content-Security-Policy for a page; `nonce` allows the one auto-submit script of a page. */
-export function contentSecurityPolicy(nonce?: string): string {
+/**
+ * `formTargets`: origins a form of the page may end up at besides this one. Browsers apply
+ * form-action to the redirects that follow a form post too, so a sign-in step whose answer is a
+ * redirect to an allow-listed app on another origin must name that origin.
+ */
+export function contentSecurityPolicy(nonce?: string, formTargets: readonly string[] = []): string {
   const script = nonce ? `'nonce-${nonce}'` : "'none'";
   const style = nonce ? `'nonce-${nonce}'` : "'unsafe-inline'";
-  return `default-src 'none'; img-src 'self' data:; style-src ${style}; script-src ${script}; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`;
+  const forms = ["'self'", ...formTargets].join(' ');
+  return `default-src 'none'; img-src 'self' data:; style-src ${style}; script-src ${script}; form-action ${forms}; frame-ancestors 'none'; base-uri 'none'`;
 }
