@@ -432,8 +432,9 @@ async function main() {
       // Pilot (also the first warm-up): how fast is it, so that enough distinct assertions exist.
       const pilot = account('broker', await runLoad({ ...brokerSpec(), duration: Math.max(2, CFG.warmupS) }, { serverPid: broker.pid, cpu: GEN_CPU, dir: root }));
       consume(pilot);
-      // The pilot runs cold (JIT), later rounds are faster: twice its rate, plus a margin.
-      const need = Math.ceil(pilot.rps * 2 * CFG.rounds * (CFG.durationS + CFG.warmupS)) + 500;
+      // The pilot runs cold (JIT), later rounds are faster: three times its rate, plus a margin (twice
+      // was once not enough: a round ran out and measured replays).
+      const need = Math.ceil(pilot.rps * 3 * CFG.rounds * (CFG.durationS + CFG.warmupS)) + 500;
       const more = Math.min(CFG.samlPoolMax, need) - (samlPool.length - offset);
       log(`  pilot: ${fmtInt(pilot.rps)} rps; ${fmtInt(samlPool.length - offset)} unused assertions, ${more > 0 ? `generating ${fmtInt(more)} more` : 'enough'}`);
       if (more > 0) {
