@@ -103,6 +103,13 @@ export function assumeRoleWithSAML(broker: Broker) {
         const v = context.get(k);
         if (v !== undefined) kept[k] = v;
       }
+      // The assertion's own limits bound everything from it, a console session opened later with
+      // these credentials (federation endpoint) included.
+      const limits = [
+        ...(assertion.sessionNotOnOrAfter !== undefined ? [Math.floor(assertion.sessionNotOnOrAfter / 1000)] : []),
+        ...(assertion.sessionDuration !== undefined ? [lifetime.issuedAt + assertion.sessionDuration] : []),
+      ];
+      const assertionNotAfter = limits.length > 0 ? Math.min(...limits) : undefined;
       const issued = await mintRoleSession(broker.minter, {
         issuer: 'AssumeRoleWithSAML',
         role,
@@ -112,6 +119,7 @@ export function assumeRoleWithSAML(broker: Broker) {
         ...(assertion.sourceIdentity !== undefined ? { sourceIdentity: assertion.sourceIdentity } : {}),
         ...(mfa ? { mfa } : {}),
         ...(sessionPolicy.stored ? { sessionPolicy: sessionPolicy.stored } : {}),
+        ...(assertionNotAfter !== undefined ? { notAfter: assertionNotAfter } : {}),
         context: kept,
       });
 

@@ -2,7 +2,7 @@
  * `fedbroker signin-url`: from temporary credentials in the environment (AWS_ACCESS_KEY_ID,
  * AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN — as `aws sts assume-role` leaves them for a script) to a
  * console sign-in URL, exactly as an SSO portal builds one (guide G6560 ff.): getSigninToken on the
- * broker's federation endpoint, then the login URL with that token. The URL works once, within
+ * broker's federation endpoint (POSTed), then the login URL with that token. The URL works once, within
  * console.signinTokenTtlSeconds.
  *
  *   fedbroker signin-url [--url BROKER_URL | --config FILE] [--destination URL] [--issuer URL] [--duration SECONDS]
@@ -26,11 +26,21 @@ export async function signinUrl(args: CliArgs, env: NodeJS.ProcessEnv = process.
   const issuer = option(args, 'issuer') ?? base;
   const duration = option(args, 'duration');
 
-  const query = new URLSearchParams({ Action: 'getSigninToken', Session: JSON.stringify({ sessionId: accessKeyId, sessionKey: secretAccessKey, sessionToken }) });
-  if (duration !== undefined) query.set('SessionDuration', duration);
+  // POSTed, not in a query string: the secret must not end up in a proxy's access log.
+  const form = new URLSearchParams({ Action: 'getSigninToken', Session: JSON.stringify({ sessionId: accessKeyId, sessionKey: secretAccessKey, sessionToken }) });
+  if (duration !== undefined) form.set('SessionDuration', duration);
+  if (!/^https:/i.test(base) && !/^http:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/i.test(base)) {
+    process.stderr.write(`fedbroker signin-url: warning: ${base} is not https; the credentials travel unencrypted\n`);
+  }
   let response: Response;
   try {
-    response = await fetch(`${base}/federation?${query}`, { signal: AbortSignal.timeout(10_000), redirect: 'error' });
+    response = await fetch(`${base}/federation`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+      signal: AbortSignal.timeout(10_000),
+      redirect: 'error',
+    });
   } catch (e) {
     process.stderr.write(`fedbroker signin-url: cannot reach ${base}/federation: ${(e as Error).message}\n`);
     return 1;

@@ -41,9 +41,8 @@ interface CookieBody {
   readonly t: string;
   /** End of the console session (epoch s), when it is not the credentials' expiry. */
   readonly e?: number;
-  /** The console session's own id, and when it started (epoch ms). */
+  /** The console session's own id. */
   readonly s?: string;
-  readonly i?: number;
 }
 
 /** Remember the roles a console sign-in allowed (switch role), for as long as its session lasts. */
@@ -79,7 +78,7 @@ export class ConsoleSessions {
       const expiresAt = body.e ?? claims.expiresAt;
       if (now >= expiresAt * 1000) return undefined;
       if (this.revocations.isRevoked(claims)) return undefined;
-      if (body.s !== undefined && this.revocations.isConsoleSessionRevoked(body.s, body.i ?? 0)) return undefined;
+      if (body.s !== undefined && this.revocations.isConsoleSessionRevoked(body.s)) return undefined;
       return { claims, sessionToken: body.t, expiresAt, ...(body.s !== undefined ? { id: body.s } : {}) };
     } catch {
       return undefined;
@@ -91,7 +90,7 @@ export class ConsoleSessions {
       v: 1,
       t: sessionToken,
       ...(options.expiresAt !== undefined ? { e: options.expiresAt } : {}),
-      ...(options.id !== undefined ? { s: options.id, i: now } : {}),
+      ...(options.id !== undefined ? { s: options.id } : {}),
     };
     const sealed = this.keyRing.seal(PURPOSE, Buffer.from(JSON.stringify(body), 'utf8')).toString('base64url');
     const expiresAt = options.expiresAt ?? claims.expiresAt;

@@ -31,6 +31,8 @@ import { openSigninToken, sealSigninToken } from './signinToken.js';
 
 /** Store namespace of used sign-in tokens (their nonces, until the token would have expired). */
 const USED_TOKENS = 'signin-token';
+/** How long past its expiry a used token stays recorded (clock differences between instances). */
+const USED_TOKEN_MARGIN_MS = 5 * 60_000;
 /** A Session parameter is three credentials in JSON: a few KB at most (a 2 KB policy makes ~3.3 KB tokens). */
 const MAX_SESSION_PARAM_CHARS = 16_384;
 
@@ -192,7 +194,8 @@ async function login(broker: Broker, flow: SigninFlow, sessions: ConsoleSessions
   const issuer = params.get('Issuer') ?? '';
   if (issuer.length > 2048) return refuse(400, 'Sign-in refused', 'The Issuer of this sign-in URL is too long.');
 
-  const opened = openSigninToken(broker.keyRing, params.get('SigninToken') ?? '', info.receivedAt);
+  // The guide spells it both ways (G6674–G6689 print SignInToken).
+  const opened = openSigninToken(broker.keyRing, params.get('SigninToken') ?? params.get('SignInToken') ?? '', info.receivedAt);
   if (!opened.ok) {
     return refuse(400, 'Sign-in link not valid', opened.reason === 'expired' ? 'This sign-in link has expired. Ask your portal for a new one.' : 'This sign-in link is not valid.');
   }
@@ -205,7 +208,8 @@ async function login(broker: Broker, flow: SigninFlow, sessions: ConsoleSessions
   if (broker.revocations.isRevoked(claims)) return refuse(403, 'Sign-in refused', 'The credentials behind this sign-in link were revoked.', claims);
   if (info.receivedAt >= opened.claims.consoleExpiresAt * 1000) return refuse(400, 'Sign-in link not valid', 'The console session of this sign-in link has already ended.', claims);
   // Single use, on every instance sharing the store.
-  if (!(await broker.store.claimOnce(USED_TOKENS, opened.claims.nonce, opened.claims.expiresAtMs))) {
+  // Remembered a while past the token's expiry: an instance whose clock is behind must still see it used.
+  if (!(await broker.store.claimOnce(USED_TOKENS, opened.claims.nonce, opened.claims.expiresAtMs + USED_TOKEN_MARGIN_MS))) {
     return refuse(400, 'Sign-in link already used', 'This sign-in link was already used. Ask your portal for a new one.', claims);
   }
 

@@ -175,6 +175,8 @@ export interface SigninCredentials {
   readonly chained?: boolean;
   /** Epoch seconds. */
   readonly expiresAt: number;
+  /** Epoch seconds: a hard end for everything from them (a SAML assertion's limits). */
+  readonly notAfter?: number;
 }
 
 /**
@@ -200,7 +202,7 @@ export function signinConsoleSessionLifetime(
     );
   }
   const setsConsoleSession = credentials.issuer.startsWith('AssumeRole') && credentials.chained !== true;
-  return lifetime(requested, { nowMs, notAfter: setsConsoleSession ? undefined : credentials.expiresAt });
+  return lifetime(requested, { nowMs, notAfter: setsConsoleSession ? credentials.notAfter : credentials.expiresAt });
 }
 
 function minDefined(a: number | undefined, b: number | undefined): number | undefined {

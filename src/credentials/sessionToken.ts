@@ -58,6 +58,7 @@ interface CoreJson {
   si?: string; // sourceIdentity
   m?: readonly [number] | readonly [number, string]; // mfa authenticatedAt, serial
   c?: 1; // chained
+  n?: number; // notAfter
 }
 
 interface BulkJson {
@@ -130,6 +131,7 @@ function toCoreJson(c: SessionClaims): CoreJson {
   if (c.sourceIdentity !== undefined) core.si = c.sourceIdentity;
   if (c.mfa !== undefined) core.m = c.mfa.serial === undefined ? [c.mfa.authenticatedAt] : [c.mfa.authenticatedAt, c.mfa.serial];
   if (c.chained === true) core.c = 1;
+  if (c.notAfter !== undefined) core.n = c.notAfter;
   return core;
 }
 
@@ -210,6 +212,10 @@ function fromCoreJson(value: unknown): SessionClaims | undefined {
   if (j.c !== undefined) {
     if (j.c !== 1) return undefined;
     claims.chained = true;
+  }
+  if (j.n !== undefined) {
+    if (!isInt(j.n)) return undefined;
+    claims.notAfter = j.n;
   }
   return claims;
 }

@@ -63,6 +63,12 @@ export interface SessionClaims {
   readonly mfa?: { readonly authenticatedAt: number; readonly serial?: string };
   /** True for credentials obtained with other temporary credentials (role chaining). */
   readonly chained?: boolean;
+  /**
+   * Epoch seconds: nothing from these credentials may last beyond this — a console session opened
+   * with them through the federation endpoint included. Set from a SAML assertion's
+   * SessionNotOnOrAfter and SessionDuration attribute ("hard cap for everything from that assertion").
+   */
+  readonly notAfter?: number;
   /** Session policies: inline document text and managed policy names (resolved from PolicyArns). */
   readonly sessionPolicy?: { readonly inline?: string; readonly managed?: readonly string[] };
   /**

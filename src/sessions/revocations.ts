@@ -62,13 +62,13 @@ export class RevocationCache {
   }
 
   /**
-   * O(1): was the console session `id` (its own id, not an access key id: a console session opened
-   * through the federation endpoint ends without ending the credentials it came from) signed out
-   * after it started at `startedAtMs`? Stored as a `session` revocation of that id.
+   * O(1): was the console session `id` signed out? (Its own random id, not an access key id: a console
+   * session opened through the federation endpoint ends without ending the credentials it came from.)
+   * Stored as a `session` revocation of that id; any such revocation is final — the id is used by one
+   * session only, so no start time is compared (instances' clocks may differ).
    */
-  isConsoleSessionRevoked(id: string, startedAtMs: number): boolean {
-    const before = this.sessions.get(id);
-    return before !== undefined && startedAtMs < before;
+  isConsoleSessionRevoked(id: string): boolean {
+    return this.sessions.has(id);
   }
 
   /** Records a revocation (durably) and applies it here at once. Sessions issued before `now` die. */

@@ -22,6 +22,8 @@ export interface RoleSessionRequest {
   readonly sourceIdentity?: string;
   readonly mfa?: SessionClaims['mfa'];
   readonly chained?: boolean;
+  /** A hard end for everything from these credentials (SessionClaims.notAfter). */
+  readonly notAfter?: number;
   readonly sessionPolicy?: SessionClaims['sessionPolicy'];
   /** Condition keys that stay with the session. */
   readonly context?: Readonly<Record<string, ContextValue>>;
@@ -62,6 +64,7 @@ export async function mintRoleSession(deps: SessionMinterDeps, request: RoleSess
     ...(request.sourceIdentity !== undefined ? { sourceIdentity: request.sourceIdentity } : {}),
     ...(request.mfa ? { mfa: request.mfa } : {}),
     ...(request.chained ? { chained: true } : {}),
+    ...(request.notAfter !== undefined ? { notAfter: request.notAfter } : {}),
     ...(request.sessionPolicy ? { sessionPolicy: request.sessionPolicy } : {}),
     ...(request.context && Object.keys(request.context).length > 0 ? { context: request.context } : {}),
   };

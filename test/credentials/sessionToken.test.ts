@@ -42,6 +42,7 @@ const fullClaims: SessionClaims = {
   sourceIdentity: 'alice',
   mfa: { authenticatedAt: NOW_S - 120, serial: 'arn:aws:iam::111122223333:mfa/federated/ExampleCorp/abc' },
   chained: true,
+  notAfter: NOW_S + 1800,
   sessionPolicy: { inline: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}', managed: ['ReadOnlyAccess', 'Billing'] },
   context: { 'saml:sub': 'alice', 'saml:attr/groups': ['dev', 'ops', 'é-ü'], 'aws:federatedprovider': 'arn:aws:iam::111122223333:saml-provider/ExampleCorp' },
 };

@@ -87,7 +87,7 @@ describe.skipIf(!existsSync(CHROMIUM))('console in Chromium (playwright-core)', 
     await page.goto(`${otherUrl}/idp`);
     await page.waitForURL(`${s.broker.url}/saml`);
     // The QR code is an image the page's CSP lets the browser decode (img-src data:).
-    const qrWidth = await page.$eval('img', (img) => (img as HTMLImageElement).naturalWidth);
+    const qrWidth = await page.$eval('img', (img) => (img as unknown as { naturalWidth: number }).naturalWidth);
     expect(qrWidth).toBeGreaterThan(0);
     const { seed } = enrolmentOf(await page.content());
     const step = stepAt(Date.now());

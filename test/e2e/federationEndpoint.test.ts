@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealSigninToken } from '../../src/console/signinToken.js';
 import { startBroker, type StartedBroker } from '../helpers/broker.js';
-import { createStsFixture, PORTAL, PUBLIC_URL, roleArn, type StsFixture } from '../helpers/stsFixture.js';
+import { createStsFixture, PORTAL, PUBLIC_URL, roleArn, SAML_PROVIDER_ARN, type StsFixture } from '../helpers/stsFixture.js';
+import { AWS_ROLE, AWS_ROLE_SESSION_NAME, AWS_SESSION_DURATION } from '../helpers/samlIdp.js';
 import { credentialsOf, stsQuery, type Keys } from '../helpers/stsHttp.js';
 
 let fx: StsFixture;
@@ -113,6 +114,37 @@ describe('getSigninToken → login → console', () => {
     expect(signedIn.status).toBe(302);
     expect(signedIn.headers.get('location')).toBe('https://portal.example.com/app/home?x=1');
     expect(await consolePage(sessionCookie(signedIn))).toContain('assumed-role/WebDev/web-alice');
+  });
+
+  it('AssumeRoleWithSAML credentials: the assertion\'s limits (SessionDuration attribute, SessionNotOnOrAfter) cap the console session too', async () => {
+    const assertion = fx.idp.response({
+      acsUrl: `${PUBLIC_URL}/saml`,
+      audience: `${PUBLIC_URL}/saml/metadata`,
+      nameId: 'capped@example.com',
+      attributes: { [AWS_ROLE]: [`${roleArn('SamlDev')},${SAML_PROVIDER_ARN}`], [AWS_ROLE_SESSION_NAME]: ['capped'], [AWS_SESSION_DURATION]: ['900'] },
+    });
+    const creds = await sts({ Action: 'AssumeRoleWithSAML', RoleArn: roleArn('SamlDev'), PrincipalArn: SAML_PROVIDER_ARN, SAMLAssertion: assertion });
+    const res = await login(await tokenFor(creds, { SessionDuration: '43200' }));
+    expect(res.status).toBe(302);
+    expect(res.headers.getSetCookie().join("\n")).toMatch(/Max-Age=(8\d\d|900)(;|$)/m);
+    expect(minutesLeft(await consolePage(sessionCookie(res)))).toBeLessThanOrEqual(15);
+  });
+
+  it('the login URL may spell the token SignInToken (as the guide prints it, G6674)', async () => {
+    const token = await tokenFor(await assumePortalRole());
+    const qs = new URLSearchParams({ Action: 'login', Destination: CONSOLE, SignInToken: token });
+    const res = await fetch(`${b.url}/federation?${qs}`, { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    expect(sessionCookie(res)).not.toBe('');
+  });
+
+  it('a sign-out is final on every instance, even one whose clock is behind the one that signed in', async () => {
+    const cookie = sessionCookie(await login(await tokenFor(await assumePortalRole())));
+    const sealed = cookie.slice(cookie.indexOf('=') + 1);
+    const { s: id } = JSON.parse(b.broker.keyRing.open('console-session', Buffer.from(sealed, 'base64url')).toString('utf8')) as { s: string };
+    // The revocation as an instance two seconds behind would write it.
+    await b.broker.revocations.revoke('session', id, Date.now() - 2000);
+    expect(await consolePage(cookie)).not.toContain('assumed-role/WebDev/alice');
   });
 
   it('logout ends the console session everywhere and clears the cookie; the credentials it came from keep working', async () => {
