@@ -11,7 +11,7 @@ import { OidcSettingsError, oidcProviderName, validateOidcProviderSettings } fro
 import type { OidcProviderSettings } from '../federation/oidc/providerSettings.js';
 import { loadMetadata, MetadataSource, SamlMetadataError, type ParsedMetadata } from '../federation/saml/metadata.js';
 import type { SamlProviderSettings } from '../federation/saml/settings.js';
-import { actionMatches, parsePolicy, PolicySyntaxError, summarizeStatements, type CompiledPolicy, type PolicyKind } from '../policy/index.js';
+import { actionMatches, parsePolicy, PolicySyntaxError, summarizeStatements, type CompiledPolicy, type PolicyKind, type StatementSummary } from '../policy/index.js';
 import { ConfigError, type ConfigIssue } from './configError.js';
 import type { LoadedConfig } from './load.js';
 import type { RawConfig, RawOidcProvider, RawRole, RawSamlProvider } from './schema.js';
@@ -416,7 +416,7 @@ function checkTrustConstraints(
       for (const f of federated) {
         const name = f === '*' ? undefined : f.replace(/^arn:[^:]+:iam::\d{12}:oidc-provider\//, '');
         const prefixes = name !== undefined ? [name.toLowerCase()] : oidcProviders.map((p) => p.settings.name.toLowerCase());
-        const hasAudience = prefixes.length > 0 && prefixes.every((n) => keys.has(`${n}:aud`) || keys.has(`${n}:azp`));
+        const hasAudience = prefixes.length > 0 && prefixes.every((n) => restricts(s, `${n}:aud`) || restricts(s, `${n}:azp`));
         if (!hasAudience && !role.allowUnconstrainedTrust) {
           issues.push({
             path: `${where}.Condition`,
@@ -428,13 +428,26 @@ function checkTrustConstraints(
       }
     }
     const samlPrincipals = federated.filter((f) => f === '*' || f.includes(':saml-provider/'));
-    if (allows('sts:AssumeRoleWithSAML') && samlPrincipals.length > 0 && !keys.has('saml:aud') && !role.allowUnconstrainedTrust) {
+    if (allows('sts:AssumeRoleWithSAML') && samlPrincipals.length > 0 && !restricts(s, 'saml:aud') && !role.allowUnconstrainedTrust) {
       issues.push({
         path: `${where}.Condition`,
         message: 'allows sts:AssumeRoleWithSAML without a condition on saml:aud; add one (e.g. StringEquals saml:aud = the ACS URL), or set allowUnconstrainedTrust: true',
       });
     }
   }
+}
+
+/**
+ * Does the statement really restrict `key`? A condition on it with a positive operator (not a
+ * `…Not…` operator, not Null) and at least one value that is not only wildcards: `StringLike aud "*"`
+ * or `StringNotEquals aud "x"` let (nearly) every application in.
+ */
+function restricts(statement: StatementSummary, key: string): boolean {
+  return statement.conditions.some((c) => {
+    if (c.key !== key) return false;
+    const operator = c.operator.replace(/^For(All|Any)Values?:/i, '');
+    return !/Not|^Null$/i.test(operator) && c.values.some((v) => !/^[*?]*$/.test(v));
+  });
 }
 
 /** The account root ARN and id, for principal matching of account-wide trust. */

@@ -171,6 +171,19 @@ describe('fedbroker check-config', () => {
     }
   });
 
+  it('an audience "condition" that restricts nothing (StringLike "*", a negated operator, Null) counts as none', async () => {
+    for (const condition of [
+      { StringLike: { 'login.example.com:aud': '*' } },
+      { StringNotEquals: { 'login.example.com:aud': 'other-app' } },
+      { Null: { 'login.example.com:aud': 'false' } },
+    ]) {
+      failsAt(await check(good({ roles: [{ name: 'Weak', trustPolicy: webTrust(condition) }] })), 'roles[0].trustPolicy.Statement[0].Condition');
+    }
+    failsAt(await check(good({ roles: [{ name: 'WeakSaml', trustPolicy: samlTrust({ StringLike: { 'saml:aud': '*' } }) }] })), 'roles[0].trustPolicy.Statement[0].Condition');
+    const prefix = await check(good({ roles: [{ name: 'Prefix', trustPolicy: webTrust({ StringLike: { 'login.example.com:aud': 'app-*', 'login.example.com:sub': '*' } }) }] }));
+    expect(prefix.code, prefix.stderr).toBe(0);
+  });
+
   it('duplicate role names (case-insensitive, as IAM) → error at the second one', async () => {
     const c = good();
     const roles = c['roles'] as Array<Record<string, unknown>>;
