@@ -232,8 +232,9 @@ export class MfaService {
       throw error;
     }
 
-    // Burn both codes first, while the device is still disabled (nothing can verify against it yet).
-    await this.store.resetMfaState(serial, step + 1);
+    // Burn both codes first, while the device is still disabled (nothing can verify against it yet);
+    // atomically, so two requests with the same pair cannot both get through.
+    if (!(await this.store.resetMfaState(serial, step + 1))) throw new InvalidAuthenticationCode(INVALID_AUTHENTICATION_CODE_MESSAGE);
     await this.store.setMfaDeviceOwner(serial, owner, true, now);
 
     // The store has no conditional update: re-check the invariants another instance may have raced.
@@ -241,8 +242,8 @@ export class MfaService {
     if (after === null || after.ownerKey !== ownerKey) throw new EntityAlreadyExists(DEVICE_IN_USE_MESSAGE);
     if (await this.hasOtherEnabledDevice(owner, serial)) {
       // Two devices enabled at once for one owner: both enablers back off, so never two survive.
+      // (The two codes stay used.)
       await this.store.setMfaDeviceOwner(serial, device.owner, false, null);
-      await this.store.resetMfaState(serial, device.lastUsedStep);
       throw new LimitExceeded(ONE_DEVICE_PER_OWNER_MESSAGE);
     }
     await this.event('EnableMFADevice', serial, owner, now, context);
@@ -267,7 +268,13 @@ export class MfaService {
       await this.event('ResyncMFADevice', serial, owner, now, context, { error });
       throw error;
     }
-    await this.store.resetMfaState(serial, step + 1);
+    // Only forward: a code accepted meanwhile (newer than these) keeps the device where it is, and
+    // this resync fails rather than make that code usable again.
+    if (!(await this.store.resetMfaState(serial, step + 1))) {
+      const error = new InvalidAuthenticationCode(INVALID_AUTHENTICATION_CODE_MESSAGE);
+      await this.event('ResyncMFADevice', serial, owner, now, context, { error });
+      throw error;
+    }
     const driftSteps = step + 1 - stepAt(now);
     await this.event('ResyncMFADevice', serial, owner, now, context, { data: { driftSteps } });
     return { driftSteps };

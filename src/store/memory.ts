@@ -167,7 +167,7 @@ export class MemoryStore implements Store {
   }
 
   async resetMfaState(serial: string, lastUsedStep: number): Promise<boolean> {
-    return this.updateDevice(serial, () => ({ lastUsedStep, failures: 0, lockedUntil: 0 }));
+    return this.updateDevice(serial, (d) => (lastUsedStep > d.lastUsedStep ? { lastUsedStep, failures: 0, lockedUntil: 0 } : null));
   }
 
   async deleteMfaDevice(serial: string): Promise<boolean> {

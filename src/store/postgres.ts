@@ -90,7 +90,7 @@ const SQL = {
   },
   resetState: {
     name: 'fb_reset_state',
-    text: 'UPDATE fb_mfa_devices SET last_used_step = $2, failures = 0, locked_until = 0 WHERE serial = $1',
+    text: 'UPDATE fb_mfa_devices SET last_used_step = $2, failures = 0, locked_until = 0 WHERE serial = $1 AND last_used_step < $2',
   },
   deleteDevice: { name: 'fb_delete_device', text: 'DELETE FROM fb_mfa_devices WHERE serial = $1' },
   appendAudit: {

@@ -135,8 +135,8 @@ export class SqliteStore implements Store {
          WHERE serial = @serial
          RETURNING failures, locked_until`,
       ),
-      resetState: db.prepare<[number, string], unknown>(
-        'UPDATE fb_mfa_devices SET last_used_step = ?, failures = 0, locked_until = 0 WHERE serial = ?',
+      resetState: db.prepare<[number, string, number], unknown>(
+        'UPDATE fb_mfa_devices SET last_used_step = ?, failures = 0, locked_until = 0 WHERE serial = ? AND last_used_step < ?',
       ),
       deleteDevice: db.prepare<[string], unknown>('DELETE FROM fb_mfa_devices WHERE serial = ?'),
       appendAudit: db.prepare<[string, number, string, string], unknown>(
@@ -269,7 +269,7 @@ export class SqliteStore implements Store {
   }
 
   async resetMfaState(serial: string, lastUsedStep: number): Promise<boolean> {
-    return this.run(() => this.stmt.resetState.run(lastUsedStep, serial).changes === 1);
+    return this.run(() => this.stmt.resetState.run(lastUsedStep, serial, lastUsedStep).changes === 1);
   }
 
   async deleteMfaDevice(serial: string): Promise<boolean> {

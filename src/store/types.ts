@@ -131,7 +131,11 @@ export interface Store {
    * now + lockoutMs and failures = 0. Resolves the new state (null when the device does not exist).
    */
   recordMfaFailure(serial: string, now: number, maxFailures: number, lockoutMs: number): Promise<{ failures: number; lockedUntil: number } | null>;
-  /** Resync: set lastUsedStep (and clear failures/lock). Resolves false if absent. */
+  /**
+   * Enable / resync, atomically: when `lastUsedStep` > the stored one, set it and clear failures and
+   * lockout, and resolve true; otherwise (absent, or a code at least as new was used meanwhile)
+   * change nothing and resolve false. Never moves backwards: a used code stays used.
+   */
   resetMfaState(serial: string, lastUsedStep: number): Promise<boolean>;
   deleteMfaDevice(serial: string): Promise<boolean>;
 

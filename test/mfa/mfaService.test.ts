@@ -357,6 +357,33 @@ describe.each<StoreKind>(['memory', 'sqlite'])('MfaService on the %s store', (ki
       await expect(h.service.resync(serial, alice, code1, code2)).rejects.toBeInstanceOf(InvalidAuthenticationCode);
     });
 
+    it('racing a code check, a resync never moves the last used step back: the checked code stays used', async () => {
+      for (const order of ['together', 'verify-first'] as const) {
+        const h = make();
+        const { serial, seedBase32 } = await enrolled(h, alice, `phone-${order}`);
+        h.clock.advance(20 * STEP_MS);
+        const now = STEP0 + 20;
+        const current = await codeOfStep(seedBase32, now);
+        const older = [await codeOfStep(seedBase32, now - 4), await codeOfStep(seedBase32, now - 3)] as const;
+        if (order === 'together') {
+          await Promise.allSettled([h.service.resync(serial, alice, ...older), h.service.verifyCode(serial, current, alice)]);
+        } else {
+          await h.service.verifyCode(serial, current, alice);
+          await expect(h.service.resync(serial, alice, ...older)).rejects.toBeInstanceOf(InvalidAuthenticationCode);
+        }
+        expect((await h.store.getMfaDevice(serial))!.lastUsedStep).toBeGreaterThanOrEqual(now);
+        await expect(h.service.verifyCode(serial, current, alice)).rejects.toBeInstanceOf(AccessDenied);
+      }
+    });
+
+    it('two enables with the same pair of codes: only one gets through', async () => {
+      const h = make();
+      const { device, seedBase32 } = await h.service.createVirtualDevice({ name: 'twice' });
+      const pair = [await codeOfStep(seedBase32, STEP0 - 1), await codeOfStep(seedBase32, STEP0)] as const;
+      const results = await Promise.allSettled([h.service.enable(device.serial, alice, ...pair), h.service.enable(device.serial, alice, ...pair)]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    });
+
     it(`searches ±${RESYNC_SEARCH_STEPS} steps and no further`, async () => {
       const h = make();
       const { serial, seedBase32 } = await enrolled(h);

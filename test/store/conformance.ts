@@ -396,12 +396,16 @@ export function runStoreConformance(name: string, open: OpenStore, openSecond?: 
         expect(await store.recordMfaFailure('arn:aws:iam::123456789012:mfa/none', 1, 3, 1000)).toBeNull();
       });
 
-      it('resetMfaState sets the last step (even backwards) and clears failures and lock', async () => {
+      it('resetMfaState moves the last step forward only, clearing failures and lock; never backwards', async () => {
         const d = device('totp', alice, { lastUsedStep: 500 });
         await store.createMfaDevice(d);
         await store.recordMfaFailure(d.serial, 1_800_000_000_000, 1, 60_000);
-        expect(await store.resetMfaState(d.serial, 42)).toBe(true);
-        expect(await store.getMfaDevice(d.serial)).toEqual({ ...d, lastUsedStep: 42, failures: 0, lockedUntil: 0 });
+        // Backwards or equal: a used code must stay used — nothing changes.
+        expect(await store.resetMfaState(d.serial, 42)).toBe(false);
+        expect(await store.resetMfaState(d.serial, 500)).toBe(false);
+        expect((await store.getMfaDevice(d.serial))!.lastUsedStep).toBe(500);
+        expect(await store.resetMfaState(d.serial, 502)).toBe(true);
+        expect(await store.getMfaDevice(d.serial)).toEqual({ ...d, lastUsedStep: 502, failures: 0, lockedUntil: 0 });
         expect(await store.resetMfaState('arn:aws:iam::123456789012:mfa/none', 1)).toBe(false);
       });
 
