@@ -17,11 +17,13 @@ const NETWORK_CODES = new Set([
 
 /**
  * SQLSTATEs meaning "the database cannot serve now": class 08 connection exception, 53 insufficient
- * resources, 57P0x shutdown/cannot-connect-now, 57014 statement timeout, 28 authentication (the
- * server refuses this broker; an operator has to act, but requests still deserve a 503).
+ * resources, 57P0x shutdown/cannot-connect-now, 57014 statement timeout, 55P03 lock not available
+ * (our own lock_timeout), 25006 read-only transaction (a replica after a failover), class 40
+ * transaction rollback (deadlock, serialization failure), 28 authentication (the server refuses this
+ * broker; an operator has to act, but requests still deserve a 503).
  */
 function isUnavailableSqlState(code: string): boolean {
-  return /^(08|53|28)/.test(code) || /^57P0/.test(code) || code === '57014';
+  return /^(08|53|28|40)/.test(code) || /^57P0/.test(code) || code === '57014' || code === '55P03' || code === '25006';
 }
 
 /** Messages node-postgres uses for its own connection failures (they carry no code). */
