@@ -6,6 +6,7 @@
  * - `revoke role|session|subject` while the server runs: the sessions die within about a second,
  *   others do not; every revocation and rotation is an audit event.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -137,7 +138,7 @@ describe('fedbroker audit verify', () => {
     expect(lines.length).toBeGreaterThan(10);
     const r = await fedbroker(['audit', 'verify', '--config', b.configFile]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toBe(`OK: ${lines.length} events, hash chain intact\n`);
+    expect(r.stdout).toBe(`OK: ${lines.length} events, hash chain intact; head ${createHash('sha256').update(lines.at(-1)!).digest('hex')}\n`);
     // The file is private to the broker's user.
     expect(statSync(auditFile()).mode & 0o077).toBe(0);
   });
@@ -155,6 +156,32 @@ describe('fedbroker audit verify', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(new RegExp(`^BROKEN: ${file} line 4: .*line 3 was edited`));
     expect(r.stdout).toContain('(3 events verified before it)');
+  });
+
+  it('a line that is JSON but not an object (null, a number) is reported, not a crash', async () => {
+    const file = tampered('null.jsonl', (lines) => lines.map((l, i) => (i === 3 ? 'null' : l)));
+    const r = await fedbroker(['audit', 'verify', file]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(new RegExp(`^BROKEN: ${file} line 4: not a JSON object`));
+  });
+
+  it('a file larger than one read chunk verifies line by line (streamed, any size)', async () => {
+    const lines = auditLines();
+    const file = join(fx.dir, 'big.jsonl');
+    // Repeat the chain's shape: each copy re-chained so the whole file is one valid chain.
+    let prev = '0'.repeat(64);
+    const out: string[] = [];
+    while (out.join('\n').length < 3 * 1024 * 1024) {
+      for (const l of lines) {
+        const event = JSON.parse(l) as Record<string, unknown>;
+        const line = JSON.stringify({ ...event, prevHash: prev });
+        out.push(line);
+        prev = createHash('sha256').update(line).digest('hex');
+      }
+    }
+    writeFileSync(file, `${out.join('\n')}\n`);
+    const r = await fedbroker(['audit', 'verify', file]);
+    expect(r.stdout).toBe(`OK: ${out.length} events, hash chain intact; head ${prev}\n`);
   });
 
   it('a deleted line is detected where it was', async () => {
