@@ -16,19 +16,23 @@
  * before the request is answered.
  *
  * Several writers may append to one file: a running broker and the operator's CLI commands (revoke,
- * keys rotate, mfa deactivate). Before each write the writer checks the file's size; when another
- * process appended since its own last line, it re-reads the last line's hash, so the chain continues
- * from whatever line really is last.
+ * keys rotate, mfa deactivate). Each append holds a lock file (fileLock.ts) from reading the file's
+ * end to writing after it; when another process appended since this writer's own last line, the
+ * chain continues from whatever line really is last (after checking that it still follows ours —
+ * a file changed behind the writers' back is reported). A line a crash left half-written is cut off.
  */
 import { isoSeconds } from '../time.js';
 import { hash } from 'node:crypto';
-import { closeSync, fstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { withFileLock } from './fileLock.js';
 import { dirname } from 'node:path';
 import type { AuditRecord, Store } from '../store/types.js';
 import { timeOrderedUuid } from './eventId.js';
 import { serializeScrubbed, type AuditEvent } from './event.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
+/** `size` before this writer has appended anything. */
+const UNKNOWN_SIZE = -1;
 
 /** How often the store mirror is written, and the most events it buffers during a store outage. */
 const MIRROR_INTERVAL_MS = 100;
@@ -74,8 +78,9 @@ export class AuditLog implements AuditSink {
       mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
       // a+: appends always go to the end; reads (of the last line) are allowed too.
       this.fd = openSync(file, 'a+', 0o600);
-      this.size = fstatSync(this.fd).size;
-      this.prevHash = hashOfLastLine(this.fd, this.size);
+      // Unknown until the first append, which reads the file's real end under the lock (and cuts
+      // off a line a crash left half-written).
+      this.size = UNKNOWN_SIZE;
     }
     if (store !== null) {
       this.mirrorTimer = setInterval(() => void this.mirror(), MIRROR_INTERVAL_MS);
@@ -123,21 +128,7 @@ export class AuditLog implements AuditSink {
 
   private async writeBatch(fd: number, batch: Pending[]): Promise<void> {
     try {
-      // Another process (an operator's CLI command) appended since our last line: chain from its line.
-      const size = fstatSync(fd).size;
-      if (size !== this.size) this.prevHash = hashOfLastLine(fd, size);
-      let prev = this.prevHash;
-      const lines: string[] = [];
-      for (const { json } of batch) {
-        // `prevHash` is the last member, as JSON.stringify({ ...event, prevHash }) would put it.
-        const line = `${json.slice(0, -1)},"prevHash":"${prev}"}`;
-        lines.push(line);
-        prev = sha256Hex(line);
-      }
-      const bytes = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
-      writeAll(fd, bytes);
-      this.size = size + bytes.length;
-      this.prevHash = prev;
+      const lines = withFileLock(`${this.file!}.lock`, () => this.appendUnderLock(fd, batch));
       batch.forEach((p, i) => {
         this.enqueueMirror(p.event, lines[i]!);
         p.resolve();
@@ -147,6 +138,84 @@ export class AuditLog implements AuditSink {
       this.onError(e);
       for (const p of batch) p.reject(e);
     }
+  }
+
+  /** Chains `batch` after the file's real last line and appends it in one write; the lines written. */
+  private appendUnderLock(fd: number, batch: Pending[]): string[] {
+    let size = fstatSync(fd).size;
+    if (size !== this.size) {
+      // Another process (an operator's CLI command) appended since our last line: chain from its line —
+      // after checking that what follows our last line still chains from it.
+      if (this.size !== UNKNOWN_SIZE) this.checkContinuation(fd, size);
+      size = this.dropPartialLastLine(fd, size);
+      this.prevHash = hashOfLastLine(fd, size);
+    }
+    let prev = this.prevHash;
+    const lines: string[] = [];
+    for (const { json } of batch) {
+      // `prevHash` is the last member, as JSON.stringify({ ...event, prevHash }) would put it.
+      const line = `${json.slice(0, -1)},"prevHash":"${prev}"}`;
+      lines.push(line);
+      prev = sha256Hex(line);
+    }
+    const bytes = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+    writeAll(fd, bytes);
+    this.size = size + bytes.length;
+    this.prevHash = prev;
+    return lines;
+  }
+
+  /**
+   * The file shrank, or the line after our last one does not chain from it: the file was changed
+   * behind the writers' back. Reported (the chain then continues from the real last line, and
+   * `audit verify` names the spot).
+   */
+  private checkContinuation(fd: number, size: number): void {
+    if (size < this.size) {
+      this.onError(new Error(`the audit file ${this.file!} shrank from ${this.size} to ${size} bytes behind the broker's back (edited or truncated)`));
+      return;
+    }
+    const head = Buffer.alloc(Math.min(size - this.size, 64 * 1024));
+    readSync(fd, head, 0, head.length, this.size);
+    const text = head.toString('utf8');
+    const nl = text.indexOf('\n');
+    const first = nl < 0 ? text : text.slice(0, nl);
+    let prevHash: unknown;
+    try {
+      prevHash = (JSON.parse(first) as { prevHash?: unknown }).prevHash;
+    } catch {
+      prevHash = undefined;
+    }
+    if (prevHash !== this.prevHash) {
+      this.onError(new Error(`the audit file ${this.file!} was changed behind the broker's back: the line after its last one does not chain from it`));
+    }
+  }
+
+  /**
+   * A file that does not end with a newline ends in a write that was cut short (a crash, a full disk):
+   * that line was never acknowledged. It is cut off (and reported) so the chain goes on from a whole
+   * line instead of gluing the next event onto the fragment.
+   */
+  private dropPartialLastLine(fd: number, size: number): number {
+    if (size === 0) return 0;
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    if (last[0] === 0x0a) return size;
+    let end = size;
+    const chunk = Buffer.alloc(64 * 1024);
+    while (end > 0) {
+      const start = Math.max(0, end - chunk.length);
+      const n = readSync(fd, chunk, 0, end - start, start);
+      const nl = chunk.subarray(0, n).lastIndexOf(0x0a);
+      if (nl >= 0) {
+        end = start + nl + 1;
+        break;
+      }
+      end = start;
+    }
+    ftruncateSync(fd, end);
+    this.onError(new Error(`the audit file ${this.file!} ended in a partial line (a write cut short); removed its ${size - end} bytes`));
+    return end;
   }
 
   /** Without an audit file the store is the record: the events are written to it before anyone is answered. */

@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -63,6 +64,48 @@ describe('AuditLog', () => {
     await broker.record(event('three'));
     await Promise.all([broker.close(), cli.close()]);
     expect(verifyAuditFiles([file])).toMatchObject({ ok: true, lines: 3 });
+  });
+
+  it('several OS processes appending at once keep one unbroken chain (a lock around each append)', async () => {
+    const file = auditFile();
+    const child = join(import.meta.dirname, 'fixtures/audit-writer-child.ts');
+    const run = (name: string) =>
+      new Promise<number | null>((resolve) => {
+        execFile(process.execPath, ['--import', 'tsx', child, file, '300', name], (error) => resolve(error ? 1 : 0));
+      });
+    expect(await Promise.all([run('a'), run('b'), run('c')])).toEqual([0, 0, 0]);
+    const result = verifyAuditFiles([file]);
+    expect(result.problem).toBeUndefined();
+    expect(result.lines).toBe(900);
+    expect(existsSync(`${file}.lock`)).toBe(false);
+  }, 60_000);
+
+  it('a line a crash left half-written is cut off (and reported) before the next event, so the chain stays whole', async () => {
+    const file = auditFile();
+    const first = new AuditLog(file, null);
+    await first.record(event('whole'));
+    await first.close();
+    appendFileSync(file, '{"eventVersion":"1.08","eventNa');
+    const errors: unknown[] = [];
+    const log = new AuditLog(file, null, (e) => errors.push(e));
+    await log.record(event('after-crash'));
+    await log.close();
+    expect(verifyAuditFiles([file])).toMatchObject({ ok: true, lines: 2 });
+    expect(String(errors[0])).toMatch(/partial line/);
+  });
+
+  it('a change to the file behind the writer\'s back is reported when it next appends', async () => {
+    const file = auditFile();
+    const errors: unknown[] = [];
+    const log = new AuditLog(file, null, (e) => errors.push(e));
+    await log.record(event('one'));
+    await log.record(event('two'));
+    // Someone edits the last line (same length or not) while the broker runs.
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, `${text.trimEnd().replace('"two"', '"TWO!!"')}\n`);
+    await log.record(event('three'));
+    await log.close();
+    expect(errors.map(String).join(' ')).toMatch(/changed behind the broker's back|shrank/);
   });
 
   it('mirrors file events to the store in the background; drain waits for the mirror', async () => {
