@@ -1,10 +1,15 @@
 /**
  * `fedbroker revoke role ARN | session ACCESS_KEY_ID | subject PROVIDER SUBJECT`: sessions issued
  * before now stop working on every broker instance sharing the store (they poll it every 500 ms).
- * Every revocation is an audit event. A target that cannot name anything (not a role ARN, not a
- * temporary access key id) is refused, so an operator never believes a typo revoked something.
+ * Every revocation is an audit event. A target that cannot name anything of this configuration (not
+ * a role ARN of its account and roles, not a temporary access key id, not one of its identity
+ * providers) is refused, so an operator never believes a typo revoked something.
  */
-import { parseRoleArn } from '../credentials/arns.js';
+import type { LoadedConfig } from '../config/load.js';
+import { parseRoleArn, roleArn } from '../credentials/arns.js';
+import { DEV_OIDC_PROVIDER_NAME } from '../dev/oidcIdp.js';
+import { DEV_SAML_PROVIDER_NAME } from '../dev/samlIdp.js';
+import { oidcProviderName } from '../federation/oidc/providerSettings.js';
 import { isTemporaryAccessKeyId } from '../credentials/ids.js';
 import { openStore } from '../store/index.js';
 import { RevocationCache, subjectKey } from '../sessions/revocations.js';
@@ -13,10 +18,33 @@ import { recordOperatorEvent } from './operatorAudit.js';
 
 const USAGE = 'usage: fedbroker revoke role ARN | session ACCESS_KEY_ID | subject PROVIDER SUBJECT [--config FILE]\n';
 
-/** A provider given by name or by ARN (…:saml-provider/NAME, …:oidc-provider/NAME) → its name. */
+/**
+ * A provider given by name, by ARN (…:saml-provider/NAME, …:oidc-provider/NAME) or by its OpenID
+ * issuer URL → its name, as sessions carry it.
+ */
 function providerName(value: string): string {
   const m = /^arn:[^:]+:iam::\d{12}:(?:saml|oidc)-provider\/(.+)$/.exec(value);
-  return m ? m[1]! : value;
+  if (m) return m[1]!;
+  return /^https?:\/\//i.test(value) ? oidcProviderName(value) : value;
+}
+
+/** Why `target` can match no session of this configuration, or undefined when it can. */
+function unknownTarget(loaded: LoadedConfig, scope: string, value: string): string | undefined {
+  const config = loaded.config;
+  if (scope === 'role') {
+    const arn = parseRoleArn(value)!;
+    if (arn.account !== config.account.id) return `${value} is not a role of account ${config.account.id}`;
+    const known = config.roles.some((r) => roleArn(config.account.partition, config.account.id, r.path, r.name) === value);
+    if (!known) return `there is no role ${value} in the configuration (sessions of a removed role already have no permissions)`;
+  }
+  if (scope === 'subject') {
+    const names = [
+      ...config.identityProviders.map((p) => (p.type === 'saml' ? p.name : oidcProviderName(p.issuer, p.name))),
+      ...(config.devIdentityProviders ? [DEV_SAML_PROVIDER_NAME, DEV_OIDC_PROVIDER_NAME] : []),
+    ];
+    if (!names.includes(value)) return `there is no identity provider named ${value} in the configuration (known: ${names.join(', ') || 'none'})`;
+  }
+  return undefined;
 }
 
 export async function revoke(args: CliArgs, rest: string[]): Promise<number> {
@@ -41,6 +69,11 @@ export async function revoke(args: CliArgs, rest: string[]): Promise<number> {
     return 2;
   }
   const loaded = loadConfigFromArgs(args);
+  const unknown = unknownTarget(loaded, scope, scope === 'subject' ? providerName(a!) : target);
+  if (unknown !== undefined) {
+    process.stderr.write(`fedbroker revoke: ${unknown}\n`);
+    return 2;
+  }
   const store = await openStore(loaded.config.store, { baseDir: loaded.baseDir });
   try {
     const revocation = await new RevocationCache(store).revoke(scope, target);

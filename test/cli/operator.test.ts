@@ -104,6 +104,13 @@ describe('fedbroker revoke (while the server runs)', () => {
     expect(stored.map((s) => s.id).sort()).toEqual(events.map((e) => e['eventID']).sort());
   });
 
+  it('an OpenID provider may be named by its issuer URL', async () => {
+    const victim = await webSession('ursula', 'Chainer');
+    const r = await fedbroker(['revoke', 'subject', `https://${PROVIDER}`, 'ursula', '--config', b.configFile]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(await eventually(async () => (await whoAmI(victim)).status === 403)).toBe(true);
+  });
+
   it('a provider may be named by its ARN', async () => {
     const victim = await webSession('oscar', 'Chainer');
     const r = await fedbroker(['revoke', 'subject', `arn:aws:iam::123456789012:oidc-provider/${PROVIDER}`, 'oscar', '--config', b.configFile]);
@@ -124,6 +131,16 @@ describe('fedbroker revoke (while the server runs)', () => {
     const notKey = await fedbroker(['revoke', 'session', 'AKIAPORTAL0000000001', '--config', b.configFile]);
     expect(notKey.code).toBe(2);
     expect(notKey.stderr).toMatch(/is not a temporary access key id/);
+    // Well-formed but naming nothing of this configuration: another account, a typo'd role or provider.
+    const otherAccount = await fedbroker(['revoke', 'role', 'arn:aws:iam::999999999999:role/WebDev', '--config', b.configFile]);
+    expect(otherAccount.code).toBe(2);
+    expect(otherAccount.stderr).toMatch(/not a role of account 123456789012/);
+    const typo = await fedbroker(['revoke', 'role', roleArn('WebDevv'), '--config', b.configFile]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/there is no role .*WebDevv in the configuration/);
+    const noProvider = await fedbroker(['revoke', 'subject', 'https://typo.example.com', 'nobody', '--config', b.configFile]);
+    expect(noProvider.code).toBe(2);
+    expect(noProvider.stderr).toMatch(/no identity provider named typo\.example\.com/);
     expect(auditLines().length).toBe(before);
   });
 });
