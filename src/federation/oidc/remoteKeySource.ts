@@ -125,7 +125,15 @@ export class RemoteKeySource implements KeySource {
   }
 
   async #fetchKeys(): Promise<void> {
-    const signal = AbortSignal.any([AbortSignal.timeout(this.#options.fetchTimeoutMs), this.#closing.signal]);
+    // One deadline for discovery and JWKS together, from a timer this function holds: a signal from
+    // AbortSignal.timeout() that only AbortSignal.any() refers to can be garbage-collected before it
+    // fires, and the fetch then waits for undici's own 300 s (or forever on a trickling body).
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new DOMException('The provider did not answer in time', 'TimeoutError')), this.#options.fetchTimeoutMs);
+    const onClose = () => deadline.abort(this.#closing.signal.reason);
+    if (this.#closing.signal.aborted) onClose();
+    else this.#closing.signal.addEventListener('abort', onClose, { once: true });
+    const signal = deadline.signal;
     try {
       if (this.#jwksUrl === undefined) {
         this.#fetches += 1;
@@ -139,6 +147,9 @@ export class RemoteKeySource implements KeySource {
       this.#jwksUrl = this.#configuredUrl;
       this.#onFailure(e);
       throw e;
+    } finally {
+      clearTimeout(timer);
+      this.#closing.signal.removeEventListener('abort', onClose);
     }
     this.#onSuccess();
   }
