@@ -15,7 +15,8 @@ import { loadConfigFile } from '../../src/config/load.js';
 import { silentLogger } from '../../src/log.js';
 import { freePort, startBroker, TEST_ACCOUNT, type StartedBroker } from '../helpers/broker.js';
 import { fedbroker, spawnFedbroker } from '../helpers/fedbrokerCli.js';
-import { AUDITOR, createStsFixture, PORTAL, roleArn, SAML_PROVIDER_ARN, type StsFixture } from '../helpers/stsFixture.js';
+import { AUDITOR, createStsFixture, ISSUER, PORTAL, roleArn, SAML_PROVIDER_ARN, type StsFixture } from '../helpers/stsFixture.js';
+import { createLocalSigningKey, idTokenClaims, mintLocalToken } from '../helpers/oidcProvider.js';
 import { awsError, credentialsOf, resultValue, stsQuery, type Keys } from '../helpers/stsHttp.js';
 
 const everything = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] });
@@ -52,6 +53,22 @@ describe('configuration reload (broker.reload, the SIGHUP path)', () => {
     expect(awsError(await web(token)).code).toBe('InvalidIdentityToken');
 
     await b.reload(fx.config({ store: 'memory:' }));
+    expect((await web(await fx.webToken())).status).toBe(200);
+  });
+
+  it('a key removed from a jwksFile: after the reload its tokens are refused, and the new key\'s accepted', async () => {
+    const old = await fx.webToken();
+    expect((await web(old)).status).toBe(200);
+    const replacement = await createLocalSigningKey({ kid: 'rotated-key' });
+    writeFileSync(join(fx.dir, 'jwks.json'), JSON.stringify(replacement.jwks));
+    try {
+      await b.reload(fx.config({ store: 'memory:' }));
+      expect(awsError(await web(old)).code).toBe('InvalidIdentityToken');
+      expect((await web(await mintLocalToken(replacement, idTokenClaims(ISSUER)))).status).toBe(200);
+    } finally {
+      writeFileSync(join(fx.dir, 'jwks.json'), JSON.stringify(fx.key.jwks));
+      await b.reload(fx.config({ store: 'memory:' }));
+    }
     expect((await web(await fx.webToken())).status).toBe(200);
   });
 

@@ -107,7 +107,9 @@ export class OidcFederation {
       for (const settings of providers) {
         if (!settings.enabled) continue;
         const identity = keySourceIdentity(settings);
-        let entry = this.#sources.get(identity);
+        // A jwksFile is read again on every reload (an operator removes a compromised key and sends
+        // SIGHUP); only fetched key sets keep their cache across a reload.
+        let entry = settings.jwksFile === undefined ? this.#sources.get(identity) : undefined;
         if (entry === undefined) {
           const source = createKeySource(settings, this.#keyOptions); // may throw: unreadable jwksFile
           created.push(source);
@@ -123,7 +125,7 @@ export class OidcFederation {
     }
 
     for (const [identity, { source }] of this.#sources) {
-      if (sources.has(identity)) continue;
+      if (sources.get(identity)?.source === source) continue;
       const { fetches, failures } = source.stats();
       this.#retired.fetches += fetches;
       this.#retired.failures += failures;
