@@ -99,6 +99,7 @@ function serveQuery(
     path,
     query,
     headers: req.headers,
+    rawHeaders: req.rawHeaders,
     body,
     sourceIp,
     secure,

@@ -15,6 +15,8 @@ export interface QueryHttpRequest {
   readonly path: string;
   readonly query: URLSearchParams;
   readonly headers: IncomingHttpHeaders;
+  /** The headers as received (name, value, name, value…), for signature checks. */
+  readonly rawHeaders?: readonly string[];
   readonly body: Buffer;
   /** aws:SourceIp (already resolved through trusted proxies). */
   readonly sourceIp: string;

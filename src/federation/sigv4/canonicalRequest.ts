@@ -44,9 +44,13 @@ export function canonicalQuery(query: URLSearchParams, withoutSignature: boolean
   return out;
 }
 
-/** Trim and collapse runs of spaces, tabs and (folded) line breaks to one space, as the SDKs do. */
+/**
+ * Trim and collapse runs of spaces, tabs and (folded) line breaks to one space, as the AWS SDK for
+ * JavaScript (@smithy/signature-v4) does. (botocore also collapses other Unicode white space such as
+ * NBSP; the two SDKs disagree there, and a header value holding it is refused by one of them.)
+ */
 export function canonicalHeaderValue(value: string): string {
-  return isCanonicalHeaderValue(value) ? value : value.replace(/[ \t\r\n]+/g, ' ').replace(/^ | $/g, '');
+  return isCanonicalHeaderValue(value) ? value : value.replace(/[\r\n]/g, ' ').replace(/[ \t]+/g, ' ').replace(/^ | $/g, '');
 }
 
 /** Already canonical (the usual case): no edge space, no run of spaces, no tab or line break. */

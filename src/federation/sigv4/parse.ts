@@ -13,6 +13,11 @@ export interface SigV4Request {
   readonly path: string;
   readonly query: URLSearchParams;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /**
+   * The headers as received, name/value alternating (node's `rawHeaders`), when available: node joins
+   * a repeated header with ", " in `headers`, SigV4 signs the values joined with ",".
+   */
+  readonly rawHeaders?: readonly string[];
   /** The raw body (the form body of STS/IAM query requests is part of the payload hash). */
   readonly body: Buffer;
 }
@@ -53,7 +58,7 @@ const QUERY_PARAMS = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', 
 
 /** Parse the SigV4 signature of `request`; null when it carries none. Throws IncompleteSignature. */
 export function parseSigV4(request: SigV4Request): ParsedSigV4 | null {
-  const headers = lowerCaseHeaders(request.headers);
+  const headers = request.rawHeaders !== undefined ? lowerCaseRawHeaders(request.rawHeaders) : lowerCaseHeaders(request.headers);
   const authorization = headers.get('authorization');
   const query = request.query;
   const presigned = query.has('X-Amz-Algorithm') || query.has('X-Amz-Credential') || query.has('X-Amz-Signature');
@@ -178,6 +183,17 @@ function readSecurityToken(headers: Map<string, string>, query: URLSearchParams)
     throw new IncompleteSignature('The security token must be sent once: in the X-Amz-Security-Token header or query parameter, not both.');
   }
   return fromHeader ?? fromQuery[0];
+}
+
+function lowerCaseRawHeaders(raw: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const key = raw[i]!.toLowerCase();
+    const value = raw[i + 1]!;
+    const previous = out.get(key);
+    out.set(key, previous === undefined ? value : `${previous},${value}`);
+  }
+  return out;
 }
 
 function lowerCaseHeaders(headers: SigV4Request['headers']): Map<string, string> {
