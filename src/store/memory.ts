@@ -160,6 +160,7 @@ export class MemoryStore implements Store {
     this.assertOpen();
     const device = this.devices.get(serial);
     if (device === undefined) return null;
+    if (device.lockedUntil > now) return { failures: device.failures, lockedUntil: device.lockedUntil };
     const counted = device.failures + 1;
     const state = counted >= maxFailures ? { failures: 0, lockedUntil: now + lockoutMs } : { failures: counted, lockedUntil: device.lockedUntil };
     this.devices.set(serial, { ...device, ...state });

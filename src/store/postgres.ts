@@ -83,8 +83,8 @@ const SQL = {
   recordFailure: {
     name: 'fb_record_failure',
     text: `UPDATE fb_mfa_devices SET
-             failures = CASE WHEN failures + 1 >= $2 THEN 0 ELSE failures + 1 END,
-             locked_until = CASE WHEN failures + 1 >= $2 THEN $3 ELSE locked_until END
+             failures = CASE WHEN locked_until > $4 THEN failures WHEN failures + 1 >= $2 THEN 0 ELSE failures + 1 END,
+             locked_until = CASE WHEN locked_until > $4 THEN locked_until WHEN failures + 1 >= $2 THEN $3 ELSE locked_until END
            WHERE serial = $1
            RETURNING failures, locked_until`,
   },
@@ -301,7 +301,7 @@ export class PostgresStore implements Store {
   }
 
   async recordMfaFailure(serial: string, now: number, maxFailures: number, lockoutMs: number): Promise<{ failures: number; lockedUntil: number } | null> {
-    const result = await this.query<{ failures: number; locked_until: Int8 }>(SQL.recordFailure, [serial, maxFailures, ms(now + lockoutMs)]);
+    const result = await this.query<{ failures: number; locked_until: Int8 }>(SQL.recordFailure, [serial, maxFailures, ms(now + lockoutMs), ms(now)]);
     const row = result.rows[0];
     return row === undefined ? null : { failures: row.failures, lockedUntil: Number(row.locked_until) };
   }

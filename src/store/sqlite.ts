@@ -125,13 +125,13 @@ export class SqliteStore implements Store {
          WHERE serial = @serial AND last_used_step < @step AND locked_until <= @now`,
       ),
       recordFailure: db.prepare<
-        { serial: string; maxFailures: number; lockedUntil: number },
+        { serial: string; maxFailures: number; lockedUntil: number; now: number },
         { failures: number; locked_until: number }
       >(
-        // SET expressions read the row as it was before this update.
+        // SET expressions read the row as it was before this update; a locked device is left as it is.
         `UPDATE fb_mfa_devices SET
-           failures = CASE WHEN failures + 1 >= @maxFailures THEN 0 ELSE failures + 1 END,
-           locked_until = CASE WHEN failures + 1 >= @maxFailures THEN @lockedUntil ELSE locked_until END
+           failures = CASE WHEN locked_until > @now THEN failures WHEN failures + 1 >= @maxFailures THEN 0 ELSE failures + 1 END,
+           locked_until = CASE WHEN locked_until > @now THEN locked_until WHEN failures + 1 >= @maxFailures THEN @lockedUntil ELSE locked_until END
          WHERE serial = @serial
          RETURNING failures, locked_until`,
       ),
@@ -263,7 +263,7 @@ export class SqliteStore implements Store {
 
   async recordMfaFailure(serial: string, now: number, maxFailures: number, lockoutMs: number): Promise<{ failures: number; lockedUntil: number } | null> {
     return this.run(() => {
-      const row = this.stmt.recordFailure.get({ serial, maxFailures, lockedUntil: now + lockoutMs });
+      const row = this.stmt.recordFailure.get({ serial, maxFailures, lockedUntil: now + lockoutMs, now });
       return row === undefined ? null : { failures: row.failures, lockedUntil: row.locked_until };
     });
   }

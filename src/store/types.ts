@@ -128,7 +128,8 @@ export interface Store {
   acceptMfaStep(serial: string, step: number, now: number): Promise<boolean>;
   /**
    * Count a failed code atomically: failures + 1; when that reaches `maxFailures`, lockedUntil =
-   * now + lockoutMs and failures = 0. Resolves the new state (null when the device does not exist).
+   * now + lockoutMs and failures = 0. While the device is locked at `now` nothing changes (attempts
+   * during a lockout neither count nor extend it). Resolves the state (null when the device does not exist).
    */
   recordMfaFailure(serial: string, now: number, maxFailures: number, lockoutMs: number): Promise<{ failures: number; lockedUntil: number } | null>;
   /**
