@@ -16,6 +16,7 @@ import { DEV_OIDC_PATH } from './dev/oidcIdp.js';
 import { DEV_SAML_PATH } from './dev/samlIdp.js';
 import { consoleRouter, signinRouter } from './console/consoleRoutes.js';
 import { federationRouter } from './console/federationRoutes.js';
+import { oidcRouter } from './console/oidcRoutes.js';
 import { ConsoleSessions } from './console/consoleSession.js';
 import { samlRouter } from './console/samlRoutes.js';
 import { SigninFlow } from './console/signinFlow.js';
@@ -142,6 +143,7 @@ export class Broker {
       { path: '/signin', router: signinRouter(this, this.signin) },
       { path: '/console', router: consoleRouter(this, this.signin, this.consoleSessions, secureCookies) },
       { path: '/federation', router: federationRouter(this, this.signin, this.consoleSessions) },
+      { path: '/oidc', router: oidcRouter(this, this.signin) },
       ...(this.dev ? [{ path: DEV_OIDC_PATH, router: this.dev.oidc.router }, { path: DEV_SAML_PATH, router: this.dev.saml.router }] : []),
     ];
     this.app = createApp({ metrics: this.metrics, readiness, logger: this.logger, trustProxy: config.server.trustProxy, routers });

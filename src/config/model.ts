@@ -309,6 +309,11 @@ function prepareOidcProvider(p: RawOidcProvider, path: string, account: string, 
     issues.push({ path: `${path}.${field}`, message: e.reason });
     return undefined;
   }
+  // The ID token of a console sign-in is verified like any other: its aud must be a client id.
+  if (p.login !== undefined && !p.clientIds.includes(p.login.clientId)) {
+    issues.push({ path: `${path}.login.clientId`, message: `must be one of clientIds (${p.clientIds.join(', ')}): the ID tokens of the sign-in carry it as aud` });
+    return undefined;
+  }
   return { settings, arn: oidcProviderArn(partition, account, name), ...(p.login ? { login: p.login } : {}) };
 }
 

@@ -78,11 +78,13 @@ function signinPage(broker: Broker): string {
     }
     return html`<li><strong>${p.settings.name}</strong> (SAML) ${sp ? html`— <a href="/saml/login?provider=${encodeURIComponent(p.settings.name)}">sign in</a>` : html`<span class="muted">— start from your identity provider's portal</span>`}</li>`;
   });
+  const oidc = broker.model.oidcProviders.filter((p) => p.settings.enabled && p.login !== undefined);
+  links.push(...oidc.map((p) => html`<li><strong>${p.settings.name}</strong> (OpenID Connect) — <a href="/oidc/login?provider=${encodeURIComponent(p.settings.name)}">sign in</a></li>`));
   const dev = broker.loaded.config.devIdentityProviders
     ? html`<h2>Development identity providers</h2><ul><li><a href="/dev/saml">Development SAML IdP</a> — demo users alice, bob, carol</li><li><a href="${DEV_OIDC_PATH}">Development OpenID provider</a> — ID tokens for the CLI</li></ul>`
     : '';
   return layout(
     'Sign in',
-    html`<p>Sign in through your organisation's identity provider.</p><ul>${links.length ? links : html`<li class="muted">No SAML identity provider is configured.</li>`}</ul>${dev}`,
+    html`<p>Sign in through your organisation's identity provider.</p><ul>${links.length ? links : html`<li class="muted">No identity provider for browser sign-in is configured.</li>`}</ul>${dev}`,
   );
 }

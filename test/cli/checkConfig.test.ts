@@ -184,6 +184,15 @@ describe('fedbroker check-config', () => {
     expect(prefix.code, prefix.stderr).toBe(0);
   });
 
+  it('an OIDC browser sign-in whose client is not one of clientIds → error at login.clientId', async () => {
+    const c = good();
+    (c['identityProviders'] as Array<Record<string, unknown>>)[1]!['login'] = { clientId: 'console-app' };
+    failsAt(await check(c), 'identityProviders[1].login.clientId', /must be one of clientIds/);
+    (c['identityProviders'] as Array<Record<string, unknown>>)[1]!['login'] = { clientId: 'app' };
+    const ok = await check(c);
+    expect(ok.code, ok.stderr).toBe(0);
+  });
+
   it('duplicate role names (case-insensitive, as IAM) → error at the second one', async () => {
     const c = good();
     const roles = c['roles'] as Array<Record<string, unknown>>;

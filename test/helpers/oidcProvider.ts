@@ -82,6 +82,8 @@ export interface TestOidcProviderOptions {
   extraClaimNames?: string[];
   /** ID token lifetime, seconds. Default 3600. */
   idTokenTtlSeconds?: number;
+  /** More redirect URIs every client accepts (a relying party under test, e.g. the broker's callback). */
+  redirectUris?: string[];
 }
 
 export interface IssueIdTokenOptions {
@@ -105,6 +107,11 @@ export interface TestOidcProvider {
   readonly jwksFetches: number;
   readonly discoveryFetches: number;
   issueIdToken(options: IssueIdTokenOptions): Promise<string>;
+  /**
+   * Lets a flow started elsewhere (a relying party under test, with `login_hint=sub`) log `sub` in,
+   * with these authentication methods and claims.
+   */
+  allowLogin(sub: string, options?: { amr?: string[]; extraClaims?: Record<string, unknown> }): void;
   mintToken(claims?: Record<string, unknown>, options?: { header?: Record<string, unknown> }): Promise<string>;
   rotateKeys(options?: { keepOld?: boolean }): Promise<string>;
   setJwksMode(mode: JwksMode): void;
@@ -266,7 +273,7 @@ export async function startOidcProvider(options: TestOidcProviderOptions = {}): 
       clients: clientIds.map((client_id) => ({
         client_id,
         token_endpoint_auth_method: 'none',
-        redirect_uris: [redirectUri],
+        redirect_uris: [redirectUri, ...(options.redirectUris ?? [])],
         grant_types: ['authorization_code'],
         response_types: ['code'],
         require_auth_time: true,
@@ -362,6 +369,11 @@ export async function startOidcProvider(options: TestOidcProviderOptions = {}): 
 
   const current = (): LocalSigningKey => signingKeys[0]!;
 
+  function allowLogin(sub: string, login: { amr?: string[]; extraClaims?: Record<string, unknown> } = {}): void {
+    const base = options.accounts?.[sub] ?? DEFAULT_ACCOUNT_CLAIMS(sub);
+    logins.set(sub, { amr: login.amr ?? ['pwd'], claims: { ...base, ...(login.extraClaims ?? {}) } });
+  }
+
   return {
     issuer,
     jwksUri: `${issuer}/jwks`,
@@ -380,6 +392,7 @@ export async function startOidcProvider(options: TestOidcProviderOptions = {}): 
       return discoveryFetches;
     },
     issueIdToken,
+    allowLogin,
     mintToken: (claims = {}, { header } = {}) => mintLocalToken(current(), idTokenClaims(issuer, { aud: clientIds[0], ...claims }), { header }),
     async rotateKeys({ keepOld = true } = {}) {
       const next = await createLocalSigningKey();

@@ -1,0 +1,174 @@
+/**
+ * Browser sign-in through an OpenID provider (api.md §4): the broker as relying party.
+ *   GET /oidc/login?provider=NAME[&RelayState=URL][&login_hint=…]  authorization code + PKCE (S256),
+ *       state and nonce, by redirect to the provider (openid-client);
+ *   GET /oidc/callback  the code is exchanged at the provider's token endpoint, and the ID token then
+ *       goes through the same verification as AssumeRoleWithWebIdentity (signature with the provider's
+ *       keys, issuer, aud ∈ clientIds, times); the sign-in continues as the SAML one does (role picker,
+ *       MFA step-up, console session).
+ * The pending login (PKCE verifier, nonce, provider, destination) is kept in the store under its
+ * `state` for 10 minutes and taken once, so a callback works once, on any instance.
+ */
+import express, { type Request, type Router } from 'express';
+import * as client from 'openid-client';
+import { requestConditionKeys } from '../actions/common/requestContext.js';
+import type { Broker } from '../broker.js';
+import type { OidcProviderModel } from '../config/model.js';
+import { AwsError } from '../errors.js';
+import { randomBytesPooled } from '../keys/randomPool.js';
+import { federatedTrustContext } from '../roles/federatedTrust.js';
+import { isAllowedDestination, resolveRelayState } from './destinations.js';
+import { errorPage } from './pages.js';
+import { judgeCandidates, type SigninFlow } from './signinFlow.js';
+
+const PENDING = 'oidc-login';
+const PENDING_TTL_MS = 10 * 60_000;
+/** Discovery and the token request each get this long (seconds, openid-client's unit). */
+const PROVIDER_TIMEOUT_S = 5;
+
+interface PendingLogin {
+  readonly provider: string;
+  readonly verifier: string;
+  readonly nonce: string;
+  readonly destination?: string;
+}
+
+export function oidcRouter(broker: Broker, flow: SigninFlow): Router {
+  const router = express.Router();
+  // Discovered provider configurations, by provider name and issuer (a reload may change either).
+  const configurations = new Map<string, Promise<client.Configuration>>();
+  const configurationOf = (provider: OidcProviderModel & { login: NonNullable<OidcProviderModel['login']> }): Promise<client.Configuration> => {
+    const key = JSON.stringify([provider.settings.name, provider.settings.issuer, provider.login.clientId]);
+    let pending = configurations.get(key);
+    if (pending === undefined) {
+      const issuer = new URL(provider.settings.issuer);
+      const secret = provider.login.clientSecret;
+      pending = client.discovery(issuer, provider.login.clientId, secret, secret === undefined ? client.None() : undefined, {
+        // Provider URLs are https, or http on loopback only (checked when the configuration loads).
+        execute: issuer.protocol === 'http:' ? [client.allowInsecureRequests] : [],
+        timeout: PROVIDER_TIMEOUT_S,
+      });
+      // A failed discovery is retried on the next sign-in, not cached.
+      pending.catch(() => configurations.delete(key));
+      configurations.set(key, pending);
+    }
+    return pending;
+  };
+  const loginProvider = (name: string) => {
+    const provider = broker.model.oidcProviders.find((p) => p.settings.name === name && p.settings.enabled && p.login !== undefined);
+    return provider as (OidcProviderModel & { login: NonNullable<OidcProviderModel['login']> }) | undefined;
+  };
+  const callbackUrl = () => `${broker.loaded.publicUrl}/oidc/callback`;
+
+  router.get('/login', flow.throttle, async (req, res) => {
+    const name = String(req.query['provider'] ?? '');
+    const provider = loginProvider(name);
+    if (provider === undefined) return flow.page(res, 404, errorPage('Unknown identity provider', 'No enabled OpenID provider with browser sign-in has that name.'));
+    const relayState = typeof req.query['RelayState'] === 'string' ? req.query['RelayState'] : undefined;
+    const destination = resolveRelayState(relayState, broker.loaded.publicUrl);
+    if (destination !== undefined && !isAllowedDestination(destination, broker.loaded.config.console.destinations, broker.loaded.publicUrl)) {
+      return flow.page(res, 400, errorPage('Destination not allowed', 'The requested RelayState is not on this broker\'s allow-list.'));
+    }
+    let configuration: client.Configuration;
+    try {
+      configuration = await configurationOf(provider);
+    } catch {
+      return flow.page(res, 502, errorPage('Identity provider unavailable', `${name} could not be reached. Try again later.`));
+    }
+    const verifier = client.randomPKCECodeVerifier();
+    const state = randomBytesPooled(24).toString('base64url');
+    const nonce = randomBytesPooled(24).toString('base64url');
+    const pending: PendingLogin = { provider: provider.settings.name, verifier, nonce, ...(destination !== undefined ? { destination } : {}) };
+    await broker.store.putItem(PENDING, state, JSON.stringify(pending), Date.now() + PENDING_TTL_MS);
+    const loginHint = typeof req.query['login_hint'] === 'string' ? req.query['login_hint'].slice(0, 256) : undefined;
+    const url = client.buildAuthorizationUrl(configuration, {
+      redirect_uri: callbackUrl(),
+      scope: provider.login.scopes.includes('openid') ? provider.login.scopes.join(' ') : ['openid', ...provider.login.scopes].join(' '),
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state,
+      nonce,
+      ...(loginHint !== undefined ? { login_hint: loginHint } : {}),
+    });
+    res.set('cache-control', 'no-store').redirect(302, url.href);
+  });
+
+  router.get('/callback', flow.throttle, async (req, res) => {
+    const info = flow.requestInfo(req);
+    const state = typeof req.query['state'] === 'string' ? req.query['state'] : '';
+    const stored = state === '' ? null : await broker.store.takeItem(PENDING, state);
+    if (stored === null) {
+      await flow.auditFailure(req, undefined, 'OIDC sign-in callback with an unknown, used or expired state', 'InvalidParameterValue');
+      return flow.page(res, 400, errorPage('Sign-in expired', 'This sign-in is unknown, was already completed, or took too long. Start again.'));
+    }
+    const pending = JSON.parse(stored) as PendingLogin;
+    const provider = loginProvider(pending.provider);
+    if (provider === undefined) {
+      return flow.page(res, 403, errorPage('Sign-in refused', 'Your identity provider is no longer accepted here. Sign in again.'));
+    }
+    if (typeof req.query['error'] === 'string') {
+      const why = `${req.query['error']}${typeof req.query['error_description'] === 'string' ? `: ${req.query['error_description']}` : ''}`.slice(0, 300);
+      await flow.auditFailure(req, undefined, `OIDC sign-in refused by ${provider.settings.name}: ${why}`);
+      return flow.page(res, 403, errorPage('Sign-in refused', `${provider.settings.name} did not sign you in (${why}).`));
+    }
+    let idToken: string | undefined;
+    try {
+      const tokens = await client.authorizationCodeGrant(await configurationOf(provider), currentUrl(req, callbackUrl()), {
+        pkceCodeVerifier: pending.verifier,
+        expectedState: state,
+        expectedNonce: pending.nonce,
+        idTokenExpected: true,
+      });
+      idToken = tokens.id_token;
+    } catch (e) {
+      await flow.auditFailure(req, undefined, `OIDC code exchange with ${provider.settings.name} failed: ${(e as Error).message.slice(0, 300)}`);
+      return flow.page(res, 403, errorPage('Sign-in failed', `The sign-in with ${provider.settings.name} could not be completed. Start again.`));
+    }
+    // The broker's own verification on top of openid-client's: the provider's keys, issuer,
+    // aud ∈ clientIds, times, algorithm allow-list — exactly as for AssumeRoleWithWebIdentity.
+    let verified;
+    try {
+      verified = await broker.oidc.verify(idToken ?? '', { providerId: provider.settings.name, now: info.receivedAt });
+    } catch (e) {
+      if (!(e instanceof AwsError) || e.httpStatus >= 500) throw e;
+      await flow.auditFailure(req, undefined, e.message, e.code);
+      return flow.page(res, 403, errorPage('Sign-in failed', e.message));
+    }
+    const identity = verified.identity;
+    const sessionName = sessionNameOf(verified.claims, identity.subject);
+    const mfa = identity.mfaAtIdp ? { authenticatedAt: identity.authenticatedAt ?? Math.floor(info.receivedAt / 1000) } : undefined;
+    const trustIdentity = { type: 'oidc' as const, providerArn: identity.providerArn, conditionKeys: identity.conditionKeys };
+    const context = federatedTrustContext(trustIdentity, requestConditionKeys(info), mfa, info.receivedAt, sessionName);
+    const judged = judgeCandidates([...broker.model.roles.values()], trustIdentity, context);
+    await flow.begin(req, res, {
+      type: 'oidc',
+      provider: verified.providerName,
+      providerArn: identity.providerArn,
+      subject: identity.subject,
+      issuer: verified.issuer,
+      conditionKeys: identity.conditionKeys,
+      sessionName,
+      ...(mfa ? { mfa } : {}),
+      roles: judged.allowed.map((r) => r.arn),
+      mfaRoles: judged.needMfa.map((r) => r.arn),
+      ...(pending.destination !== undefined ? { destination: pending.destination } : {}),
+    });
+  });
+
+  return router;
+}
+
+/** The callback URL as the provider redirected to it: the configured one with the query received. */
+function currentUrl(req: Request, callback: string): URL {
+  const url = new URL(callback);
+  const q = req.originalUrl.indexOf('?');
+  url.search = q < 0 ? '' : req.originalUrl.slice(q);
+  return url;
+}
+
+/** RoleSessionName: the email or preferred_username claim, else the subject, in AWS's alphabet. */
+function sessionNameOf(claims: Readonly<Record<string, unknown>>, subject: string): string {
+  const candidate = [claims['email'], claims['preferred_username'], subject].find((v): v is string => typeof v === 'string' && v !== '')!;
+  const name = candidate.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
+  return name.length >= 2 ? name : `${name}--`.slice(0, 2);
+}

@@ -1,0 +1,144 @@
+/**
+ * Browser sign-in through an OpenID provider (api.md §4), with a real provider (node-oidc-provider):
+ * GET /oidc/login → the provider's authorization endpoint (code + PKCE + state + nonce) → its login
+ * and consent → GET /oidc/callback → the code exchanged, the ID token verified by the broker's own
+ * pipeline → role picker / console session, as the SAML sign-in.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startBroker, TEST_ACCOUNT, type StartedBroker } from '../helpers/broker.js';
+import { forms, pageText } from '../helpers/browser.js';
+import { startOidcProvider, type TestOidcProvider } from '../helpers/oidcProvider.js';
+
+const PUBLIC_URL = 'http://broker.fedbroker.test';
+let idp: TestOidcProvider;
+let b: StartedBroker;
+let name: string;
+
+beforeAll(async () => {
+  idp = await startOidcProvider({ redirectUris: [`${PUBLIC_URL}/oidc/callback`] });
+  name = idp.issuer.replace(/^https?:\/\//, '');
+  const trust = (extra: Record<string, unknown> = {}) => ({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Federated: `arn:aws:iam::${TEST_ACCOUNT}:oidc-provider/${name}` },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: { StringEquals: { [`${name}:aud`]: 'test-app' }, ...extra },
+      },
+    ],
+  });
+  b = await startBroker({
+    server: { publicUrl: PUBLIC_URL },
+    identityProviders: [{ type: 'oidc', issuer: idp.issuer, clientIds: ['test-app'], mfaAmr: ['mfa'], login: { clientId: 'test-app', scopes: ['openid', 'email', 'profile', 'groups'] } }],
+    roles: [
+      { name: 'OidcDev', trustPolicy: trust() },
+      { name: 'OidcAdmin', trustPolicy: trust({ 'ForAnyValue:StringEquals': { [`${name}:groups`]: ['admins'] } }) },
+    ],
+    console: { destinations: [] },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await b?.close();
+  await idp?.stop();
+});
+
+/** Cookies per origin, as a browser keeps them. */
+class Jars {
+  private readonly jars = new Map<string, Map<string, string>>();
+  header(url: URL): string {
+    return [...(this.jars.get(url.origin) ?? new Map<string, string>())].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+  store(url: URL, res: Response): void {
+    const jar = this.jars.get(url.origin) ?? new Map<string, string>();
+    for (const c of res.headers.getSetCookie()) {
+      const pair = c.split(';')[0]!;
+      const eq = pair.indexOf('=');
+      if (pair.slice(eq + 1) === '') jar.delete(pair.slice(0, eq));
+      else jar.set(pair.slice(0, eq), pair.slice(eq + 1));
+    }
+    this.jars.set(url.origin, jar);
+  }
+}
+
+/** Follows redirects like a browser (the broker's public URL is the broker on loopback); the last response and its URL. */
+async function browse(jars: Jars, start: string): Promise<{ res: Response; url: URL; body: string }> {
+  let url = new URL(start);
+  for (let hop = 0; hop < 15; hop++) {
+    const real = url.href.startsWith(PUBLIC_URL) ? new URL(url.href.replace(PUBLIC_URL, b.url)) : url;
+    const res = await fetch(real, { redirect: 'manual', headers: { cookie: jars.header(url) } });
+    jars.store(url, res);
+    const location = res.headers.get('location');
+    if (location === null || res.status < 300 || res.status >= 400) return { res, url, body: await res.text() };
+    await res.arrayBuffer();
+    url = new URL(location, url);
+  }
+  throw new Error('too many redirects');
+}
+
+it('one role fits: provider login → callback → the console, signed in as the role with the subject as session name', async () => {
+  idp.allowLogin('alice', { extraClaims: { email: 'alice@example.com', groups: ['developers'] } });
+  const jars = new Jars();
+  const { url, body } = await browse(jars, `${PUBLIC_URL}/oidc/login?provider=${encodeURIComponent(name)}&login_hint=alice`);
+  expect(url.href).toBe(`${PUBLIC_URL}/console`);
+  expect(body).toContain('arn:aws:sts::123456789012:assumed-role/OidcDev/alice@example.com');
+  expect(body).toContain(`${name} (OIDC)`);
+});
+
+it('several roles fit: the role picker; MFA asserted by the provider (amr) counts', async () => {
+  idp.allowLogin('root', { amr: ['pwd', 'mfa'], extraClaims: { email: 'root@example.com', groups: ['admins'] } });
+  const jars = new Jars();
+  const { url, body } = await browse(jars, `${PUBLIC_URL}/oidc/login?provider=${encodeURIComponent(name)}&login_hint=root`);
+  expect(url.pathname).toBe('/oidc/callback');
+  expect(body).toContain('OidcDev');
+  expect(body).toContain('OidcAdmin');
+  const choice = forms(body, '/signin/role').find((f) => f.fields['role']?.endsWith(':role/OidcAdmin'))!;
+  const chosen = await fetch(`${b.url}/signin/role`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: jars.header(new URL(PUBLIC_URL)) },
+    body: new URLSearchParams(choice.fields).toString(),
+  });
+  expect(chosen.status).toBe(302);
+  jars.store(new URL(PUBLIC_URL), chosen);
+  const consolePage = await (await fetch(`${b.url}/console`, { headers: { cookie: jars.header(new URL(PUBLIC_URL)) } })).text();
+  expect(consolePage).toContain('assumed-role/OidcAdmin/root@example.com');
+  expect(pageText(consolePage)).toMatch(/MFA\s*yes/);
+});
+
+it('a callback works once: the same state again is refused, with no session', async () => {
+  idp.allowLogin('bob', { extraClaims: { email: 'bob@example.com' } });
+  const jars = new Jars();
+  // Stop at the callback the provider sends the browser to, and present it twice.
+  let url = new URL(`${PUBLIC_URL}/oidc/login?provider=${encodeURIComponent(name)}&login_hint=bob`);
+  let callback: URL | undefined;
+  for (let hop = 0; hop < 15 && callback === undefined; hop++) {
+    const real = url.href.startsWith(PUBLIC_URL) ? new URL(url.href.replace(PUBLIC_URL, b.url)) : url;
+    const res = await fetch(real, { redirect: 'manual', headers: { cookie: jars.header(url) } });
+    jars.store(url, res);
+    await res.arrayBuffer();
+    url = new URL(res.headers.get('location')!, url);
+    if (url.pathname === '/oidc/callback') callback = url;
+  }
+  const real = new URL(callback!.href.replace(PUBLIC_URL, b.url));
+  const first = await fetch(real, { redirect: 'manual' });
+  expect(first.status).toBe(302);
+  const again = await fetch(real, { redirect: 'manual' });
+  expect(again.status).toBe(400);
+  expect(again.headers.getSetCookie().some((c) => c.startsWith('fedbroker_session='))).toBe(false);
+  expect(await again.text()).toContain('already completed');
+});
+
+it('refusals: an unknown provider (404), a RelayState off the allow-list (400), a forged callback (400)', async () => {
+  expect((await fetch(`${b.url}/oidc/login?provider=nope`)).status).toBe(404);
+  expect((await fetch(`${b.url}/oidc/login?provider=${encodeURIComponent(name)}&RelayState=${encodeURIComponent('https://evil.example/')}`, { redirect: 'manual' })).status).toBe(400);
+  const forged = await fetch(`${b.url}/oidc/callback?code=abc&state=made-up`, { redirect: 'manual' });
+  expect(forged.status).toBe(400);
+  expect(forged.headers.getSetCookie()).toEqual([]);
+});
+
+it('the sign-in page lists the provider with a sign-in link', async () => {
+  const page = await (await fetch(`${b.url}/console`)).text();
+  expect(page).toContain(`/oidc/login?provider=${encodeURIComponent(name)}`);
+});
