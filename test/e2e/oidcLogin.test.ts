@@ -15,7 +15,7 @@ let b: StartedBroker;
 let name: string;
 
 beforeAll(async () => {
-  idp = await startOidcProvider({ redirectUris: [`${PUBLIC_URL}/oidc/callback`] });
+  idp = await startOidcProvider({ redirectUris: (issuer) => [`${PUBLIC_URL}/oidc/callback/${encodeURIComponent(issuer.replace(/^https?:\/\//, ''))}`] });
   name = idp.issuer.replace(/^https?:\/\//, '');
   const trust = (extra: Record<string, unknown> = {}) => ({
     Version: '2012-10-17',
@@ -90,7 +90,7 @@ it('several roles fit: the role picker; MFA asserted by the provider (amr) count
   idp.allowLogin('root', { amr: ['pwd', 'mfa'], extraClaims: { email: 'root@example.com', groups: ['admins'] } });
   const jars = new Jars();
   const { url, body } = await browse(jars, `${PUBLIC_URL}/oidc/login?provider=${encodeURIComponent(name)}&login_hint=root`);
-  expect(url.pathname).toBe('/oidc/callback');
+  expect(url.pathname).toBe(`/oidc/callback/${encodeURIComponent(name)}`);
   expect(body).toContain('OidcDev');
   expect(body).toContain('OidcAdmin');
   const choice = forms(body, '/signin/role').find((f) => f.fields['role']?.endsWith(':role/OidcAdmin'))!;
@@ -107,35 +107,73 @@ it('several roles fit: the role picker; MFA asserted by the provider (amr) count
   expect(pageText(consolePage)).toMatch(/MFA\s*yes/);
 });
 
-it('a callback works once: the same state again is refused, with no session', async () => {
-  idp.allowLogin('bob', { extraClaims: { email: 'bob@example.com' } });
-  const jars = new Jars();
-  // Stop at the callback the provider sends the browser to, and present it twice.
-  let url = new URL(`${PUBLIC_URL}/oidc/login?provider=${encodeURIComponent(name)}&login_hint=bob`);
-  let callback: URL | undefined;
-  for (let hop = 0; hop < 15 && callback === undefined; hop++) {
+/** Runs a sign-in up to the callback the provider sends the browser to (not opened yet). */
+async function callbackFor(jars: Jars, sub: string): Promise<URL> {
+  let url = new URL(`${PUBLIC_URL}/oidc/login?provider=${encodeURIComponent(name)}&login_hint=${sub}`);
+  for (let hop = 0; hop < 15; hop++) {
     const real = url.href.startsWith(PUBLIC_URL) ? new URL(url.href.replace(PUBLIC_URL, b.url)) : url;
     const res = await fetch(real, { redirect: 'manual', headers: { cookie: jars.header(url) } });
     jars.store(url, res);
     await res.arrayBuffer();
     url = new URL(res.headers.get('location')!, url);
-    if (url.pathname === '/oidc/callback') callback = url;
+    if (url.pathname.startsWith('/oidc/callback/')) return url;
   }
-  const real = new URL(callback!.href.replace(PUBLIC_URL, b.url));
-  const first = await fetch(real, { redirect: 'manual' });
+  throw new Error('no callback');
+}
+
+const onBroker = (url: URL) => new URL(url.href.replace(PUBLIC_URL, b.url));
+const hasSession = (res: Response) => res.headers.getSetCookie().some((c) => /^fedbroker_session=[^;]/.test(c));
+
+it('a callback works once: the same callback again is refused, with no session', async () => {
+  idp.allowLogin('bob', { extraClaims: { email: 'bob@example.com' } });
+  const jars = new Jars();
+  const callback = await callbackFor(jars, 'bob');
+  const cookie = jars.header(new URL(PUBLIC_URL));
+  const first = await fetch(onBroker(callback), { redirect: 'manual', headers: { cookie } });
   expect(first.status).toBe(302);
-  const again = await fetch(real, { redirect: 'manual' });
+  expect(hasSession(first)).toBe(true);
+  const again = await fetch(onBroker(callback), { redirect: 'manual', headers: { cookie } });
   expect(again.status).toBe(400);
-  expect(again.headers.getSetCookie().some((c) => c.startsWith('fedbroker_session='))).toBe(false);
+  expect(hasSession(again)).toBe(false);
   expect(await again.text()).toContain('already completed');
+});
+
+it('login CSRF: a callback the attacker obtained, opened in the victim\'s browser, signs nobody in', async () => {
+  idp.allowLogin('mallory', { extraClaims: { email: 'mallory@example.com' } });
+  const attacker = new Jars();
+  const callback = await callbackFor(attacker, 'mallory');
+  // The victim's browser has no binding cookie of this sign-in.
+  const victim = await fetch(onBroker(callback), { redirect: 'manual' });
+  expect(victim.status).toBe(403);
+  expect(hasSession(victim)).toBe(false);
+  expect(await victim.text()).toContain('started in another browser');
+});
+
+it('provider mix-up: a sign-in started with one provider is refused at another provider\'s callback', async () => {
+  idp.allowLogin('carol', { extraClaims: { email: 'carol@example.com' } });
+  const jars = new Jars();
+  const callback = await callbackFor(jars, 'carol');
+  const elsewhere = new URL(callback);
+  elsewhere.pathname = '/oidc/callback/other-provider';
+  const res = await fetch(onBroker(elsewhere), { redirect: 'manual', headers: { cookie: jars.header(new URL(PUBLIC_URL)) } });
+  expect(res.status).toBe(403);
+  expect(hasSession(res)).toBe(false);
+});
+
+it('an email the provider did not verify does not name the session (the subject does)', async () => {
+  idp.allowLogin('dora', { extraClaims: { email: 'alice@example.com', email_verified: false } });
+  const { url, body } = await browse(new Jars(), `${PUBLIC_URL}/oidc/login?provider=${encodeURIComponent(name)}&login_hint=dora`);
+  expect(url.href).toBe(`${PUBLIC_URL}/console`);
+  expect(body).toContain('assumed-role/OidcDev/dora');
+  expect(body).not.toContain('assumed-role/OidcDev/alice@example.com');
 });
 
 it('refusals: an unknown provider (404), a RelayState off the allow-list (400), a forged callback (400)', async () => {
   expect((await fetch(`${b.url}/oidc/login?provider=nope`)).status).toBe(404);
   expect((await fetch(`${b.url}/oidc/login?provider=${encodeURIComponent(name)}&RelayState=${encodeURIComponent('https://evil.example/')}`, { redirect: 'manual' })).status).toBe(400);
-  const forged = await fetch(`${b.url}/oidc/callback?code=abc&state=made-up`, { redirect: 'manual' });
+  const forged = await fetch(`${b.url}/oidc/callback/${encodeURIComponent(name)}?code=abc&state=made-up`, { redirect: 'manual' });
   expect(forged.status).toBe(400);
-  expect(forged.headers.getSetCookie()).toEqual([]);
+  expect(hasSession(forged)).toBe(false);
 });
 
 it('the sign-in page lists the provider with a sign-in link', async () => {

@@ -82,8 +82,8 @@ export interface TestOidcProviderOptions {
   extraClaimNames?: string[];
   /** ID token lifetime, seconds. Default 3600. */
   idTokenTtlSeconds?: number;
-  /** More redirect URIs every client accepts (a relying party under test, e.g. the broker's callback). */
-  redirectUris?: string[];
+  /** More redirect URIs every client accepts (a relying party under test, e.g. the broker's callback); may depend on the issuer. */
+  redirectUris?: string[] | ((issuer: string) => string[]);
 }
 
 export interface IssueIdTokenOptions {
@@ -273,7 +273,7 @@ export async function startOidcProvider(options: TestOidcProviderOptions = {}): 
       clients: clientIds.map((client_id) => ({
         client_id,
         token_endpoint_auth_method: 'none',
-        redirect_uris: [redirectUri, ...(options.redirectUris ?? [])],
+        redirect_uris: [redirectUri, ...(typeof options.redirectUris === 'function' ? options.redirectUris(issuer) : (options.redirectUris ?? []))],
         grant_types: ['authorization_code'],
         response_types: ['code'],
         require_auth_time: true,
