@@ -28,6 +28,7 @@ import { createApp, type ReadinessCheck } from './http/app.js';
 import { Gauge, Metrics } from './http/metrics.js';
 import { RateLimiter } from './http/rateLimit.js';
 import { createHttpServer } from './http/server.js';
+import { authorizeRouter } from './http/authorizeRoute.js';
 import { loadOrCreateKeyRing, type KeyRing } from './keys/keyRing.js';
 import { createLogger, type Logger } from './log.js';
 import { MfaService } from './mfa/mfaService.js';
@@ -144,6 +145,7 @@ export class Broker {
       { path: '/console', router: consoleRouter(this, this.signin, this.consoleSessions, secureCookies) },
       { path: '/federation', router: federationRouter(this, this.signin, this.consoleSessions) },
       { path: '/oidc', router: oidcRouter(this, this.signin) },
+      { path: '/authorize', router: authorizeRouter(this) },
       ...(this.dev ? [{ path: DEV_OIDC_PATH, router: this.dev.oidc.router }, { path: DEV_SAML_PATH, router: this.dev.saml.router }] : []),
     ];
     this.app = createApp({ metrics: this.metrics, readiness, logger: this.logger, trustProxy: config.server.trustProxy, routers });

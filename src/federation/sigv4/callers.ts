@@ -16,7 +16,7 @@ import { openSessionToken } from '../../credentials/sessionToken.js';
 import type { SessionClaims } from '../../credentials/types.js';
 import type { KeyRing } from '../../keys/keyRing.js';
 import type { Caller } from '../identity.js';
-import { parseSigV4 } from './parse.js';
+import { parseSigV4, type ParseOptions } from './parse.js';
 import type { SigV4Request, SigV4Service } from './parse.js';
 import { verifySigV4 } from './verify.js';
 
@@ -119,10 +119,10 @@ export class CallerResolver {
   }
 
   /** As `authenticate`, also telling how the request was signed (aws:RequestedRegion is the scope's region). */
-  authenticateSigned(request: SigV4Request): SignedCaller {
+  authenticateSigned(request: SigV4Request, parseOptions: ParseOptions = {}): SignedCaller {
     const now = this.now();
     const options = this.options;
-    const parsed = parseSigV4(request);
+    const parsed = parseSigV4(request, parseOptions);
     if (parsed === null) throw new MissingAuthenticationToken('Request is missing Authentication Token');
 
     if (parsed.securityToken !== undefined) {

@@ -22,7 +22,18 @@ export interface SigV4Request {
   readonly body: Buffer;
 }
 
-export type SigV4Service = 'sts' | 'iam';
+/** The credential scope's service: `sts` or `iam` for calls to the broker; any for requests forwarded to POST /authorize. */
+export type SigV4Service = string;
+
+export interface ParseOptions {
+  /**
+   * Accept any service in the credential scope (a request the subject signed for another service, e.g.
+   * `s3`, forwarded to POST /authorize); default: only `sts` and `iam`.
+   */
+  readonly anyService?: boolean;
+}
+
+const SERVICE_NAME = /^[a-z0-9][a-z0-9.-]{0,62}$/;
 
 export interface ParsedSigV4 {
   readonly form: 'header' | 'query';
@@ -57,7 +68,7 @@ const SCOPE_DATE = /^\d{8}$/;
 const QUERY_PARAMS = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-Date', 'X-Amz-SignedHeaders', 'X-Amz-Expires'] as const;
 
 /** Parse the SigV4 signature of `request`; null when it carries none. Throws IncompleteSignature. */
-export function parseSigV4(request: SigV4Request): ParsedSigV4 | null {
+export function parseSigV4(request: SigV4Request, options: ParseOptions = {}): ParsedSigV4 | null {
   const headers = request.rawHeaders !== undefined ? lowerCaseRawHeaders(request.rawHeaders) : lowerCaseHeaders(request.headers);
   const authorization = headers.get('authorization');
   const query = request.query;
@@ -70,11 +81,11 @@ export function parseSigV4(request: SigV4Request): ParsedSigV4 | null {
   }
   const securityToken = readSecurityToken(headers, query);
   return authorization !== undefined
-    ? parseHeaderForm(request, headers, authorization, securityToken)
-    : parseQueryForm(request, headers, securityToken);
+    ? parseHeaderForm(request, headers, authorization, securityToken, options)
+    : parseQueryForm(request, headers, securityToken, options);
 }
 
-function parseHeaderForm(request: SigV4Request, headers: Map<string, string>, authorization: string, securityToken: string | undefined): ParsedSigV4 {
+function parseHeaderForm(request: SigV4Request, headers: Map<string, string>, authorization: string, securityToken: string | undefined, options: ParseOptions): ParsedSigV4 {
   const space = authorization.indexOf(' ');
   const algorithm = space < 0 ? authorization : authorization.slice(0, space);
   if (algorithm !== ALGORITHM) throw new IncompleteSignature(`Unsupported AWS 'algorithm': '${printable(algorithm)}'. Use ${ALGORITHM}.`);
@@ -99,10 +110,10 @@ function parseHeaderForm(request: SigV4Request, headers: Map<string, string>, au
   if (credential === undefined || signature === undefined || signedHeaders === undefined || amzDate === undefined) {
     throw new IncompleteSignature(missing.join(' '));
   }
-  return build(request, headers, 'header', { credential, signedHeaders, signature, amzDate, securityToken });
+  return build(request, headers, 'header', { credential, signedHeaders, signature, amzDate, securityToken }, options);
 }
 
-function parseQueryForm(request: SigV4Request, headers: Map<string, string>, securityToken: string | undefined): ParsedSigV4 {
+function parseQueryForm(request: SigV4Request, headers: Map<string, string>, securityToken: string | undefined, options: ParseOptions): ParsedSigV4 {
   const query = request.query;
   const values: Partial<Record<(typeof QUERY_PARAMS)[number], string>> = {};
   for (const name of QUERY_PARAMS) {
@@ -122,7 +133,7 @@ function parseQueryForm(request: SigV4Request, headers: Map<string, string>, sec
   if (!(expiresSeconds >= 1 && expiresSeconds <= MAX_PRESIGN_EXPIRES_SECONDS)) {
     throw new IncompleteSignature(`X-Amz-Expires must be a whole number of seconds from 1 to ${MAX_PRESIGN_EXPIRES_SECONDS} (one week).`);
   }
-  return build(request, headers, 'query', { credential, signedHeaders, signature, amzDate, securityToken, expiresSeconds });
+  return build(request, headers, 'query', { credential, signedHeaders, signature, amzDate, securityToken, expiresSeconds }, options);
 }
 
 interface RawParts {
@@ -134,7 +145,7 @@ interface RawParts {
   readonly expiresSeconds?: number;
 }
 
-function build(request: SigV4Request, headers: Map<string, string>, form: 'header' | 'query', raw: RawParts): ParsedSigV4 {
+function build(request: SigV4Request, headers: Map<string, string>, form: 'header' | 'query', raw: RawParts, options: ParseOptions): ParsedSigV4 {
   const scope = raw.credential.split('/');
   if (scope.length !== 5) {
     throw new IncompleteSignature(
@@ -145,7 +156,9 @@ function build(request: SigV4Request, headers: Map<string, string>, form: 'heade
   if (accessKeyId === '') throw new IncompleteSignature('Credential should name an access key id: keyid/date/region/service/term');
   if (!SCOPE_DATE.test(scopeDate)) throw new IncompleteSignature(`Credential should be scoped to a valid date (YYYYMMDD), not '${printable(scopeDate)}'.`);
   if (!REGION.test(region)) throw new IncompleteSignature(`Credential should be scoped to a valid region, not '${printable(region)}'.`);
-  if (service !== 'sts' && service !== 'iam') throw new IncompleteSignature(`Credential should be scoped to correct service: 'sts' or 'iam', not '${printable(service)}'.`);
+  if (options.anyService === true ? !SERVICE_NAME.test(service) : service !== 'sts' && service !== 'iam') {
+    throw new IncompleteSignature(`Credential should be scoped to correct service: 'sts' or 'iam', not '${printable(service)}'.`);
+  }
   if (terminator !== TERMINATOR) {
     throw new IncompleteSignature(`Credential should be scoped with a valid terminator: '${TERMINATOR}', not '${printable(terminator)}'.`);
   }

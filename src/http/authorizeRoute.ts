@@ -1,0 +1,201 @@
+/**
+ * POST /authorize (api.md §6): a policy decision point for downstream services. A service signs the
+ * call itself (SigV4, credential scope `sts`) with credentials allowed `fedbroker:Authorize`, and asks
+ * whether a subject may do `action` on `resource`:
+ *
+ *   { "credentials": { "accessKeyId", "sessionToken" }            temporary credentials the broker issued,
+ *     | "request": { "method", "url", "headers", "body"? },       or a request the subject SigV4-signed
+ *                                                                   (for any service) and the service forwards,
+ *     "action": "s3:GetObject", "resource": "arn:…", "context": { "s3:prefix": "home/", … } }
+ *   → { "decision": "Allow" | "Deny", "principal": { arn, userId, account, type },
+ *       "matchedStatements": [{ policy, index, sid?, effect }], "reason": "…" }
+ *
+ * The decision is the one policy engine's, on the subject's layers (identity ∩ session policies ∩
+ * boundary) — what the broker itself would decide for the subject. The `context` the service passes
+ * never overrides the subject's own keys (aws:username, aws:userid, aws:PrincipalArn, MFA…).
+ * Decisions are not audit events (they are data-plane traffic, like CloudTrail data events); a refused
+ * or failed call of the service is.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import express, { type Request, type Response, type Router } from 'express';
+import { authorizeCaller, callerLayers } from '../actions/common/callerPolicy.js';
+import { callerUserIdentity } from '../audit/userIdentity.js';
+import type { Broker } from '../broker.js';
+import { openSessionToken } from '../credentials/sessionToken.js';
+import { AwsError, InvalidClientTokenId, ValidationError } from '../errors.js';
+import type { Caller } from '../federation/identity.js';
+import { sessionCaller } from '../federation/sigv4/callers.js';
+import { callerConditionContext, callerPrincipal } from '../federation/sigv4/context.js';
+import { authorize, createContext } from '../policy/index.js';
+import type { ContextValue } from '../policy/types.js';
+import type { RequestInfo } from '../protocol/action.js';
+import { clientAddress } from './clientAddress.js';
+
+const ACTION = /^[A-Za-z0-9-]{1,64}:[A-Za-z0-9*?_-]{1,128}$/;
+const MAX_CONTEXT_KEYS = 100;
+const INVALID_TOKEN = 'The security token included in the request is invalid.';
+
+export function authorizeRouter(broker: Broker): Router {
+  const router = express.Router();
+  // The raw bytes: the service's signature covers them.
+  const raw = express.raw({ type: () => true, limit: broker.loaded.config.limits.maxBodyBytes });
+  router.post('/', raw, async (req, res) => {
+    const info = requestInfoOf(broker, req);
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    let service: Caller | undefined;
+    try {
+      if (!broker.rateLimiter.take(info.sourceIp)) return answerError(res, 429, 'Throttling', 'Rate exceeded');
+      service = broker.callers.authenticate({
+        method: req.method,
+        path: rawPath(req),
+        query: new URLSearchParams(rawQuery(req)),
+        headers: req.headers,
+        rawHeaders: req.rawHeaders,
+        body,
+      });
+      authorizeCaller(broker, service, info, 'fedbroker:Authorize', '*');
+      const input = parseInput(body);
+      const subject = subjectOf(broker, input, info.receivedAt);
+      const context = createContext(input.context, callerConditionContext(subject, info.receivedAt));
+      const result = authorize(callerLayers(broker, subject), { action: input.action, resource: input.resource, principal: callerPrincipal(subject), context });
+      const allowed = result.decision === 'Allow';
+      res
+        .status(200)
+        .set('cache-control', 'no-store')
+        .type('application/json')
+        .send(
+          JSON.stringify({
+            decision: allowed ? 'Allow' : 'Deny',
+            principal: { arn: subject.arn, userId: subject.userId, account: subject.account, type: subject.kind },
+            matchedStatements: result.matched.map((m) => ({ policy: m.policy, index: m.index, ...(m.sid !== undefined ? { sid: m.sid } : {}), effect: m.effect })),
+            reason:
+              result.decision === 'Allow'
+                ? `${input.action} on ${input.resource} is allowed`
+                : result.decision === 'ExplicitDeny'
+                  ? `${input.action} on ${input.resource} is denied explicitly`
+                  : `no statement allows ${input.action} on ${input.resource} (implicit deny)`,
+          }),
+        );
+    } catch (e) {
+      if (!(e instanceof AwsError)) throw e;
+      await broker.audit.record({
+        eventSource: 'fedbroker',
+        eventName: 'Authorize',
+        eventType: 'FedbrokerEvent',
+        sourceIPAddress: info.sourceIp,
+        userAgent: info.userAgent,
+        userIdentity: service ? callerUserIdentity(service) : { type: 'Unknown' },
+        requestParameters: null,
+        responseElements: null,
+        errorCode: e.code,
+        errorMessage: e.message,
+        requestID: info.requestId,
+        recipientAccountId: broker.model.account,
+      });
+      answerError(res, e.httpStatus, e.code, e.message);
+    }
+  });
+  return router;
+}
+
+interface AuthorizeInput {
+  readonly action: string;
+  readonly resource: string;
+  readonly context: Record<string, ContextValue>;
+  readonly credentials?: { readonly accessKeyId: string; readonly sessionToken: string };
+  readonly request?: { readonly method: string; readonly url: URL; readonly headers: Record<string, string | string[]>; readonly body: Buffer };
+}
+
+function parseInput(body: Buffer): AuthorizeInput {
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new ValidationError('The request body must be a JSON object');
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new ValidationError('The request body must be a JSON object');
+  const o = json as Record<string, unknown>;
+  const action = o['action'];
+  const resource = o['resource'];
+  if (typeof action !== 'string' || !ACTION.test(action)) throw new ValidationError('action must be a service:Action name, e.g. s3:GetObject');
+  if (typeof resource !== 'string' || resource === '' || resource.length > 2048) throw new ValidationError('resource must be an ARN or * (at most 2048 characters)');
+  const context: Record<string, ContextValue> = {};
+  const rawContext = o['context'] ?? {};
+  if (rawContext === null || typeof rawContext !== 'object' || Array.isArray(rawContext)) throw new ValidationError('context must be an object of condition keys');
+  const entries = Object.entries(rawContext as Record<string, unknown>);
+  if (entries.length > MAX_CONTEXT_KEYS) throw new ValidationError(`context may hold at most ${MAX_CONTEXT_KEYS} keys`);
+  for (const [key, value] of entries) {
+    if (!/^[\x21-\x7e]{1,256}$/.test(key)) throw new ValidationError('context keys must be 1-256 printable characters');
+    if (typeof value === 'string') context[key] = value;
+    else if (Array.isArray(value) && value.length <= 100 && value.every((v) => typeof v === 'string')) context[key] = Object.freeze([...(value as string[])]);
+    else throw new ValidationError(`context value of ${key} must be a string or a list of strings`);
+  }
+  const credentials = o['credentials'];
+  const request = o['request'];
+  if ((credentials === undefined) === (request === undefined)) throw new ValidationError('Give exactly one of credentials and request');
+  if (credentials !== undefined) {
+    const c = credentials as Record<string, unknown> | null;
+    if (c === null || typeof c !== 'object' || typeof c['accessKeyId'] !== 'string' || typeof c['sessionToken'] !== 'string') {
+      throw new ValidationError('credentials must hold the strings accessKeyId and sessionToken');
+    }
+    return { action, resource, context, credentials: { accessKeyId: c['accessKeyId'], sessionToken: c['sessionToken'] } };
+  }
+  const r = request as Record<string, unknown> | null;
+  if (r === null || typeof r !== 'object' || typeof r['method'] !== 'string' || typeof r['url'] !== 'string' || r['headers'] === null || typeof r['headers'] !== 'object') {
+    throw new ValidationError('request must hold method, url and headers (and optionally body) of the request the subject signed');
+  }
+  let url: URL;
+  try {
+    url = new URL(r['url']);
+  } catch {
+    throw new ValidationError('request.url must be an absolute URL');
+  }
+  const headers: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(r['headers'] as Record<string, unknown>)) {
+    if (typeof v === 'string') headers[k.toLowerCase()] = v;
+    else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) headers[k.toLowerCase()] = v as string[];
+    else throw new ValidationError('request.headers values must be strings (or lists of strings)');
+  }
+  if (headers['host'] === undefined) headers['host'] = url.host;
+  const requestBody = r['body'] === undefined ? '' : r['body'];
+  if (typeof requestBody !== 'string') throw new ValidationError('request.body must be a string');
+  return { action, resource, context, request: { method: r['method'], url, headers, body: Buffer.from(requestBody, 'utf8') } };
+}
+
+/** The subject: temporary credentials of ours, or whoever signed the forwarded request. */
+function subjectOf(broker: Broker, input: AuthorizeInput, now: number): Caller {
+  if (input.credentials !== undefined) {
+    const claims = openSessionToken(broker.keyRing, input.credentials.sessionToken, now);
+    const a = Buffer.from(input.credentials.accessKeyId);
+    const b = Buffer.from(claims.accessKeyId);
+    if (a.length !== b.length || !timingSafeEqual(a, b) || broker.revocations.isRevoked(claims)) throw new InvalidClientTokenId(INVALID_TOKEN);
+    return sessionCaller(claims);
+  }
+  const r = input.request!;
+  // The path as signed (still percent-encoded), and the query.
+  return broker.callers.authenticateSigned(
+    { method: r.method.toUpperCase(), path: r.url.pathname, query: r.url.searchParams, headers: r.headers, body: r.body },
+    { anyService: true },
+  ).caller;
+}
+
+function answerError(res: Response, status: number, code: string, message: string): void {
+  res.status(status).set('cache-control', 'no-store').type('application/json').send(JSON.stringify({ Error: { Code: code, Message: message } }));
+}
+
+function rawPath(req: Request): string {
+  const q = req.originalUrl.indexOf('?');
+  return q < 0 ? req.originalUrl : req.originalUrl.slice(0, q);
+}
+
+function rawQuery(req: Request): string {
+  const q = req.originalUrl.indexOf('?');
+  return q < 0 ? '' : req.originalUrl.slice(q + 1);
+}
+
+function requestInfoOf(broker: Broker, req: Request): RequestInfo {
+  const { sourceIp, secure } = clientAddress(req, broker.loaded.config.server.trustProxy);
+  const requestId = globalThis.crypto.randomUUID();
+  const info = { requestId, sourceIp, userAgent: req.headers['user-agent'] ?? '', secure, receivedAt: Date.now() };
+  return { ...info, http: { method: req.method, path: rawPath(req), query: new URLSearchParams(rawQuery(req)), headers: req.headers, body: Buffer.alloc(0), sourceIp, secure } };
+}
