@@ -27,6 +27,7 @@ import type { Caller } from '../federation/identity.js';
 import { sessionCaller } from '../federation/sigv4/callers.js';
 import { callerConditionContext, callerPrincipal } from '../federation/sigv4/context.js';
 import { authorize, createContext } from '../policy/index.js';
+import { isoSeconds } from '../time.js';
 import type { ContextValue } from '../policy/types.js';
 import type { RequestInfo } from '../protocol/action.js';
 import { clientAddress } from './clientAddress.js';
@@ -54,9 +55,11 @@ export function authorizeRouter(broker: Broker): Router {
         body,
       });
       authorizeCaller(broker, service, info, 'fedbroker:Authorize', '*');
-      const input = parseInput(body);
+      const input = parseInput(body, reservedPrefixes(broker));
       const subject = subjectOf(broker, input, info.receivedAt);
-      const context = createContext(input.context, callerConditionContext(subject, info.receivedAt));
+      // The service's keys first; the broker's time and the subject's own keys after them, so those win.
+      const now = { 'aws:currenttime': isoSeconds(info.receivedAt), 'aws:epochtime': String(Math.floor(info.receivedAt / 1000)) };
+      const context = createContext(input.context, now, callerConditionContext(subject, info.receivedAt));
       const result = authorize(callerLayers(broker, subject), { action: input.action, resource: input.resource, principal: callerPrincipal(subject), context });
       const allowed = result.decision === 'Allow';
       res
@@ -106,7 +109,27 @@ interface AuthorizeInput {
   readonly request?: { readonly method: string; readonly url: URL; readonly headers: Record<string, string | string[]>; readonly body: Buffer };
 }
 
-function parseInput(body: Buffer): AuthorizeInput {
+/**
+ * Condition keys a service may not set: they describe the subject (or the time), so only the broker
+ * does — set or absent. (A key the subject lacks must stay absent: a service could otherwise claim MFA
+ * for a caller without it.) The service may describe the request: aws:SourceIp, aws:SecureTransport,
+ * aws:UserAgent, aws:Referer, aws:RequestTag/…, service-specific keys such as s3:prefix.
+ */
+const RESERVED_AWS_KEYS = new Set(
+  [
+    'aws:username', 'aws:userid', 'aws:principalarn', 'aws:principalaccount', 'aws:principaltype', 'aws:principalorgid',
+    'aws:principalisawsservice', 'aws:multifactorauthpresent', 'aws:multifactorauthage', 'aws:sourceidentity',
+    'aws:tokenissuetime', 'aws:requestedregion', 'aws:federatedprovider', 'aws:currenttime', 'aws:epochtime',
+    'aws:viaawsservice', 'aws:calledvia', 'aws:calledviafirst', 'aws:calledvialast',
+  ],
+);
+
+/** Prefixes of the federated identity keys: saml:, and each OpenID provider's `<name>:`. */
+function reservedPrefixes(broker: Broker): string[] {
+  return ['saml:', 'aws:principaltag/', ...broker.model.oidcProviders.map((p) => `${p.settings.name.toLowerCase()}:`)];
+}
+
+function parseInput(body: Buffer, reserved: readonly string[]): AuthorizeInput {
   let json: unknown;
   try {
     json = JSON.parse(body.toString('utf8'));
@@ -124,8 +147,15 @@ function parseInput(body: Buffer): AuthorizeInput {
   if (rawContext === null || typeof rawContext !== 'object' || Array.isArray(rawContext)) throw new ValidationError('context must be an object of condition keys');
   const entries = Object.entries(rawContext as Record<string, unknown>);
   if (entries.length > MAX_CONTEXT_KEYS) throw new ValidationError(`context may hold at most ${MAX_CONTEXT_KEYS} keys`);
+  const seen = new Set<string>();
   for (const [key, value] of entries) {
     if (!/^[\x21-\x7e]{1,256}$/.test(key)) throw new ValidationError('context keys must be 1-256 printable characters');
+    const lower = key.toLowerCase();
+    if (seen.has(lower)) throw new ValidationError(`context key ${key} is given twice (keys are case-insensitive)`);
+    seen.add(lower);
+    if (RESERVED_AWS_KEYS.has(lower) || reserved.some((prefix) => lower.startsWith(prefix))) {
+      throw new ValidationError(`context key ${key} describes the subject or the time: only the broker sets it`);
+    }
     if (typeof value === 'string') context[key] = value;
     else if (Array.isArray(value) && value.length <= 100 && value.every((v) => typeof v === 'string')) context[key] = Object.freeze([...(value as string[])]);
     else throw new ValidationError(`context value of ${key} must be a string or a list of strings`);

@@ -104,11 +104,36 @@ describe('decisions', () => {
     expect(altered.json['Error']['Code']).toBe('SignatureDoesNotMatch');
   });
 
-  it('the service\'s context never overrides the subject\'s own keys', async () => {
-    const keys = await federated('ctx', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:DecodeAuthorizationMessage', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalArn': `arn:aws:sts::${TEST_ACCOUNT}:federated-user/ctx` } } }] });
+  it('the service\'s context may describe the request, never the subject or the time', async () => {
+    const keys = await federated('ctx', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:DecodeAuthorizationMessage', Resource: '*', Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } }] });
     const subject = { accessKeyId: keys.accessKeyId, sessionToken: keys.sessionToken };
-    const spoofed = await ask(SERVICE, { credentials: subject, action: 'sts:DecodeAuthorizationMessage', resource: '*', context: { 'aws:PrincipalArn': 'arn:aws:iam::123456789012:user/admin' } });
-    expect(spoofed.json['decision']).toBe('Allow');
+    const base = { credentials: subject, action: 'sts:DecodeAuthorizationMessage', resource: '*' };
+    expect((await ask(SERVICE, { ...base, context: { 'aws:SourceIp': '203.0.113.9' } })).json['decision']).toBe('Allow');
+    expect((await ask(SERVICE, { ...base, context: { 'aws:SourceIp': '198.51.100.1' } })).json['decision']).toBe('Deny');
+    // Identity, MFA, time and federated keys are the broker's alone — set or absent.
+    for (const key of ['aws:PrincipalArn', 'aws:username', 'AWS:MultiFactorAuthPresent', 'aws:MultiFactorAuthAge', 'aws:CurrentTime', 'aws:EpochTime', 'aws:SourceIdentity', 'aws:FederatedProvider', 'saml:sub', 'idp.fedbroker.test:sub']) {
+      const r = await ask(SERVICE, { ...base, context: { 'aws:SourceIp': '203.0.113.9', [key]: 'x' } });
+      expect([r.status, r.json['Error']?.['Code']], key).toEqual([400, 'ValidationError']);
+    }
+    const twice = await ask(SERVICE, { ...base, context: { 's3:prefix': 'a', 'S3:Prefix': 'b' } });
+    expect([twice.status, twice.json['Error']['Code']]).toEqual([400, 'ValidationError']);
+  });
+
+  it('S3 requests as S3 signs them: the path as sent (encoded once, not normalised) and UNSIGNED-PAYLOAD', async () => {
+    const session = credentialsOf(await stsQuery(b.url, { Action: 'AssumeRoleWithWebIdentity', RoleArn: roleArn('WebDev'), RoleSessionName: 'carol', WebIdentityToken: await fx.webToken() }));
+    const s3Signer = new SignatureV4({ service: 's3', region: 'us-east-1', credentials: session, sha256: NodeSha256, applyChecksum: false, uriEscapePath: false });
+    for (const path of ['/my%20file.csv', '/a//b.csv']) {
+      const signed = await s3Signer.sign({
+        method: 'PUT',
+        protocol: 'https:',
+        hostname: 'reports.s3.amazonaws.com',
+        path,
+        query: {},
+        headers: { host: 'reports.s3.amazonaws.com', 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+      });
+      const r = await ask(SERVICE, { request: { method: 'PUT', url: `https://reports.s3.amazonaws.com${path}`, headers: signed.headers }, action: 's3:PutObject', resource: '*' });
+      expect([r.status, r.json['principal']?.['arn']], path).toEqual([200, `arn:aws:sts::${TEST_ACCOUNT}:assumed-role/WebDev/carol`]);
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 /**
- * The SigV4 canonical request, exactly as AWS (and botocore, and @smithy/signature-v4) build it for
- * every service but S3:
+ * The SigV4 canonical request, exactly as AWS (and botocore, and @smithy/signature-v4) build it —
+ * for every service but S3, and for S3 (only ever a request forwarded to POST /authorize) with the
+ * path as sent:
  *
  *   METHOD \n CanonicalURI \n CanonicalQuery \n name:value \n … \n \n SignedHeaders \n PayloadHash
  *
@@ -73,7 +74,8 @@ export function canonicalRequest(parsed: ParsedSigV4, payloadHash: string): stri
   for (const name of signedHeaders) headerBlock += `${name}:${canonicalHeaderValue(headers.get(name) ?? '')}\n`;
   return [
     request.method,
-    canonicalUri(request.path),
+    // S3 signs its path as sent: encoded once, not normalised.
+    parsed.service === 's3' ? request.path || '/' : canonicalUri(request.path),
     canonicalQuery(request.query, parsed.form === 'query'),
     headerBlock,
     signedHeaders.join(';'),

@@ -46,13 +46,14 @@ export function verifySigV4(parsed: ParsedSigV4, secretAccessKey: string, now: n
 /**
  * The payload hash the client signed. A declared x-amz-content-sha256 must be the body's real hash
  * (otherwise the body would not be covered by the signature); UNSIGNED-PAYLOAD only for presigned
- * requests without a body, since STS parameters travel in the body.
+ * requests without a body, since STS parameters travel in the body — and for S3, which streams
+ * bodies unsigned (only ever a request forwarded to POST /authorize, which acts on no body).
  */
 function payloadHashOf(parsed: ParsedSigV4): string {
   const body = parsed.request.body;
   const declared = parsed.headers.get('x-amz-content-sha256') ?? (parsed.form === 'query' ? parsed.request.query.get('X-Amz-Content-Sha256') ?? undefined : undefined);
   if (declared === UNSIGNED_PAYLOAD) {
-    if (parsed.form === 'query' && body.length === 0) return UNSIGNED_PAYLOAD;
+    if ((parsed.form === 'query' && body.length === 0) || parsed.service === 's3') return UNSIGNED_PAYLOAD;
     throw new IncompleteSignature('UNSIGNED-PAYLOAD is accepted only for presigned requests without a body: sign the body.');
   }
   const actual = hash('sha256', body, 'hex');
