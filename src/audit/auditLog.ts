@@ -16,15 +16,15 @@
  * before the request is answered.
  *
  * Several writers may append to one file: a running broker and the operator's CLI commands (revoke,
- * keys rotate, mfa deactivate). Each append holds a lock file (fileLock.ts) from reading the file's
- * end to writing after it; when another process appended since this writer's own last line, the
+ * keys rotate, mfa deactivate). A command holds a lock file around its append, the broker waits while
+ * one is held (fileLock.ts); when another process appended since this writer's own last line, the
  * chain continues from whatever line really is last (after checking that it still follows ours —
  * a file changed behind the writers' back is reported). A line a crash left half-written is cut off.
  */
 import { isoSeconds } from '../time.js';
 import { hash } from 'node:crypto';
 import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
-import { withFileLock } from './fileLock.js';
+import { whenUnlocked, withFileLock } from './fileLock.js';
 import { dirname } from 'node:path';
 import type { AuditRecord, Store } from '../store/types.js';
 import { timeOrderedUuid } from './eventId.js';
@@ -73,6 +73,8 @@ export class AuditLog implements AuditSink {
     private readonly file: string | null,
     private readonly store: Store | null,
     private readonly onError: (error: unknown) => void = () => {},
+    /** `occasional`: an operator's command (takes the file lock); default: the broker (checks it). */
+    private readonly writer: 'broker' | 'occasional' = 'broker',
   ) {
     if (file !== null) {
       mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
@@ -128,7 +130,9 @@ export class AuditLog implements AuditSink {
 
   private async writeBatch(fd: number, batch: Pending[]): Promise<void> {
     try {
-      const lines = withFileLock(`${this.file!}.lock`, () => this.appendUnderLock(fd, batch));
+      const lock = `${this.file!}.lock`;
+      const append = () => this.appendUnderLock(fd, batch);
+      const lines = this.writer === 'occasional' ? withFileLock(lock, append) : whenUnlocked(lock, append);
       batch.forEach((p, i) => {
         this.enqueueMirror(p.event, lines[i]!);
         p.resolve();

@@ -110,7 +110,7 @@ async function deactivate(args: CliArgs): Promise<number> {
       process.stdout.write(`${printable(device.serial)} is not enabled for anyone; nothing changed.\n`);
       return 0;
     }
-    const audit = new AuditLog(config.audit.file, store);
+    const audit = new AuditLog(config.audit.file, store, undefined, 'occasional');
     try {
       const service = new MfaService({
         store,

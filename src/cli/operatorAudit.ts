@@ -31,9 +31,14 @@ export interface OperatorEvent {
 export async function recordOperatorEvent(loaded: LoadedConfig, store: Store | null, event: OperatorEvent): Promise<void> {
   const { config } = loaded;
   if (config.audit.file === null && store === null) return;
-  const audit = new AuditLog(config.audit.file, store, (e) => {
-    process.stderr.write(`warning: the audit event could not be mirrored to the store: ${e instanceof Error ? e.message : String(e)}\n`);
-  });
+  const audit = new AuditLog(
+    config.audit.file,
+    store,
+    (e) => {
+      process.stderr.write(`warning: the audit event could not be mirrored to the store: ${e instanceof Error ? e.message : String(e)}\n`);
+    },
+    'occasional',
+  );
   try {
     await audit.record({
       eventSource: 'fedbroker',
