@@ -14,11 +14,11 @@
  * open a console (G6567: not role-chained ones, not GetSessionToken's); a token works once, for
  * `console.signinTokenTtlSeconds`; the Destination must be on the allow-list.
  */
-import { timingSafeEqual } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Broker } from '../broker.js';
 import { signinConsoleSessionLifetime } from '../credentials/durations.js';
-import { openSessionToken, openSessionTokenAnyTime } from '../credentials/sessionToken.js';
+import { openSessionTokenAnyTime } from '../credentials/sessionToken.js';
+import { openPresentedCredentials } from '../sessions/presentedCredentials.js';
 import type { SessionClaims } from '../credentials/types.js';
 import { AwsError, quoteInput } from '../errors.js';
 import { randomBytesPooled } from '../keys/randomPool.js';
@@ -107,13 +107,13 @@ async function getSigninToken(broker: Broker, flow: SigninFlow, req: Request, re
   }
 }
 
-interface PresentedCredentials {
+interface SessionParameter {
   readonly sessionId: string;
   readonly sessionKey: string;
   readonly sessionToken: string;
 }
 
-function sessionParameter(value: string | undefined): PresentedCredentials {
+function sessionParameter(value: string | undefined): SessionParameter {
   if (value === undefined || value === '') throw new SigninRefused(400, 'MissingParameter', 'The Session parameter is required: {"sessionId":…,"sessionKey":…,"sessionToken":…}');
   if (value.length > MAX_SESSION_PARAM_CHARS) throw new SigninRefused(400, 'InvalidParameterValue', 'The Session parameter is too long');
   let parsed: unknown;
@@ -140,19 +140,15 @@ function sessionDurationParameter(value: string | undefined): number | undefined
 const INVALID_CREDENTIALS = 'The credentials in the Session parameter are not valid';
 
 /** The claims of the presented credentials, when they are ours, whole, current and may open a console. */
-function credentialsOf(broker: Broker, presented: PresentedCredentials, now: number): SessionClaims {
+function credentialsOf(broker: Broker, presented: SessionParameter, now: number): SessionClaims {
   let claims: SessionClaims;
   try {
-    claims = openSessionToken(broker.keyRing, presented.sessionToken, now);
+    // The secret too must be the one sealed in the token: a stolen token alone is not enough.
+    claims = openPresentedCredentials(broker.keyRing, broker.revocations, { accessKeyId: presented.sessionId, secretAccessKey: presented.sessionKey, sessionToken: presented.sessionToken }, now);
   } catch (e) {
     if (e instanceof AwsError && e.code === 'ExpiredToken') throw new SigninRefused(400, 'ExpiredToken', 'The credentials in the Session parameter have expired');
     throw new SigninRefused(400, 'InvalidClientTokenId', INVALID_CREDENTIALS);
   }
-  // The access key id and the secret must be the ones sealed in the token (a stolen token alone is not enough).
-  if (!sameSecret(presented.sessionId, claims.accessKeyId) || !sameSecret(presented.sessionKey, claims.secretAccessKey)) {
-    throw new SigninRefused(400, 'InvalidClientTokenId', INVALID_CREDENTIALS);
-  }
-  if (broker.revocations.isRevoked(claims)) throw new SigninRefused(400, 'InvalidClientTokenId', INVALID_CREDENTIALS);
   if (claims.issuer === 'GetSessionToken') {
     throw new SigninRefused(403, 'AccessDenied', 'Credentials from GetSessionToken cannot sign in to the console; use AssumeRole or GetFederationToken with long-term keys');
   }
@@ -172,11 +168,6 @@ function asRefusal(e: unknown): SigninRefused {
   throw e;
 }
 
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a, 'utf8');
-  const y = Buffer.from(b, 'utf8');
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 // ---- login / logout ---------------------------------------------------------------------------------
 

@@ -12,13 +12,14 @@
  * cookie whose hash the pending login holds, RFC 6749 §10.12); against provider mix-up each provider
  * has its own callback path, which must name the provider the flow was started with (RFC 9700 §4.4).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import express, { type Request, type Router } from 'express';
 import * as client from 'openid-client';
 import { requestConditionKeys } from '../actions/common/requestContext.js';
 import type { Broker } from '../broker.js';
 import type { OidcProviderModel } from '../config/model.js';
 import { AwsError } from '../errors.js';
+import { constantTimeEqual } from '../keys/constantTime.js';
 import { randomBytesPooled } from '../keys/randomPool.js';
 import { federatedTrustContext } from '../roles/federatedTrust.js';
 import { clearCookie, readCookie, setCookie } from './cookies.js';
@@ -46,9 +47,6 @@ interface PendingLogin {
 
 const sha256Hex = (value: string) => createHash('sha256').update(value).digest('hex');
 
-function sameHex(a: string, b: string): boolean {
-  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
-}
 
 export function oidcRouter(broker: Broker, flow: SigninFlow): Router {
   const router = express.Router();
@@ -129,7 +127,7 @@ export function oidcRouter(broker: Broker, flow: SigninFlow): Router {
     }
     const pending = JSON.parse(stored) as PendingLogin;
     // Only the browser that started this sign-in may finish it (no login CSRF)…
-    if (binding === undefined || !sameHex(sha256Hex(binding), pending.binding)) {
+    if (binding === undefined || !constantTimeEqual(sha256Hex(binding), pending.binding)) {
       await flow.auditFailure(req, undefined, 'OIDC sign-in callback from a browser that did not start it', 'AccessDenied');
       return flow.page(res, 403, errorPage('Sign-in refused', 'This sign-in was started in another browser. Start again here.'));
     }

@@ -20,6 +20,7 @@ import { mintRoleSession } from '../sessions/roleSession.js';
 import type { MfaOwner } from '../store/types.js';
 import { contentSecurityPolicy } from '../http/html.js';
 import { clientAddress } from '../http/clientAddress.js';
+import { requestInfoOf } from '../http/requestInfo.js';
 import { rememberConsoleRoles, type ConsoleSessions } from './consoleSession.js';
 import { csrfToken, csrfValid } from './csrf.js';
 import { errorPage, mfaEnrolmentPage, mfaPromptPage, rolePickerPage, type RoleChoice } from './pages.js';
@@ -244,15 +245,7 @@ export class SigninFlow {
   }
 
   requestInfo(req: Request): RequestInfo {
-    const { sourceIp, secure } = clientAddress(req, this.broker.loaded.config.server.trustProxy);
-    return {
-      requestId: String(requestIdOf(req)),
-      sourceIp,
-      userAgent: req.headers['user-agent'] ?? '',
-      secure,
-      receivedAt: Date.now(),
-      http: { method: req.method, path: req.path, query: new URLSearchParams(), headers: req.headers, body: Buffer.alloc(0), sourceIp, secure },
-    };
+    return requestInfoOf(req, this.broker.loaded.config.server.trustProxy);
   }
 
   private mfaContext(req: Request) {
@@ -291,12 +284,6 @@ export class SigninFlow {
   }
 }
 
-/** Per-request id for audit events of the browser flows (the Express app has no AWS request id). */
-function requestIdOf(req: Request): string {
-  const r = req as Request & { fedbrokerRequestId?: string };
-  r.fedbrokerRequestId ??= globalThis.crypto.randomUUID();
-  return r.fedbrokerRequestId;
-}
 
 export function ownerOf(state: Pick<NewSigninState, 'provider' | 'subject'>): MfaOwner {
   return { kind: 'federated', provider: state.provider, subject: state.subject };

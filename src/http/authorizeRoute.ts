@@ -16,32 +16,29 @@
  * Decisions are not audit events (they are data-plane traffic, like CloudTrail data events); a refused
  * or failed call of the service is.
  */
-import { timingSafeEqual } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import { authorizeCaller, callerLayers } from '../actions/common/callerPolicy.js';
 import { callerUserIdentity } from '../audit/userIdentity.js';
 import type { Broker } from '../broker.js';
-import { openSessionToken } from '../credentials/sessionToken.js';
-import { AwsError, InvalidClientTokenId, ValidationError } from '../errors.js';
+import { AwsError, ValidationError } from '../errors.js';
 import type { Caller } from '../federation/identity.js';
 import { sessionCaller } from '../federation/sigv4/callers.js';
 import { callerConditionContext, callerPrincipal } from '../federation/sigv4/context.js';
 import { authorize, createContext } from '../policy/index.js';
+import { openPresentedCredentials } from '../sessions/presentedCredentials.js';
 import { isoSeconds } from '../time.js';
 import type { ContextValue } from '../policy/types.js';
-import type { RequestInfo } from '../protocol/action.js';
-import { clientAddress } from './clientAddress.js';
+import { requestInfoOf } from './requestInfo.js';
 
 const ACTION = /^[A-Za-z0-9-]{1,64}:[A-Za-z0-9*?_-]{1,128}$/;
 const MAX_CONTEXT_KEYS = 100;
-const INVALID_TOKEN = 'The security token included in the request is invalid.';
 
 export function authorizeRouter(broker: Broker): Router {
   const router = express.Router();
   // The raw bytes: the service's signature covers them.
   const raw = express.raw({ type: () => true, limit: broker.loaded.config.limits.maxBodyBytes });
   router.post('/', raw, async (req, res) => {
-    const info = requestInfoOf(broker, req);
+    const info = requestInfoOf(req, broker.loaded.config.server.trustProxy);
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     let service: Caller | undefined;
     try {
@@ -194,13 +191,7 @@ function parseInput(body: Buffer, reserved: readonly string[]): AuthorizeInput {
 
 /** The subject: temporary credentials of ours, or whoever signed the forwarded request. */
 function subjectOf(broker: Broker, input: AuthorizeInput, now: number): Caller {
-  if (input.credentials !== undefined) {
-    const claims = openSessionToken(broker.keyRing, input.credentials.sessionToken, now);
-    const a = Buffer.from(input.credentials.accessKeyId);
-    const b = Buffer.from(claims.accessKeyId);
-    if (a.length !== b.length || !timingSafeEqual(a, b) || broker.revocations.isRevoked(claims)) throw new InvalidClientTokenId(INVALID_TOKEN);
-    return sessionCaller(claims);
-  }
+  if (input.credentials !== undefined) return sessionCaller(openPresentedCredentials(broker.keyRing, broker.revocations, input.credentials, now));
   const r = input.request!;
   // The path as signed (still percent-encoded), and the query.
   return broker.callers.authenticateSigned(
@@ -221,11 +212,4 @@ function rawPath(req: Request): string {
 function rawQuery(req: Request): string {
   const q = req.originalUrl.indexOf('?');
   return q < 0 ? '' : req.originalUrl.slice(q + 1);
-}
-
-function requestInfoOf(broker: Broker, req: Request): RequestInfo {
-  const { sourceIp, secure } = clientAddress(req, broker.loaded.config.server.trustProxy);
-  const requestId = globalThis.crypto.randomUUID();
-  const info = { requestId, sourceIp, userAgent: req.headers['user-agent'] ?? '', secure, receivedAt: Date.now() };
-  return { ...info, http: { method: req.method, path: rawPath(req), query: new URLSearchParams(rawQuery(req)), headers: req.headers, body: Buffer.alloc(0), sourceIp, secure } };
 }

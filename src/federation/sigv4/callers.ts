@@ -13,6 +13,7 @@ import { InvalidClientTokenId, MissingAuthenticationToken } from '../../errors.j
 import { assumedRoleArn, federatedUserArn, userArn } from '../../credentials/arns.js';
 import { isTemporaryAccessKeyId } from '../../credentials/ids.js';
 import { openSessionToken } from '../../credentials/sessionToken.js';
+import { constantTimeEqual } from '../../keys/constantTime.js';
 import type { SessionClaims } from '../../credentials/types.js';
 import type { KeyRing } from '../../keys/keyRing.js';
 import type { Caller } from '../identity.js';
@@ -127,7 +128,7 @@ export class CallerResolver {
 
     if (parsed.securityToken !== undefined) {
       const claims = this.openedTokens.open(parsed.securityToken, now);
-      if (!sameAccessKeyId(claims.accessKeyId, parsed.accessKeyId)) throw new InvalidClientTokenId(INVALID_TOKEN);
+      if (!constantTimeEqual(claims.accessKeyId, parsed.accessKeyId)) throw new InvalidClientTokenId(INVALID_TOKEN);
       if (options.isRevoked(claims)) throw new InvalidClientTokenId(INVALID_TOKEN);
       verifySigV4(parsed, claims.secretAccessKey, now);
       const caller = this.openedTokens.caller(parsed.securityToken, now, parsed.region);
@@ -180,12 +181,4 @@ export function sessionCaller(claims: SessionClaims): Caller {
         userName: principal.userName,
       };
   }
-}
-
-/** Constant-time for equal lengths (the length of an access key id is no secret), without allocating. */
-function sameAccessKeyId(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
 }
