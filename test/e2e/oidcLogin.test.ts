@@ -62,10 +62,14 @@ class Jars {
   }
 }
 
-/** Follows redirects like a browser (the broker's public URL is the broker on loopback); the last response and its URL. */
-async function browse(jars: Jars, start: string): Promise<{ res: Response; url: URL; body: string }> {
+/**
+ * Follows redirects like a browser (the broker's public URL is the broker on loopback); the last
+ * response and its URL — or, with `stopBefore`, the first URL it matches, not opened.
+ */
+async function browse(jars: Jars, start: string, stopBefore?: (url: URL) => boolean): Promise<{ res?: Response; url: URL; body: string }> {
   let url = new URL(start);
   for (let hop = 0; hop < 15; hop++) {
+    if (stopBefore?.(url)) return { url, body: '' };
     const real = url.href.startsWith(PUBLIC_URL) ? new URL(url.href.replace(PUBLIC_URL, b.url)) : url;
     const res = await fetch(real, { redirect: 'manual', headers: { cookie: jars.header(url) } });
     jars.store(url, res);
@@ -109,16 +113,8 @@ it('several roles fit: the role picker; MFA asserted by the provider (amr) count
 
 /** Runs a sign-in up to the callback the provider sends the browser to (not opened yet). */
 async function callbackFor(jars: Jars, sub: string): Promise<URL> {
-  let url = new URL(`${PUBLIC_URL}/oidc/login?provider=${encodeURIComponent(name)}&login_hint=${sub}`);
-  for (let hop = 0; hop < 15; hop++) {
-    const real = url.href.startsWith(PUBLIC_URL) ? new URL(url.href.replace(PUBLIC_URL, b.url)) : url;
-    const res = await fetch(real, { redirect: 'manual', headers: { cookie: jars.header(url) } });
-    jars.store(url, res);
-    await res.arrayBuffer();
-    url = new URL(res.headers.get('location')!, url);
-    if (url.pathname.startsWith('/oidc/callback/')) return url;
-  }
-  throw new Error('no callback');
+  const start = `${PUBLIC_URL}/oidc/login?provider=${encodeURIComponent(name)}&login_hint=${sub}`;
+  return (await browse(jars, start, (url) => url.pathname.startsWith('/oidc/callback/'))).url;
 }
 
 const onBroker = (url: URL) => new URL(url.href.replace(PUBLIC_URL, b.url));
