@@ -101,6 +101,17 @@ export class MemoryStore implements Store {
     return item.expiresAt > this.now() ? item.value : null;
   }
 
+  async replaceItem(ns: string, key: string, expected: string | null, value: string, expiresAt: number): Promise<boolean> {
+    this.assertOpen();
+    const k = compositeKey(ns, key);
+    const item = this.items.get(k);
+    const current = item !== undefined && item.expiresAt > this.now() ? item.value : null;
+    if (current !== expected) return false;
+    this.items.set(k, { value, expiresAt });
+    this.countWrite();
+    return true;
+  }
+
   async getOrCreateId(kind: string, name: string, candidate: string): Promise<string> {
     this.assertOpen();
     const k = compositeKey(kind, name);

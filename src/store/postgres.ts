@@ -45,6 +45,15 @@ const SQL = {
   },
   getItem: { name: 'fb_get_item', text: 'SELECT value FROM fb_items WHERE ns = $1 AND key = $2 AND expires_at > $3' },
   takeItem: { name: 'fb_take_item', text: 'DELETE FROM fb_items WHERE ns = $1 AND key = $2 RETURNING value, expires_at' },
+  insertItemIfAbsent: {
+    name: 'fb_insert_item_if_absent',
+    text: `INSERT INTO fb_items (ns, key, value, expires_at) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (ns, key) DO UPDATE SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at WHERE fb_items.expires_at <= $5`,
+  },
+  replaceItem: {
+    name: 'fb_replace_item',
+    text: 'UPDATE fb_items SET value = $1, expires_at = $2 WHERE ns = $3 AND key = $4 AND value = $5 AND expires_at > $6',
+  },
   getId: { name: 'fb_get_id', text: 'SELECT id FROM fb_ids WHERE kind = $1 AND name = $2' },
   insertId: {
     name: 'fb_insert_id',
@@ -225,6 +234,14 @@ export class PostgresStore implements Store {
     const result = await this.query<{ value: string; expires_at: Int8 }>(SQL.takeItem, [ns, key]);
     const row = result.rows[0];
     return row !== undefined && Number(row.expires_at) > Date.now() ? row.value : null;
+  }
+
+  async replaceItem(ns: string, key: string, expected: string | null, value: string, expiresAt: number): Promise<boolean> {
+    const result =
+      expected === null
+        ? await this.query(SQL.insertItemIfAbsent, [ns, key, value, ms(expiresAt), Date.now()])
+        : await this.query(SQL.replaceItem, [value, ms(expiresAt), ns, key, expected, Date.now()]);
+    return result.rowCount === 1;
   }
 
   async getOrCreateId(kind: string, name: string, candidate: string): Promise<string> {

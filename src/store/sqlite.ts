@@ -93,6 +93,13 @@ export class SqliteStore implements Store {
       takeItem: db.prepare<[string, string], { value: string; expires_at: number }>(
         'DELETE FROM fb_items WHERE ns = ? AND key = ? RETURNING value, expires_at',
       ),
+      insertItemIfAbsent: db.prepare<[string, string, string, number, number], unknown>(
+        `INSERT INTO fb_items (ns, key, value, expires_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (ns, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at WHERE fb_items.expires_at <= ?`,
+      ),
+      replaceItem: db.prepare<[string, number, string, string, string, number], unknown>(
+        'UPDATE fb_items SET value = ?, expires_at = ? WHERE ns = ? AND key = ? AND value = ? AND expires_at > ?',
+      ),
       getId: db.prepare<[string, string], { id: string }>('SELECT id FROM fb_ids WHERE kind = ? AND name = ?'),
       insertId: db.prepare<[string, string, string], unknown>(
         'INSERT INTO fb_ids (kind, name, id) VALUES (?, ?, ?) ON CONFLICT (kind, name) DO NOTHING',
@@ -195,6 +202,14 @@ export class SqliteStore implements Store {
       const row = this.stmt.takeItem.get(ns, key);
       return row !== undefined && row.expires_at > Date.now() ? row.value : null;
     });
+  }
+
+  async replaceItem(ns: string, key: string, expected: string | null, value: string, expiresAt: number): Promise<boolean> {
+    return this.run(() =>
+      expected === null
+        ? this.stmt.insertItemIfAbsent.run(ns, key, value, expiresAt, Date.now()).changes === 1
+        : this.stmt.replaceItem.run(value, expiresAt, ns, key, expected, Date.now()).changes === 1,
+    );
   }
 
   async getOrCreateId(kind: string, name: string, candidate: string): Promise<string> {

@@ -93,6 +93,13 @@ export interface Store {
   getItem(ns: string, key: string): Promise<string | null>;
   /** Atomically read and delete: only one caller across all instances gets the value. */
   takeItem(ns: string, key: string): Promise<string | null>;
+  /**
+   * Compare-and-set, atomic across instances: when the item's current value is `expected` (null: the
+   * item is absent or expired), store `value` until `expiresAt` and resolve true; otherwise change
+   * nothing and resolve false. State machines (device authorizations, refresh-token families) are
+   * built on it: read, compute the next value, replace — and read again when another writer won.
+   */
+  replaceItem(ns: string, key: string, expected: string | null, value: string, expiresAt: number): Promise<boolean>;
 
   // ---- stable identifiers ---------------------------------------------------------------------
 

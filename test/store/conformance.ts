@@ -211,6 +211,71 @@ export function runStoreConformance(name: string, open: OpenStore, openSecond?: 
       });
     });
 
+    describe('replaceItem (compare-and-set)', () => {
+      it('with expected null: creates an absent item, refuses an existing one', async () => {
+        expect(await store.replaceItem('device', 'd1', null, 'pending', Date.now() + HOUR)).toBe(true);
+        expect(await store.getItem('device', 'd1')).toBe('pending');
+        expect(await store.replaceItem('device', 'd1', null, 'other', Date.now() + HOUR)).toBe(false);
+        expect(await store.getItem('device', 'd1')).toBe('pending');
+      });
+
+      it('with expected null: takes over an expired item', async () => {
+        await store.putItem('device', 'old', 'stale', Date.now() - 1000);
+        expect(await store.replaceItem('device', 'old', null, 'fresh', Date.now() + HOUR)).toBe(true);
+        expect(await store.getItem('device', 'old')).toBe('fresh');
+      });
+
+      it('replaces only when the current value is the expected one, and sets the new expiry', async () => {
+        await store.putItem('family', 'f1', '{"g":1}', Date.now() + HOUR);
+        expect(await store.replaceItem('family', 'f1', '{"g":0}', '{"g":2}', Date.now() + HOUR)).toBe(false);
+        expect(await store.replaceItem('family', 'f1', '{"g":1}', '{"g":2}', Date.now() + 2 * HOUR)).toBe(true);
+        expect(await store.getItem('family', 'f1')).toBe('{"g":2}');
+        expect(await store.replaceItem('family', 'f1', '{"g":2}', '{"g":3}', Date.now() - 1000)).toBe(true);
+        expect(await store.getItem('family', 'f1')).toBeNull();
+      });
+
+      it('never replaces an expired or absent item by value', async () => {
+        await store.putItem('family', 'gone', 'v', Date.now() - 1000);
+        expect(await store.replaceItem('family', 'gone', 'v', 'w', Date.now() + HOUR)).toBe(false);
+        expect(await store.replaceItem('family', 'never', 'v', 'w', Date.now() + HOUR)).toBe(false);
+        expect(await store.getItem('family', 'never')).toBeNull();
+      });
+
+      it('keeps namespaces apart and compares values byte for byte', async () => {
+        const value = `{"t":"ünïcødé 🔑","big":"${'z'.repeat(16 * 1024)}"}`;
+        await store.putItem('a', 'k', value, Date.now() + HOUR);
+        expect(await store.replaceItem('b', 'k', value, 'x', Date.now() + HOUR)).toBe(false);
+        expect(await store.replaceItem('a', 'k', `${value} `, 'x', Date.now() + HOUR)).toBe(false);
+        expect(await store.replaceItem('a', 'k', value, 'x', Date.now() + HOUR)).toBe(true);
+        expect(await store.getItem('b', 'k')).toBeNull();
+      });
+
+      it('has exactly one winner among 50 concurrent replacements of the same value on two instances', async () => {
+        const stores = await pair();
+        await store.putItem('family', 'race', 'generation-1', Date.now() + HOUR);
+        const outcomes = await raceOn(stores, 50, (s, i) => s.replaceItem('family', 'race', 'generation-1', `generation-2-by-${i}`, Date.now() + HOUR));
+        expect(outcomes.filter(Boolean)).toHaveLength(1);
+        const winner = outcomes.indexOf(true);
+        expect(await store.getItem('family', 'race')).toBe(`generation-2-by-${winner}`);
+      });
+
+      it('has exactly one creator among 50 concurrent creations on two instances', async () => {
+        const stores = await pair();
+        const outcomes = await raceOn(stores, 50, (s, i) => s.replaceItem('user-code', 'BCDFGHJK', null, `device-${i}`, Date.now() + HOUR));
+        expect(outcomes.filter(Boolean)).toHaveLength(1);
+        expect(await (await second()).getItem('user-code', 'BCDFGHJK')).toBe(`device-${outcomes.indexOf(true)}`);
+      });
+
+      it('a value replaced on one instance is what the other compares against', async () => {
+        const other = await second();
+        await store.putItem('family', 'shared', 'one', Date.now() + HOUR);
+        expect(await other.replaceItem('family', 'shared', 'one', 'two', Date.now() + HOUR)).toBe(true);
+        expect(await store.replaceItem('family', 'shared', 'one', 'three', Date.now() + HOUR)).toBe(false);
+        expect(await store.replaceItem('family', 'shared', 'two', 'three', Date.now() + HOUR)).toBe(true);
+        expect(await other.getItem('family', 'shared')).toBe('three');
+      });
+    });
+
     describe('getOrCreateId', () => {
       it('records the first candidate and returns it forever', async () => {
         expect(await store.getOrCreateId('role', 'arn:aws:iam::123456789012:role/Admin', 'AROAFIRST')).toBe('AROAFIRST');
