@@ -39,6 +39,9 @@ import { RevocationCache } from './sessions/revocations.js';
 import { EntityIds } from './sessions/roleIds.js';
 import type { SessionMinterDeps } from './sessions/roleSession.js';
 import { SessionPolicyCache } from './sessions/sessionPolicy.js';
+import { SsoService } from './sso/index.js';
+import { ssoHttpHandler } from './sso/http.js';
+import { localRoleIssuer } from './sso/issuer.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/types.js';
 
@@ -71,6 +74,7 @@ export class Broker {
   readonly dev: DevProviders | undefined;
   readonly consoleSessions: ConsoleSessions;
   readonly signin: SigninFlow;
+  readonly sso: SsoService;
   private readonly sweepTimer: NodeJS.Timeout;
 
   private constructor(parts: {
@@ -136,6 +140,15 @@ export class Broker {
       { name: 'keys', check: async () => void this.keyRing.activeKid },
       { name: 'providers', check: async () => this.checkProvidersLoaded() },
     ];
+    this.sso = new SsoService({
+      store: this.store,
+      keyRing: this.keyRing,
+      revocations: this.revocations,
+      audit: this.audit,
+      model: () => this.#model,
+      loaded: () => this.#loaded,
+      issuer: localRoleIssuer(() => this.minter),
+    });
     const secureCookies = parts.loaded.publicUrl.startsWith('https:');
     this.consoleSessions = new ConsoleSessions(this.keyRing, this.revocations, config.console.sessionCookieName, secureCookies);
     this.signin = new SigninFlow(this, this.consoleSessions, secureCookies);
@@ -155,6 +168,7 @@ export class Broker {
       trustProxy: config.server.trustProxy,
       maxBodyBytes: config.limits.maxBodyBytes,
       logger: this.logger,
+      lean: ssoHttpHandler({ oidc: this.sso.oidc, portal: this.sso.portal, rateLimiter: this.rateLimiter, metrics: this.metrics, logger: this.logger, trustProxy: config.server.trustProxy, maxBodyBytes: config.limits.maxBodyBytes }),
     });
     this.sweepTimer = setInterval(() => {
       this.store.sweep(Date.now()).catch((e: unknown) => this.logger.warn({ err: e }, 'store sweep failed'));

@@ -146,6 +146,36 @@ const limitsSchema = z
   })
   .strict();
 
+/** Command-line sign-in and the access portal (sso.md). */
+const ssoSchema = z
+  .object({
+    requireMfa: z.boolean().default(true),
+    // At most 36 h: revocations are kept that long (sessions/revocations.ts).
+    sessionHours: z.number().gt(0).max(36).default(8),
+    accessTokenSeconds: z.number().int().min(1).max(43200).default(3600),
+    credentialSeconds: z.number().int().min(900).max(43200).default(3600),
+  })
+  .strict();
+
+/** Display names of AWS accounts (the local account and upstream ones) for the portal and the SSO API. */
+const accountsSchema = z
+  .array(
+    z
+      .object({
+        id: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
+        name: z.string().min(1).max(128),
+        emailAddress: z.email().optional(),
+      })
+      .strict(),
+  )
+  .superRefine((list, ctx) => {
+    const seen = new Set<string>();
+    list.forEach((a, i) => {
+      if (seen.has(a.id)) ctx.addIssue({ code: 'custom', message: `account ${a.id} is listed twice`, path: [i, 'id'] });
+      seen.add(a.id);
+    });
+  });
+
 const auditSchema = z.object({ file: nonEmpty.nullable().default('data/audit.jsonl') }).strict();
 
 export const configSchema = z
@@ -168,6 +198,8 @@ export const configSchema = z
     limits: limitsSchema.default(limitsSchema.parse({})),
     audit: auditSchema.default(auditSchema.parse({})),
     devIdentityProviders: z.boolean().default(false),
+    sso: ssoSchema.default(ssoSchema.parse({})),
+    accounts: accountsSchema.default([]),
   })
   .strict();
 
@@ -176,4 +208,5 @@ export type RawSamlProvider = z.infer<typeof samlProviderSchema>;
 export type RawOidcProvider = z.infer<typeof oidcProviderSchema>;
 export type RawRole = z.infer<typeof roleSchema>;
 export type RawUser = z.infer<typeof userSchema>;
+export type RawSsoSettings = z.infer<typeof ssoSchema>;
 export type RawManagedPolicy = z.infer<typeof managedPolicySchema>;

@@ -16,6 +16,7 @@ import type { RoleModel } from '../config/model.js';
 import type { RequestInfo } from '../protocol/action.js';
 import type { ContextValue } from '../policy/types.js';
 import { federatedTrustContext, judgeRole, type TrustIdentity } from '../roles/federatedTrust.js';
+import { federatedSessionContext } from '../sessions/federatedContext.js';
 import { mintRoleSession } from '../sessions/roleSession.js';
 import type { MfaOwner } from '../store/types.js';
 import { contentSecurityPolicy } from '../http/html.js';
@@ -183,7 +184,7 @@ export class SigninFlow {
       federated: { type: state.type, provider: state.provider, subject: state.subject },
       ...(state.sourceIdentity !== undefined ? { sourceIdentity: state.sourceIdentity } : {}),
       ...(mfa ? { mfa } : {}),
-      context: sessionContext(state),
+      context: federatedSessionContext(state),
     });
     await rememberConsoleRoles(this.broker.store, session.claims, [...state.roles, ...state.mfaRoles]);
     // Recorded before the browser gets its cookie: no audit event, no session.
@@ -295,19 +296,6 @@ function roleName(arn: string): string {
 
 export function trustIdentityOf(state: Pick<NewSigninState, 'type' | 'providerArn' | 'conditionKeys' | 'sourceIdentity'>): TrustIdentity {
   return { type: state.type, providerArn: state.providerArn, conditionKeys: state.conditionKeys, ...(state.sourceIdentity !== undefined ? { sourceIdentity: state.sourceIdentity } : {}) };
-}
-
-/** Condition keys kept in the console session's credentials (usable in permission policies). */
-function sessionContext(state: NewSigninState): Record<string, string | readonly string[]> {
-  const keep = state.type === 'saml'
-    ? ['saml:namequalifier', 'saml:sub', 'saml:sub_type', 'saml:iss', 'saml:doc']
-    : [`${state.provider.toLowerCase()}:sub`, `${state.provider.toLowerCase()}:aud`, `${state.provider.toLowerCase()}:amr`];
-  const out: Record<string, string | readonly string[]> = { 'aws:federatedprovider': state.providerArn };
-  for (const k of keep) {
-    const v = state.conditionKeys[k];
-    if (v !== undefined) out[k] = v;
-  }
-  return out;
 }
 
 /** Judge every candidate role for a federated identity (used by the ACS and the OIDC login). */

@@ -22,6 +22,8 @@ export interface HttpServerOptions {
   readonly trustProxy: boolean;
   readonly maxBodyBytes: number;
   readonly logger: Logger;
+  /** Other APIs served without Express (the SSO APIs): true when the request was taken. */
+  readonly lean?: (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
 }
 
 /** True for requests the AWS SDKs and CLI send to an STS/IAM endpoint (path `/`, query `?…` after it). */
@@ -39,7 +41,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
     const mark = target.indexOf('?');
     const path = mark < 0 ? target : target.slice(0, mark);
     if (path !== '/') {
-      options.app(req, res);
+      if (options.lean?.(req, res, path) !== true) options.app(req, res);
       return;
     }
     const query = new URLSearchParams(mark < 0 ? '' : target.slice(mark + 1));

@@ -61,6 +61,12 @@ export class RevocationCache {
     return false;
   }
 
+  /** O(1): is a federated subject revoked for what was issued (or signed in) at `issuedAtMs`? */
+  isSubjectRevoked(provider: string, subject: string, issuedAtMs: number): boolean {
+    const before = this.subjects.get(subjectKey(provider, subject));
+    return before !== undefined && issuedAtMs < before;
+  }
+
   /**
    * O(1): was the console session `id` signed out? (Its own random id, not an access key id: a console
    * session opened through the federation endpoint ends without ending the credentials it came from.)

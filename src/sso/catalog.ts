@@ -1,0 +1,67 @@
+/**
+ * Which accounts and roles a person sees — the one place that decides it, for the SSO portal API and
+ * the access portal page alike.
+ *
+ * - Roles: every candidate (the SAML Role attribute's roles when the assertion had one, else every
+ *   role) whose trust policy allows this person now, judged exactly as at a browser sign-in (action
+ *   sts:AssumeRoleWithSAML / sts:AssumeRoleWithWebIdentity, the same condition keys, the MFA facts
+ *   of the person's sign-in). Roles that would be allowed with MFA are reported apart.
+ * - Accounts: the accounts of those roles, from each role's ARN — the local account today, the AWS
+ *   accounts of upstream roles (upstream.md) once they exist — named by the `accounts:` configuration.
+ */
+import { requestConditionKeys } from '../actions/common/requestContext.js';
+import type { BrokerModel, RoleModel } from '../config/model.js';
+import { parseArn } from '../credentials/arns.js';
+import type { RequestInfo } from '../protocol/action.js';
+import { federatedTrustContext, judgeRole } from '../roles/federatedTrust.js';
+import { trustIdentityOf, type Person } from './person.js';
+
+export interface SsoAccount {
+  readonly accountId: string;
+  readonly accountName: string;
+  readonly emailAddress?: string;
+}
+
+export interface PersonRoles {
+  /** Takeable now, in configuration order. */
+  readonly allowed: readonly RoleModel[];
+  /** Takeable after an MFA step-up. */
+  readonly needMfa: readonly RoleModel[];
+}
+
+export function accountOfRole(role: RoleModel): string {
+  return parseArn(role.arn)?.account ?? '';
+}
+
+export function judgePersonRoles(model: BrokerModel, person: Person, info: Pick<RequestInfo, 'receivedAt' | 'secure' | 'sourceIp' | 'userAgent'>): PersonRoles {
+  const identity = trustIdentityOf(person);
+  const context = federatedTrustContext(identity, requestConditionKeys(info), person.mfa, info.receivedAt, person.sessionName);
+  const candidates = person.offeredRoles !== undefined
+    ? person.offeredRoles.map((arn) => model.roleByArn(arn)).filter((r): r is RoleModel => r !== undefined)
+    : [...model.roles.values()];
+  const allowed: RoleModel[] = [];
+  const needMfa: RoleModel[] = [];
+  for (const role of candidates) {
+    const verdict = judgeRole(role, identity, context);
+    if (verdict.allowed) allowed.push(role);
+    else if (verdict.needsMfa) needMfa.push(role);
+  }
+  return { allowed, needMfa };
+}
+
+/** The accounts of these roles, named from the configuration, sorted by name then id. */
+export function accountsOf(model: BrokerModel, roles: readonly RoleModel[]): SsoAccount[] {
+  const named = new Map(model.config.accounts.map((a) => [a.id, a]));
+  const ids = [...new Set(roles.map(accountOfRole))];
+  return ids
+    .map((accountId) => {
+      const entry = named.get(accountId);
+      return { accountId, accountName: entry?.name ?? accountId, ...(entry?.emailAddress !== undefined ? { emailAddress: entry.emailAddress } : {}) };
+    })
+    .sort((a, b) => a.accountName.localeCompare(b.accountName) || a.accountId.localeCompare(b.accountId));
+}
+
+/** The role of this account and name among `roles`, if any (names are unique within an account). */
+export function findRole(roles: readonly RoleModel[], accountId: string, roleName: string): RoleModel | undefined {
+  return roles.find((r) => r.name === roleName && accountOfRole(r) === accountId);
+}

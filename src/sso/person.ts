@@ -1,0 +1,67 @@
+/**
+ * The person behind command-line sign-in and the access portal: an identity validated by a SAML or
+ * OIDC provider through the browser sign-in (exactly as for the console), with the MFA facts known
+ * at that time. Access tokens, CLI sessions, device approvals and the portal session carry it, so
+ * every later decision (which roles, which credentials) is the one a browser sign-in would make.
+ */
+import type { FederatedIdentity, SessionClaims } from '../credentials/types.js';
+import { isValidSourceIdentity } from '../credentials/sourceIdentity.js';
+import type { ContextValue } from '../policy/types.js';
+import type { TrustIdentity } from '../roles/federatedTrust.js';
+
+export interface Person {
+  readonly type: 'saml' | 'oidc';
+  /** Provider name as configured. */
+  readonly provider: string;
+  readonly providerArn: string;
+  readonly subject: string;
+  readonly issuer: string;
+  /** The validated attributes or claims, as condition keys (lower-case). */
+  readonly conditionKeys: Readonly<Record<string, ContextValue>>;
+  /** SourceIdentity sent by the provider (SAML attribute / OIDC claim), if any. */
+  readonly sourceIdentity?: string;
+  /** The role session name a browser sign-in gives this person. */
+  readonly sessionName: string;
+  /** SAML only: the role ARNs of the AWS Role attribute, when the assertion had one (the only candidates then). */
+  readonly offeredRoles?: readonly string[];
+  /** MFA: at the provider (no serial) or fedbroker's step-up (the device's serial). */
+  readonly mfa?: SessionClaims['mfa'];
+  /** Epoch seconds: when this sign-in happened. */
+  readonly signedInAt: number;
+  /** Epoch seconds: nothing from this sign-in lasts longer (sso.sessionHours, SAML SessionNotOnOrAfter). */
+  readonly sessionEnd: number;
+}
+
+/** How the MFA of a person was done (fedbroker:MfaMethod, passkeys.md). */
+export function mfaMethod(mfa: SessionClaims['mfa']): 'idp' | 'totp' | undefined {
+  if (mfa === undefined) return undefined;
+  return mfa.serial !== undefined ? 'totp' : 'idp';
+}
+
+/** One string per person (provider and subject), as revocations and MFA devices key them. */
+export function personKey(person: Pick<Person, 'provider' | 'subject'>): string {
+  return `${person.provider}|${person.subject}`;
+}
+
+/** The identity judged against trust policies: exactly the browser sign-in's. */
+export function trustIdentityOf(person: Person): TrustIdentity {
+  return {
+    type: person.type,
+    providerArn: person.providerArn,
+    conditionKeys: person.conditionKeys,
+    ...(person.sourceIdentity !== undefined ? { sourceIdentity: person.sourceIdentity } : {}),
+  };
+}
+
+export function federatedOf(person: Person): FederatedIdentity {
+  return { type: person.type, provider: person.provider, subject: person.subject };
+}
+
+/**
+ * The SourceIdentity of credentials for this person: the provider's own value; else the subject when
+ * it fits SourceIdentity's alphabet (2–64 of `[\w+=,.@-]`); else the session name (always fits).
+ */
+export function sourceIdentityOf(person: Person): string {
+  if (person.sourceIdentity !== undefined) return person.sourceIdentity;
+  return isValidSourceIdentity(person.subject) ? person.subject : person.sessionName;
+}
