@@ -20,6 +20,9 @@ import { oidcRouter } from './console/oidcRoutes.js';
 import { ConsoleSessions } from './console/consoleSession.js';
 import { samlRouter } from './console/samlRoutes.js';
 import { SigninFlow } from './console/signinFlow.js';
+import { deviceRouter } from './console/deviceRoutes.js';
+import { PersonSessions } from './console/personSession.js';
+import { ssoAuthorizeRouter } from './console/ssoAuthorizeRoutes.js';
 import { OidcFederation } from './federation/oidc/index.js';
 import { currentMetadata, SamlValidator } from './federation/saml/index.js';
 import type { SessionClaims } from './credentials/types.js';
@@ -75,6 +78,8 @@ export class Broker {
   readonly consoleSessions: ConsoleSessions;
   readonly signin: SigninFlow;
   readonly sso: SsoService;
+  /** The access portal's sessions (the person, not a role): portal, approval pages. */
+  readonly persons: PersonSessions;
   private readonly sweepTimer: NodeJS.Timeout;
 
   private constructor(parts: {
@@ -151,7 +156,8 @@ export class Broker {
     });
     const secureCookies = parts.loaded.publicUrl.startsWith('https:');
     this.consoleSessions = new ConsoleSessions(this.keyRing, this.revocations, config.console.sessionCookieName, secureCookies);
-    this.signin = new SigninFlow(this, this.consoleSessions, secureCookies);
+    this.persons = new PersonSessions(this.store, this.keyRing, (person, nowMs) => this.sso.personValid(person, nowMs), secureCookies);
+    this.signin = new SigninFlow(this, this.consoleSessions, secureCookies, this.persons);
     const routers = [
       { path: '/saml', router: samlRouter(this, this.signin) },
       { path: '/signin', router: signinRouter(this, this.signin) },
@@ -159,6 +165,8 @@ export class Broker {
       { path: '/federation', router: federationRouter(this, this.signin, this.consoleSessions) },
       { path: '/oidc', router: oidcRouter(this, this.signin) },
       { path: '/authorize', router: authorizeRouter(this) },
+      { path: '/device', router: deviceRouter(this, this.signin, this.persons, secureCookies) },
+      { path: '/sso-oidc', router: ssoAuthorizeRouter(this, this.signin, this.persons, secureCookies) },
       ...(this.dev ? [{ path: DEV_OIDC_PATH, router: this.dev.oidc.router }, { path: DEV_SAML_PATH, router: this.dev.saml.router }] : []),
     ];
     this.app = createApp({ metrics: this.metrics, readiness, logger: this.logger, trustProxy: config.server.trustProxy, routers });

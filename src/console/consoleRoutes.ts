@@ -7,11 +7,11 @@ import express, { type Router } from 'express';
 import type { Broker } from '../broker.js';
 import { DEV_OIDC_PATH } from '../dev/oidcIdp.js';
 import { sessionCaller } from '../federation/sigv4/callers.js';
-import { currentMetadata } from '../federation/saml/index.js';
 import { html, layout } from '../http/html.js';
 import type { ConsoleSessions } from './consoleSession.js';
 import { csrfToken, csrfValid, CSRF_FIELD } from './csrf.js';
 import { errorPage } from './pages.js';
+import { providerLinks } from './providerLinks.js';
 import { recordSigninEvent } from './signinEvents.js';
 import type { SigninFlow } from './signinFlow.js';
 
@@ -68,18 +68,7 @@ ${c.sourceIdentity !== undefined ? html`<tr><th>Source identity</th><td><code>${
 }
 
 function signinPage(broker: Broker): string {
-  const saml = broker.model.samlProviders.filter((p) => p.settings.enabled);
-  const links = saml.map((p) => {
-    let sp = false;
-    try {
-      sp = currentMetadata(p.settings.metadata).ssoRedirectUrl !== undefined;
-    } catch {
-      sp = false;
-    }
-    return html`<li><strong>${p.settings.name}</strong> (SAML) ${sp ? html`— <a href="/saml/login?provider=${encodeURIComponent(p.settings.name)}">sign in</a>` : html`<span class="muted">— start from your identity provider's portal</span>`}</li>`;
-  });
-  const oidc = broker.model.oidcProviders.filter((p) => p.settings.enabled && p.login !== undefined);
-  links.push(...oidc.map((p) => html`<li><strong>${p.settings.name}</strong> (OpenID Connect) — <a href="/oidc/login?provider=${encodeURIComponent(p.settings.name)}">sign in</a></li>`));
+  const links = providerLinks(broker.model);
   const dev = broker.loaded.config.devIdentityProviders
     ? html`<h2>Development identity providers</h2><ul><li><a href="/dev/saml">Development SAML IdP</a> — demo users alice, bob, carol</li><li><a href="${DEV_OIDC_PATH}">Development OpenID provider</a> — ID tokens for the CLI</li></ul>`
     : '';

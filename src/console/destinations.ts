@@ -1,3 +1,5 @@
+import { personDestinationEntries } from './personSignin.js';
+
 /**
  * The redirect allow-list (console.destinations): RelayState and sign-in Destination values must match
  * an entry exactly, or its prefix — on the same origin — when the entry ends with `*`. Only absolute http(s) URLs qualify —
@@ -16,7 +18,8 @@ export function isAllowedDestination(target: string, allowList: readonly string[
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return false;
   if (url.username !== '' || url.password !== '') return false;
-  const entries = [...allowList, `${publicUrl}/console*`];
+  // The broker's own pages: the console, and the access portal and approval pages (personSignin.ts).
+  const entries = [...allowList, `${publicUrl}/console*`, ...personDestinationEntries(publicUrl)];
   return entries.some((entry) => (entry.endsWith('*') ? matchesPrefix(target, url.origin, entry.slice(0, -1)) : target === entry));
 }
 

@@ -26,10 +26,13 @@ ${r.needsMfa ? html`<div class="muted">Requires multi-factor authentication.</di
   );
 }
 
-export function mfaPromptPage(input: { state: string; csrf: string; role: string; serial: string; error?: string }): string {
+/** What asks for MFA: a role, or (no role) a step such as approving command-line access. */
+const needsMfaText = (role: string | undefined) => (role !== undefined ? html`The role <strong>${role}</strong> requires` : html`This step requires`);
+
+export function mfaPromptPage(input: { state: string; csrf: string; role: string | undefined; serial: string; error?: string }): string {
   return layout(
     'Multi-factor authentication',
-    html`<p>The role <strong>${input.role}</strong> requires multi-factor authentication. Enter the 6-digit code from your authenticator app (device <code>${input.serial}</code>).</p>
+    html`<p>${needsMfaText(input.role)} multi-factor authentication. Enter the 6-digit code from your authenticator app (device <code>${input.serial}</code>).</p>
 ${input.error ? html`<p class="error">${input.error}</p>` : ''}
 <form method="post" action="/signin/mfa">${hidden('state', input.state)}${hidden(CSRF_FIELD, input.csrf)}
 <label>Code <input type="text" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required autofocus></label>
@@ -37,10 +40,10 @@ ${input.error ? html`<p class="error">${input.error}</p>` : ''}
   );
 }
 
-export function mfaEnrolmentPage(input: { state: string; csrf: string; role: string; serial: string; seedBase32: string; qrPngBase64: string; error?: string }): string {
+export function mfaEnrolmentPage(input: { state: string; csrf: string; role: string | undefined; serial: string; seedBase32: string; qrPngBase64: string; error?: string }): string {
   return layout(
     'Set up multi-factor authentication',
-    html`<p>The role <strong>${input.role}</strong> requires multi-factor authentication, and you have no device yet. Scan this code with an authenticator app (Google Authenticator, Authy, 1Password, …), then enter two consecutive codes.</p>
+    html`<p>${needsMfaText(input.role)} multi-factor authentication, and you have no device yet. Scan this code with an authenticator app (Google Authenticator, Authy, 1Password, …), then enter two consecutive codes.</p>
 ${input.error ? html`<p class="error">${input.error}</p>` : ''}
 <p><img alt="QR code of your new MFA device" width="200" height="200" src="data:image/png;base64,${input.qrPngBase64}"></p>
 <p class="muted">Or enter this key by hand: <code>${input.seedBase32}</code><br>Device: <code>${input.serial}</code></p>

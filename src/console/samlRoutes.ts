@@ -11,7 +11,7 @@ import { requestConditionKeys } from '../actions/common/requestContext.js';
 import type { Broker } from '../broker.js';
 import { buildAuthnRequest, buildSpMetadata, currentMetadata } from '../federation/saml/index.js';
 import { federatedTrustContext } from '../roles/federatedTrust.js';
-import { mapSamlRoles, samlSessionName, samlTrustIdentity } from '../roles/samlRoles.js';
+import { mapSamlRoles, offeredRoleArns, samlSessionName, samlTrustIdentity } from '../roles/samlRoles.js';
 import { isAllowedDestination, resolveRelayState } from './destinations.js';
 import { errorPage } from './pages.js';
 import type { SigninFlow } from './signinFlow.js';
@@ -119,6 +119,7 @@ export function samlRouter(broker: Broker, flow: SigninFlow): Router {
       ...(mfa ? { mfa } : {}),
       roles: mapping.verdicts.filter((v) => v.allowed).map((v) => v.role.arn),
       mfaRoles: mapping.verdicts.filter((v) => v.needsMfa).map((v) => v.role.arn),
+      ...(mapping.fromAttribute ? { offeredRoles: offeredRoleArns(assertion) ?? [] } : {}),
       ...(destination !== undefined ? { destination } : {}),
     });
   });

@@ -25,6 +25,9 @@ import { requestInfoOf } from '../http/requestInfo.js';
 import { rememberConsoleRoles, type ConsoleSessions } from './consoleSession.js';
 import { csrfToken, csrfValid } from './csrf.js';
 import { errorPage, mfaEnrolmentPage, mfaPromptPage, rolePickerPage, type RoleChoice } from './pages.js';
+import type { PersonSessions } from './personSession.js';
+import { isPersonDestination, personOf, stepUpStateOf } from './personSignin.js';
+import type { Person } from '../sso/person.js';
 import { consumeSigninState, openSigninState, sealSigninState, type NewSigninState, type SigninState } from './signinState.js';
 
 /** The roles of an identity that the trust policies allow now, and those that need MFA first. */
@@ -38,10 +41,13 @@ export class SigninFlow {
     private readonly broker: Broker,
     private readonly sessions: ConsoleSessions,
     private readonly secure: boolean,
+    private readonly persons?: PersonSessions,
   ) {}
 
   /** Continue a sign-in for an identity whose candidates have been judged. */
   async begin(req: Request, res: Response, start: NewSigninState): Promise<void> {
+    // Bound for the access portal or an approval page: the person is signed in, no role is taken.
+    if (isPersonDestination(start.destination, this.broker.loaded.publicUrl)) return this.completePerson(req, res, start, start.mfa);
     if (start.roles.length === 0 && start.mfaRoles.length === 0) {
       await this.auditFailure(req, start, 'No role allows this identity');
       this.page(res, 403, errorPage('No role available', `You signed in as ${start.subject} through ${start.provider}, but no role of this account allows that identity. Ask an administrator to grant you access.`));
@@ -79,7 +85,7 @@ export class SigninFlow {
   /** POST /signin/mfa: a TOTP code from the identity's enrolled device. */
   async verifyMfa(req: Request, res: Response): Promise<void> {
     const state = this.openState(req, res);
-    if (state === undefined || state.chosenRole === undefined) return void (state && this.page(res, 400, errorPage('Sign-in failed', 'No role was chosen.')));
+    if (state === undefined || (state.chosenRole === undefined && state.stepUp === undefined)) return void (state && this.page(res, 400, errorPage('Sign-in failed', 'No role was chosen.')));
     // Spent before the code is checked: a replayed form neither burns a code nor counts a failure.
     if (!(await this.spend(res, state))) return;
     const owner = ownerOf(state);
@@ -88,17 +94,17 @@ export class SigninFlow {
     const code = String((req.body as Record<string, unknown>)['code'] ?? '');
     try {
       const { authenticatedAt } = await this.broker.mfa.verifyCode(device.serial, code, owner, this.mfaContext(req));
-      await this.complete(req, res, state, state.chosenRole, { authenticatedAt, serial: device.serial });
+      await this.finish(req, res, state, { authenticatedAt, serial: device.serial });
     } catch (e) {
       if (!(e instanceof AwsError) || e.httpStatus >= 500) throw e;
-      this.page(res, 403, mfaPromptPage({ state: sealSigninState(this.broker.keyRing, state), csrf: csrfToken(req, res, this.secure), role: roleName(state.chosenRole), serial: device.serial, error: e.message }), state.destination);
+      this.page(res, 403, mfaPromptPage({ state: sealSigninState(this.broker.keyRing, state), csrf: csrfToken(req, res, this.secure), role: stepLabel(state), serial: device.serial, error: e.message }), state.destination);
     }
   }
 
   /** POST /signin/mfa/enroll: two consecutive codes activate the new device and count as MFA. */
   async enrollMfa(req: Request, res: Response): Promise<void> {
     const state = this.openState(req, res);
-    if (state === undefined || state.chosenRole === undefined) return void (state && this.page(res, 400, errorPage('Sign-in failed', 'No role was chosen.')));
+    if (state === undefined || (state.chosenRole === undefined && state.stepUp === undefined)) return void (state && this.page(res, 400, errorPage('Sign-in failed', 'No role was chosen.')));
     if (!(await this.spend(res, state))) return;
     const enrolment = state.enrolment;
     if (enrolment === undefined) return this.showMfaStep(req, res, state);
@@ -108,11 +114,20 @@ export class SigninFlow {
       await this.broker.mfa.enable(enrolment.serial, owner, String(body['code1'] ?? ''), String(body['code2'] ?? ''), this.mfaContext(req));
     } catch (e) {
       if (!(e instanceof AwsError) || e.httpStatus >= 500) throw e;
-      this.page(res, 403, mfaEnrolmentPage({ ...enrolment, state: sealSigninState(this.broker.keyRing, state), csrf: csrfToken(req, res, this.secure), role: roleName(state.chosenRole), error: e.message }), state.destination);
+      this.page(res, 403, mfaEnrolmentPage({ ...enrolment, state: sealSigninState(this.broker.keyRing, state), csrf: csrfToken(req, res, this.secure), role: stepLabel(state), error: e.message }), state.destination);
       return;
     }
     const { enrolment: _shownOnce, ...rest } = state;
-    await this.complete(req, res, rest, state.chosenRole, { authenticatedAt: Math.floor(Date.now() / 1000), serial: enrolment.serial });
+    await this.finish(req, res, rest, { authenticatedAt: Math.floor(Date.now() / 1000), serial: enrolment.serial });
+  }
+
+  /**
+   * MFA step-up for a person signed in to the portal (an approval that requires MFA, a role that
+   * needs it): the same step as for a role — the person's device, or enrolment — then back to
+   * `continueTo` with the portal session now carrying the MFA.
+   */
+  stepUp(req: Request, res: Response, person: Person, continueTo: string): Promise<void> {
+    return this.showMfaStep(req, res, stepUpStateOf(person, continueTo));
   }
 
   // ---- steps -------------------------------------------------------------------------------------
@@ -130,22 +145,22 @@ export class SigninFlow {
   }
 
   private async showMfaStep(req: Request, res: Response, state: NewSigninState | SigninState): Promise<void> {
-    const role = state.chosenRole!;
+    const role = stepLabel(state);
     const owner = ownerOf(state);
     const mfa = this.broker.mfa;
     const device = await mfa.findEnabledDevice(owner);
     const csrf = csrfToken(req, res, this.secure);
     if (device !== null) {
-      this.page(res, 200, mfaPromptPage({ state: sealSigninState(this.broker.keyRing, state), csrf, role: roleName(role), serial: device.serial }), state.destination);
+      this.page(res, 200, mfaPromptPage({ state: sealSigninState(this.broker.keyRing, state), csrf, role, serial: device.serial }), state.destination);
       return;
     }
     if (this.broker.loaded.config.mfa.federatedEnrollment !== 'first-sign-in') {
-      this.page(res, 403, errorPage('MFA device required', `The role ${roleName(role)} requires multi-factor authentication and you have no MFA device. Ask an administrator to enrol one for you.`));
+      this.page(res, 403, errorPage('MFA device required', `${role !== undefined ? `The role ${role}` : 'This step'} requires multi-factor authentication and you have no MFA device. Ask an administrator to enrol one for you.`));
       return;
     }
     const enrolment = await mfa.createFederatedDevice({ provider: state.provider, subject: state.subject }, this.mfaContext(req));
     const shown = { serial: enrolment.device.serial, seedBase32: enrolment.seedBase32, qrPngBase64: enrolment.qrCodePng.toString('base64') };
-    this.page(res, 200, mfaEnrolmentPage({ ...shown, state: sealSigninState(this.broker.keyRing, { ...state, enrolment: shown }), csrf, role: roleName(role) }), state.destination);
+    this.page(res, 200, mfaEnrolmentPage({ ...shown, state: sealSigninState(this.broker.keyRing, { ...state, enrolment: shown }), csrf, role }), state.destination);
   }
 
   /** Re-check the role against its trust policy (the configuration may have changed), then start the session. */
@@ -194,6 +209,32 @@ export class SigninFlow {
     });
     this.sessions.start(res, session.sessionToken, session.claims);
     res.redirect(302, state.destination ?? `${this.broker.loaded.publicUrl}/console`);
+  }
+
+  /** The end of an MFA step: the role's console session, or the person's portal session (step-up). */
+  private finish(req: Request, res: Response, state: SigninState, mfa: NonNullable<SessionClaims['mfa']>): Promise<void> {
+    return state.chosenRole !== undefined ? this.complete(req, res, state, state.chosenRole, mfa) : this.completePerson(req, res, state, mfa);
+  }
+
+  /**
+   * A person signed in for the portal or an approval page (personSignin.ts): a portal session until
+   * sso.sessionHours from now (the SAML SessionNotOnOrAfter may end it sooner) — or, after a
+   * step-up, the same sign-in times with the MFA added — then on to the page.
+   */
+  private async completePerson(req: Request, res: Response, state: NewSigninState | SigninState, mfa: SessionClaims['mfa'] | undefined): Promise<void> {
+    const info = this.requestInfo(req);
+    const signedInAt = Math.floor(info.receivedAt / 1000);
+    const times = state.stepUp ?? { signedInAt, sessionEnd: Math.min(signedInAt + this.broker.sso.settings().sessionSeconds, state.sessionNotOnOrAfter ?? Infinity) };
+    const person = personOf(state, mfa, times);
+    if (this.persons === undefined || !this.broker.sso.personValid(person, info.receivedAt)) {
+      await this.auditFailure(req, state, 'The sign-in is not valid (provider disabled, subject revoked or session over)');
+      this.page(res, 403, errorPage('Sign-in refused', 'Your identity provider is no longer accepted here. Sign in again.'));
+      return;
+    }
+    const destination = state.destination ?? `${this.broker.loaded.publicUrl}/start`;
+    await this.recordConsoleLogin(info, state, { responseElements: { ConsoleLogin: 'Success' }, additionalEventData: { LoginTo: destination, MFAUsed: mfa ? 'Yes' : 'No' } });
+    await this.persons.start(req, res, person, info.receivedAt);
+    res.redirect(302, destination);
   }
 
   /** The console session's length: the SAML SessionDuration attribute and SessionNotOnOrAfter, or the role's default. */
@@ -292,6 +333,11 @@ export function ownerOf(state: Pick<NewSigninState, 'provider' | 'subject'>): Mf
 
 function roleName(arn: string): string {
   return arn.slice(arn.lastIndexOf('/') + 1);
+}
+
+/** What an MFA step is for: the chosen role's name, or nothing for a person's step-up. */
+function stepLabel(state: Pick<NewSigninState, 'chosenRole'>): string | undefined {
+  return state.chosenRole !== undefined ? roleName(state.chosenRole) : undefined;
 }
 
 export function trustIdentityOf(state: Pick<NewSigninState, 'type' | 'providerArn' | 'conditionKeys' | 'sourceIdentity'>): TrustIdentity {

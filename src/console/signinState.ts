@@ -46,6 +46,13 @@ export interface SigninState {
    * state, 10 minutes) only so the same QR code can be shown again if the codes are mistyped.
    */
   readonly enrolment?: { readonly serial: string; readonly seedBase32: string; readonly qrPngBase64: string };
+  /** SAML: the role ARNs of the AWS Role attribute, when the assertion had one (personSignin.ts). */
+  readonly offeredRoles?: readonly string[];
+  /**
+   * An MFA step-up of a person already signed in to the portal (personSignin.ts): no role is chosen;
+   * their sign-in keeps its times, and the step ends at `destination`.
+   */
+  readonly stepUp?: { readonly signedInAt: number; readonly sessionEnd: number };
 }
 
 export type NewSigninState = Omit<SigninState, 'v' | 'nonce' | 'expiresAt'>;
