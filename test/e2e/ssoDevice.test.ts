@@ -117,11 +117,6 @@ describe('device authorization approved at /device (fetch browser)', () => {
   }, 60_000);
 
   function auditEvents(): Array<Record<string, unknown>> {
-    return b.broker.audit instanceof Object ? readAudit() : [];
-  }
-  function readAudit(): Array<Record<string, unknown>> {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { readFileSync } = require('node:fs') as typeof import('node:fs');
-    return readFileSync(`${b.dir}/data/audit.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    return readFileSync(join(b.dir, 'data/audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   }
 });
