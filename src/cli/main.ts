@@ -3,7 +3,7 @@
  * The `fedbroker` command: serve | check-config | simulate | keys rotate | mfa … | audit verify |
  * revoke … | signin-url. Each subcommand lives in its own module; this file only dispatches.
  */
-import { parseArgs } from './args.js';
+import { parseArgs } from './argv.js';
 import { reportError } from './report.js';
 
 const USAGE = `Usage: fedbroker <command> [options]
@@ -24,6 +24,9 @@ Commands:
   signin-url [--url URL | --config FILE] [--destination URL] [--issuer URL] [--duration SECONDS]
                                                 a console sign-in URL from the temporary credentials in
                                                 AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN
+  login --url URL --account ID --role NAME [--region REGION] [--no-browser]
+                                                credential_process helper: sign in through the browser
+                                                (device flow), print role credentials as JSON
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -46,6 +49,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./audit.js')).audit(args, rest);
     case 'signin-url':
       return (await import('./signinUrl.js')).signinUrl(args);
+    case 'login':
+      return (await import('./login.js')).login(args);
     case undefined:
     case 'help':
     case '--help':
