@@ -21,6 +21,7 @@ import { ConsoleSessions } from './console/consoleSession.js';
 import { samlRouter } from './console/samlRoutes.js';
 import { SigninFlow } from './console/signinFlow.js';
 import { deviceRouter } from './console/deviceRoutes.js';
+import { portalRouter } from './console/portalRoutes.js';
 import { PersonSessions } from './console/personSession.js';
 import { ssoAuthorizeRouter } from './console/ssoAuthorizeRoutes.js';
 import { OidcFederation } from './federation/oidc/index.js';
@@ -165,6 +166,7 @@ export class Broker {
       { path: '/federation', router: federationRouter(this, this.signin, this.consoleSessions) },
       { path: '/oidc', router: oidcRouter(this, this.signin) },
       { path: '/authorize', router: authorizeRouter(this) },
+      { path: '/start', router: portalRouter(this, this.signin, this.persons, this.consoleSessions, secureCookies) },
       { path: '/device', router: deviceRouter(this, this.signin, this.persons, secureCookies) },
       { path: '/sso-oidc', router: ssoAuthorizeRouter(this, this.signin, this.persons, secureCookies) },
       ...(this.dev ? [{ path: DEV_OIDC_PATH, router: this.dev.oidc.router }, { path: DEV_SAML_PATH, router: this.dev.saml.router }] : []),

@@ -60,8 +60,8 @@ export function createApp(options: AppOptions): Express {
     res.type('text/plain; version=0.0.4').send(options.metrics.render());
   });
 
-  // People who open the broker's address in a browser land on the console.
-  app.get('/', (_req, res) => res.redirect(302, '/console'));
+  // People who open the broker's address in a browser land on the access portal.
+  app.get('/', (_req, res) => res.redirect(302, '/start'));
 
   for (const { path, router } of options.routers) app.use(path, router);
 

@@ -1,0 +1,180 @@
+/**
+ * The access portal, /start — where people start (sso.md): after signing in through their identity
+ * provider, the accounts and roles they may take, each with *Management console* (a console session
+ * of that role) and *Command line access* (credentials minted on the click, never on page load);
+ * how to set up the AWS CLI; their MFA devices; their active command-line sessions (end one); sign
+ * out. Credentials come from the one issuer of sso/ (issuer.ts), as for GetRoleCredentials.
+ */
+import express, { type Request, type Response, type Router } from 'express';
+import type { Broker } from '../broker.js';
+import { contentSecurityPolicy, newNonce } from '../http/html.js';
+import { accountsOf, judgePersonRoles } from '../sso/catalog.js';
+import { PORTAL_EVENT_SOURCE, recordSsoEvent } from '../sso/audit.js';
+import type { Person } from '../sso/person.js';
+import { AwsError } from '../errors.js';
+import { mfaOwnerKey } from '../store/mfa-owner.js';
+import { approvalErrorPage, signinNeededPage } from './approvalPages.js';
+import { rememberConsoleRoles, type ConsoleSessions } from './consoleSession.js';
+import { csrfToken, csrfValid } from './csrf.js';
+import type { PersonSessions } from './personSession.js';
+import { COPY_SCRIPT, credentialsPage, portalPage } from './portalPages.js';
+import { providerLinks } from './providerLinks.js';
+import { recordSigninEvent } from './signinEvents.js';
+import { ownerOf, type SigninFlow } from './signinFlow.js';
+
+export function portalRouter(broker: Broker, flow: SigninFlow, persons: PersonSessions, consoleSessions: ConsoleSessions, secure: boolean): Router {
+  const router = express.Router();
+  const form = express.urlencoded({ extended: false, limit: 4096, parameterLimit: 5 });
+
+  /** Pages with the copy script: a fresh nonce each. */
+  const scripted = (res: Response, status: number, render: (nonce: string) => string): void => {
+    const nonce = newNonce();
+    res.status(status).set('content-security-policy', contentSecurityPolicy(nonce)).set('cache-control', 'no-store').type('html').send(render(nonce));
+  };
+
+  const signedIn = async (req: Request, res: Response): Promise<Person | undefined> => {
+    const session = await persons.read(req);
+    if (session === undefined) flow.page(res, 200, signinNeededPage('Sign in', 'Sign in to see your AWS accounts and roles.', providerLinks(broker.model, '/start')));
+    return session?.person;
+  };
+
+  /** POSTs: anti-forgery token and a signed-in person; the handler gets both. */
+  const action = (handle: (req: Request, res: Response, person: Person) => Promise<void>) => async (req: Request, res: Response) => {
+    if (!csrfValid(req)) return flow.page(res, 403, approvalErrorPage('Request refused', 'The form is missing its anti-forgery token. Reload the page and try again.'));
+    const session = await persons.read(req);
+    if (session === undefined) return void res.redirect(303, '/start');
+    await handle(req, res, session.person);
+  };
+
+  /** The role a form names, if this person may take it now (judged again: nothing the page said is trusted). */
+  const takeable = (req: Request, person: Person) => {
+    const arn = String((req.body as Record<string, unknown>)['role'] ?? '');
+    return judgePersonRoles(broker.model, person, flow.requestInfo(req)).allowed.find((r) => r.arn === arn);
+  };
+
+  router.use(flow.throttle);
+
+  router.get('/copy.js', (_req, res) => {
+    res.set('cache-control', 'public, max-age=3600').type('application/javascript').send(COPY_SCRIPT);
+  });
+
+  router.get('/', async (req, res) => {
+    const person = await signedIn(req, res);
+    if (person === undefined) return;
+    const info = flow.requestInfo(req);
+    const model = broker.model;
+    const { allowed, needMfa } = judgePersonRoles(model, person, info);
+    const devices = await broker.mfa.list(mfaOwnerKey(ownerOf(person))!);
+    const sessions = await broker.sso.sessions.listFor(person, info.receivedAt);
+    const notice = typeof req.query['notice'] === 'string' ? NOTICES[req.query['notice']] : undefined;
+    const csrf = csrfToken(req, res, secure);
+    scripted(res, 200, (nonce) =>
+      portalPage({ csrf, person, publicUrl: broker.loaded.publicUrl, accounts: accountsOf(model, [...allowed, ...needMfa]), allowed, needMfa, devices, sessions, nowMs: info.receivedAt, ...(notice ? { notice } : {}) }, nonce),
+    );
+  });
+
+  router.post(
+    '/credentials',
+    form,
+    action(async (req, res, person) => {
+      const role = takeable(req, person);
+      if (role === undefined) return flow.page(res, 403, approvalErrorPage('Role not available', 'That role is not available to you now.'));
+      const info = flow.requestInfo(req);
+      const credentials = await broker.sso.portal.issue(role, person, info.receivedAt);
+      await recordSsoEvent(broker.audit, broker.model.account, {
+        eventSource: PORTAL_EVENT_SOURCE,
+        eventName: 'GetRoleCredentials',
+        info,
+        person,
+        requestParameters: { accountId: role.arn.split(':')[4], roleName: role.name },
+        additionalEventData: { via: 'access portal', roleArn: role.arn, accessKeyId: credentials.accessKeyId, MFAUsed: person.mfa ? 'Yes' : 'No' },
+      });
+      const account = accountsOf(broker.model, [role])[0]!;
+      scripted(res, 200, (nonce) => credentialsPage({ role, accountName: account.accountName, ...credentials, nowMs: info.receivedAt }, nonce));
+    }),
+  );
+
+  router.post(
+    '/console',
+    form,
+    action(async (req, res, person) => {
+      const role = takeable(req, person);
+      if (role === undefined) return flow.page(res, 403, approvalErrorPage('Role not available', 'That role is not available to you now.'));
+      const info = flow.requestInfo(req);
+      const credentials = await broker.sso.portal.issue(role, person, info.receivedAt);
+      if (credentials.claims === undefined) return flow.page(res, 501, approvalErrorPage('Console not available', 'This role has no console session on this broker.'));
+      await rememberConsoleRoles(broker.store, credentials.claims, judgePersonRoles(broker.model, person, info).allowed.map((r) => r.arn));
+      await recordSigninEvent(broker, info, credentials.claims, {
+        eventName: 'ConsoleLogin',
+        responseElements: { ConsoleLogin: 'Success' },
+        additionalEventData: { LoginTo: `${broker.loaded.publicUrl}/console`, MFAUsed: person.mfa ? 'Yes' : 'No', roleArn: role.arn, via: 'access portal' },
+      });
+      consoleSessions.start(res, credentials.sessionToken, credentials.claims);
+      res.redirect(303, '/console');
+    }),
+  );
+
+  router.post('/mfa', form, action((req, res, person) => flow.stepUp(req, res, person, `${broker.loaded.publicUrl}/start`)));
+
+  router.post(
+    '/mfa/remove',
+    form,
+    action(async (req, res, person) => {
+      const body = req.body as Record<string, unknown>;
+      const serial = String(body['serial'] ?? '');
+      const owner = ownerOf(person);
+      const info = flow.requestInfo(req);
+      const context = { requestId: info.requestId, sourceIp: info.sourceIp, userAgent: info.userAgent };
+      try {
+        // A current code from the device itself: a stolen portal session alone cannot remove it.
+        await broker.mfa.verifyCode(serial, String(body['code'] ?? ''), owner, context);
+        await broker.mfa.deactivate(serial, owner, context);
+        await broker.mfa.delete(serial, context);
+      } catch (e) {
+        if (!(e instanceof AwsError) || e.httpStatus >= 500) throw e;
+        return void res.redirect(303, '/start?notice=mfa-not-removed');
+      }
+      res.redirect(303, '/start?notice=mfa-removed');
+    }),
+  );
+
+  router.post(
+    '/sessions/end',
+    form,
+    action(async (req, res, person) => {
+      const id = String((req.body as Record<string, unknown>)['session'] ?? '');
+      const session = id === '' ? undefined : await broker.sso.sessions.get(id);
+      // Only one's own sessions.
+      if (session === undefined || session.person.provider !== person.provider || session.person.subject !== person.subject) return void res.redirect(303, '/start');
+      const info = flow.requestInfo(req);
+      if (await broker.sso.sessions.end(id, 'ended', info.receivedAt)) {
+        await recordSsoEvent(broker.audit, broker.model.account, {
+          eventSource: PORTAL_EVENT_SOURCE,
+          eventName: 'Logout',
+          info,
+          person,
+          additionalEventData: { via: 'access portal', clientName: session.clientName, ssoSessionId: id },
+        });
+      }
+      res.redirect(303, '/start?notice=session-ended');
+    }),
+  );
+
+  router.post(
+    '/logout',
+    form,
+    action(async (req, res, person) => {
+      await persons.end(req, res);
+      await recordSsoEvent(broker.audit, broker.model.account, { eventSource: PORTAL_EVENT_SOURCE, eventName: 'ConsoleLogout', info: flow.requestInfo(req), person, additionalEventData: { via: 'access portal' } });
+      res.redirect(303, '/start');
+    }),
+  );
+
+  return router;
+}
+
+const NOTICES: Readonly<Record<string, string>> = Object.assign(Object.create(null) as Record<string, string>, {
+  'mfa-removed': 'The MFA device was removed.',
+  'mfa-not-removed': 'The MFA device was not removed: the code was wrong, used before, or the device is locked.',
+  'session-ended': 'The command-line session was ended; its tokens no longer work.',
+});
