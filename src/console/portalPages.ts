@@ -77,11 +77,11 @@ region = us-east-1`;
   return html`<p>With AWS CLI v2.13 or later (and the AWS SDKs), point the two SSO services at this broker, then sign in with <code>aws sso login</code>:</p>
 <div class="copyable"><button type="button" data-copy="cli-env" aria-label="Copy the environment variables">Copy</button><pre id="cli-env">export AWS_ENDPOINT_URL_SSO_OIDC=${publicUrl}/sso-oidc
 export AWS_ENDPOINT_URL_SSO=${publicUrl}/sso-portal</pre></div>
-<table><caption class="muted">aws configure sso</caption>
+<div class="scroll"><table><caption class="muted">aws configure sso</caption>
 <tr><th scope="row">SSO session name</th><td><code>fedbroker</code></td></tr>
 <tr><th scope="row">SSO start URL</th><td><code>${publicUrl}/start</code></td></tr>
 <tr><th scope="row">SSO region</th><td><code>us-east-1</code> (any region: the endpoints above are used)</td></tr>
-<tr><th scope="row">SSO registration scopes</th><td><code>sso:account:access</code></td></tr></table>
+<tr><th scope="row">SSO registration scopes</th><td><code>sso:account:access</code></td></tr></table></div>
 <p>Or write <code>~/.aws/config</code> yourself:</p>
 <div class="copyable"><button type="button" data-copy="cli-config" aria-label="Copy the AWS CLI configuration">Copy</button><pre id="cli-config">${config}</pre></div>
 <p>Older CLIs and other tools: <code>credential_process = npx fedbroker login --url ${publicUrl} --account ${account} --role ${role}</code></p>`;
@@ -92,21 +92,21 @@ function devicesSection(view: PortalView): RawHtml {
   if (enabled.length === 0) {
     return html`<p>You have no MFA device. Roles that need MFA your identity provider did not do will ask you to set one up.</p>${postButton('/start/mfa', view.csrf, 'Set up an MFA device', {}, { secondary: true })}`;
   }
-  return html`<table><tr><th scope="col">Device</th><th scope="col">Enabled</th><th scope="col"><span class="muted">Remove (needs a current code)</span></th></tr>
+  return html`<div class="scroll"><table><tr><th scope="col">Device</th><th scope="col">Enabled</th><th scope="col"><span class="muted">Remove (needs a current code)</span></th></tr>
 ${enabled.map(
   (d) => html`<tr><td><code>${d.serial}</code></td><td>${d.enabledAt !== null ? readableTime(Math.floor(d.enabledAt / 1000), view.nowMs).replace(/ \(.*\)$/, '') : ''}</td>
 <td><form method="post" action="/start/mfa/remove" class="actions">${hidden(CSRF_FIELD, view.csrf)}${hidden('serial', d.serial)}<label for="code-${d.serial}">Code</label><input type="text" id="code-${d.serial}" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required><button type="submit" class="secondary">Remove</button></form></td></tr>`,
-)}</table>`;
+)}</table></div>`;
 }
 
 function sessionsSection(view: PortalView): RawHtml {
   if (view.sessions.length === 0) return html`<p class="muted">No command-line session is active.</p>`;
-  return html`<table><tr><th scope="col">Client</th><th scope="col">Signed in</th><th scope="col">Last used</th><th scope="col">Ends</th><th scope="col"><span class="muted">End it</span></th></tr>
+  return html`<div class="scroll"><table><tr><th scope="col">Client</th><th scope="col">Signed in</th><th scope="col">Last used</th><th scope="col">Ends</th><th scope="col"><span class="muted">End it</span></th></tr>
 ${view.sessions.map(
   ({ session, lastUsedAt }) => html`<tr><td>${session.clientName}</td><td>${readableTime(Math.floor(session.createdAt / 1000), view.nowMs).replace(/ \(.*\)$/, '')}</td>
 <td>${lastUsedAt !== undefined ? readableTime(Math.floor(lastUsedAt / 1000), view.nowMs).replace(/ \(.*\)$/, '') : html`<span class="muted">—</span>`}</td><td>${readableTime(Math.floor(session.expiresAt / 1000), view.nowMs)}</td>
 <td>${postButton('/start/sessions/end', view.csrf, 'End', { session: session.id }, { secondary: true, aria: `End the session of ${session.clientName}` })}</td></tr>`,
-)}</table>`;
+)}</table></div>`;
 }
 
 export function portalPage(view: PortalView, nonce: string): string {
