@@ -145,14 +145,14 @@ describe.skipIf(!existsSync(CHROMIUM))('command-line sign-in and the access port
     expect(bash).toMatch(/^export AWS_ACCESS_KEY_ID="ASIA[A-Z2-7]{16}"\nexport AWS_SECRET_ACCESS_KEY="[^"]+"\nexport AWS_SESSION_TOKEN="[^"]+"$/);
     await page.click('button[data-copy="bash"]');
     await page.waitForSelector('button[data-copy="bash"]:has-text("Copied")');
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(bash);
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(bash);
     await page.screenshot({ path: join(DOCS, 'sso-command-line-access.png'), fullPage: true });
     await page.context().close();
 
     const phone = await newPage({ viewport: { width: 390, height: 844 } });
     await phone.goto(`${b.url}/start`);
     await signInAt(phone, 'bob');
-    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = (await phone.evaluate('document.documentElement.scrollWidth - window.innerWidth')) as number;
     expect(overflow).toBeLessThanOrEqual(0);
     await phone.screenshot({ path: join(DOCS, 'sso-portal-phone.png'), fullPage: true });
     await phone.context().close();

@@ -11,9 +11,8 @@
  * clients pointed at the broker.
  */
 import { SSOClient } from '@aws-sdk/client-sso';
-import { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
-import type { Browser} from './browser.js';
-import { form, forms, type Page } from './browser.js';
+import { CreateTokenCommand, RegisterClientCommand, SSOOIDCClient, StartDeviceAuthorizationCommand } from '@aws-sdk/client-sso-oidc';
+import { Browser, form, forms, type Page } from './browser.js';
 import { startBroker, TEST_ACCOUNT, type StartedBroker } from './broker.js';
 
 export const DEV_PROVIDER_ARN = `arn:aws:iam::${TEST_ACCOUNT}:saml-provider/FedbrokerDev`;
@@ -74,4 +73,18 @@ export function oidcClient(url: string): SSOOIDCClient {
 
 export function portalClient(url: string): SSOClient {
   return new SSOClient({ region: 'us-east-1', endpoint: `${url}/sso-portal` });
+}
+
+/** A device flow approved by `user` (through the development IdP, fetch browser): the client, its tokens. */
+export async function deviceLogin(b: StartedBroker, user: string, options: { grantTypes?: string[] } = {}) {
+  const oidc = oidcClient(b.url);
+  const client = await oidc.send(new RegisterClientCommand({ clientName: `client-of-${user}`, clientType: 'public', scopes: ['sso:account:access'], ...(options.grantTypes ? { grantTypes: options.grantTypes } : {}) }));
+  const device = await oidc.send(new StartDeviceAuthorizationCommand({ clientId: client.clientId, clientSecret: client.clientSecret, startUrl: `${b.url}/start` }));
+  const browser = new Browser(b.url);
+  const path = device.verificationUriComplete!.slice(b.url.length);
+  await signInThroughDevIdp(browser, user, path);
+  const decision = form((await browser.get(path)).body, '/device/decision');
+  await browser.post(decision.action, { ...decision.fields, decision: 'allow' });
+  const token = await oidc.send(new CreateTokenCommand({ clientId: client.clientId, clientSecret: client.clientSecret, grantType: 'urn:ietf:params:oauth:grant-type:device_code', deviceCode: device.deviceCode }));
+  return { oidc, client, device, token, browser };
 }
