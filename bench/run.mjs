@@ -10,7 +10,7 @@
  *
  * Environment: BENCH_QUICK=1 (≈1-minute smoke run), BENCH_DURATION (s, default 10), BENCH_WARMUP
  * (s, default 2), BENCH_ROUNDS (default 2), BENCH_CONNECTIONS (default 50), BENCH_PATHS (comma list
- * of webidentity,saml,gci,console), BENCH_MEM_LOW / BENCH_MEM_HIGH (issuances, default 10000 /
+ * of webidentity,saml,gci,console,sso), BENCH_MEM_LOW / BENCH_MEM_HIGH (issuances, default 10000 /
  * 200000), BENCH_SKIP_MEMORY=1, BENCH_SAML_SIGN=assertion|both, BENCH_SAML_KEYINFO=1,
  * BENCH_SAML_POOL_MAX (default 60000), BENCH_CPU_PROF=1 (broker --cpu-prof into bench/results/profiles),
  * BENCH_BROKER_NODE_ARGS (extra node flags for the broker, for experiments).
@@ -21,6 +21,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  ACCOUNT,
   FORM,
   OIDC_CLIENT_ID,
   OIDC_ISSUER,
@@ -45,6 +46,7 @@ import { PASS, fmtInt, median, printChange, printTable } from './lib/report.mjs'
 import { createIdpKeys, metadataXml, signResponse, sizes, unsignedResponse } from './lib/saml.mjs';
 import { generateSamlPool } from './lib/samlPool.mjs';
 import { signGetCallerIdentity } from './lib/sigv4.mjs';
+import { ssoRoleCredentialsRequest } from './lib/sso.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '..');
@@ -67,7 +69,7 @@ const CFG = {
   samlPoolMax: num('BENCH_SAML_POOL_MAX', 60_000),
   samlPilotPool: num('BENCH_SAML_PILOT_POOL', QUICK ? 800 : 1_500),
   tokens: 1_000,
-  paths: (env.BENCH_PATHS ?? 'webidentity,saml,gci,console').split(',').map((s) => s.trim().toLowerCase()),
+  paths: (env.BENCH_PATHS ?? 'webidentity,saml,gci,console,sso').split(',').map((s) => s.trim().toLowerCase()),
   cpuProf: env.BENCH_CPU_PROF === '1',
   brokerNodeArgs: (env.BENCH_BROKER_NODE_ARGS ?? '').split(' ').filter(Boolean),
 };
@@ -79,6 +81,7 @@ const BARS = {
   AssumeRoleWithWebIdentity: { bar: 0.6, goal: 0.85 },
   AssumeRoleWithSAML: { bar: 0.6, goal: 0.85, perCoreGoal: 1000 },
   GetCallerIdentity: { bar: 0.4, goal: 0.7 },
+  GetRoleCredentials: { bar: 0.5, goal: 0.75 },
 };
 
 const log = (...a) => console.log(...a);
@@ -541,6 +544,30 @@ async function main() {
       }
     }
   } else paths.push(notMeasured('ConsoleSignin', 'node:http', 'not selected (BENCH_PATHS)'));
+
+  // ---- 5. GetRoleCredentials (SSO portal: bearer access token → a local role session)
+  if (want('sso')) {
+    step('GetRoleCredentials (SSO portal) vs node:http');
+    let request;
+    try {
+      const signedIn = signResponse(unsignedResponse(samlResponseOptions), samlKeys, CFG.samlSign, CFG.samlKeyInfo);
+      request = await ssoRoleCredentialsRequest({ brokerUrl: broker.url, samlResponseBase64: Buffer.from(signedIn).toString('base64'), accountId: ACCOUNT, roleName: SAML_ROLE.split('/').pop() });
+    } catch (e) {
+      log(`  not measured: ${e.message}`);
+      paths.push(notMeasured('GetRoleCredentials', 'node:http', `command-line sign-in failed: ${e.message.slice(0, 300)}`));
+    }
+    if (request) {
+      const probe = await fetch(`${broker.url}${request.path}`, { headers: request.headers });
+      const probeText = await probe.text();
+      if (probe.status !== 200) throw new Error(`GetRoleCredentials probe failed (${probe.status}): ${probeText.slice(0, 800)}`);
+      writeFileSync(join(fx, 'sso.json'), probeText);
+      const baseline = await startBaseline('plain.mjs', root, { BASELINE_JSON_FILE: join(fx, 'sso.json') });
+      const spec = (url) => () => ({ url, method: 'GET', path: request.path, headers: request.headers, connections: CFG.connections });
+      const p = await comparePath({ name: 'GetRoleCredentials', baselineName: 'node:http', broker, baseline, brokerSpec: spec(broker.url), baselineSpec: spec(baseline.url), dir: root });
+      p.baselineSelfReportedCpu = await stopBaseline(baseline);
+      paths.push(p);
+    }
+  } else paths.push(notMeasured('GetRoleCredentials', 'node:http', 'not selected (BENCH_PATHS)'));
 
   // ---- provider fetches on the jwksFile broker after all that load
   const jwksFileFetches = await metric(broker.url, 'fedbroker_oidc_provider_fetches_total');

@@ -90,6 +90,8 @@ export function brokerConfig({ port, oidc, samlMetadata }) {
       },
     ],
     console: { destinations: [`${publicUrl}/console*`] },
+    // GetRoleCredentials: the bench's SAML person approves without an MFA step (sso.md).
+    sso: { requireMfa: false },
   };
 }
 
