@@ -28,40 +28,31 @@ export function personDestinationEntries(publicUrl: string): string[] {
   return PERSON_PAGES.map((p) => `${publicUrl}${p}*`);
 }
 
+/** What a sign-in state and a person share: the validated identity and its MFA. */
+type Identity = Omit<Person, 'signedInAt' | 'sessionEnd'>;
+
+function identityOf(from: Identity): Identity {
+  return {
+    type: from.type,
+    provider: from.provider,
+    providerArn: from.providerArn,
+    subject: from.subject,
+    issuer: from.issuer,
+    conditionKeys: from.conditionKeys,
+    ...(from.sourceIdentity !== undefined ? { sourceIdentity: from.sourceIdentity } : {}),
+    sessionName: from.sessionName,
+    ...(from.offeredRoles !== undefined ? { offeredRoles: from.offeredRoles } : {}),
+    ...(from.mfa !== undefined ? { mfa: from.mfa } : {}),
+  };
+}
+
 /** The person of a sign-in: what the provider validated, until sso.sessionHours (or the SAML SessionNotOnOrAfter). */
 export function personOf(state: NewSigninState, mfa: Person['mfa'], times: { readonly signedInAt: number; readonly sessionEnd: number }): Person {
-  return {
-    type: state.type,
-    provider: state.provider,
-    providerArn: state.providerArn,
-    subject: state.subject,
-    issuer: state.issuer,
-    conditionKeys: state.conditionKeys,
-    ...(state.sourceIdentity !== undefined ? { sourceIdentity: state.sourceIdentity } : {}),
-    sessionName: state.sessionName,
-    ...(state.offeredRoles !== undefined ? { offeredRoles: state.offeredRoles } : {}),
-    ...(mfa !== undefined ? { mfa } : {}),
-    signedInAt: times.signedInAt,
-    sessionEnd: times.sessionEnd,
-  };
+  const { mfa: _before, ...identity } = identityOf(state);
+  return { ...identity, ...(mfa !== undefined ? { mfa } : {}), signedInAt: times.signedInAt, sessionEnd: times.sessionEnd };
 }
 
 /** A person back into the shape of a sign-in step (for an MFA step-up from the portal or an approval page). */
 export function stepUpStateOf(person: Person, continueTo: string): NewSigninState {
-  return {
-    type: person.type,
-    provider: person.provider,
-    providerArn: person.providerArn,
-    subject: person.subject,
-    issuer: person.issuer,
-    conditionKeys: person.conditionKeys,
-    ...(person.sourceIdentity !== undefined ? { sourceIdentity: person.sourceIdentity } : {}),
-    sessionName: person.sessionName,
-    ...(person.offeredRoles !== undefined ? { offeredRoles: person.offeredRoles } : {}),
-    ...(person.mfa !== undefined ? { mfa: person.mfa } : {}),
-    roles: [],
-    mfaRoles: [],
-    destination: continueTo,
-    stepUp: { signedInAt: person.signedInAt, sessionEnd: person.sessionEnd },
-  };
+  return { ...identityOf(person), roles: [], mfaRoles: [], destination: continueTo, stepUp: { signedInAt: person.signedInAt, sessionEnd: person.sessionEnd } };
 }

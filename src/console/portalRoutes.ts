@@ -46,10 +46,17 @@ export function portalRouter(broker: Broker, flow: SigninFlow, persons: PersonSe
     await handle(req, res, session.person);
   };
 
-  /** The role a form names, if this person may take it now (judged again: nothing the page said is trusted). */
-  const takeable = (req: Request, person: Person) => {
+  /**
+   * Credentials of the role a form names, if this person may take it now (judged again: nothing the
+   * page said is trusted), through the one issuer; otherwise the refusal page is sent.
+   */
+  const issueFor = async (req: Request, res: Response, person: Person) => {
     const arn = String((req.body as Record<string, unknown>)['role'] ?? '');
-    return judgePersonRoles(broker.model, person, flow.requestInfo(req)).allowed.find((r) => r.arn === arn);
+    const info = flow.requestInfo(req);
+    const allowed = judgePersonRoles(broker.model, person, info).allowed;
+    const role = allowed.find((r) => r.arn === arn);
+    if (role === undefined) return void flow.page(res, 403, approvalErrorPage('Role not available', 'That role is not available to you now.'));
+    return { role, info, allowed, credentials: await broker.sso.portal.issue(role, person, info.receivedAt) };
   };
 
   router.use(flow.throttle);
@@ -77,10 +84,9 @@ export function portalRouter(broker: Broker, flow: SigninFlow, persons: PersonSe
     '/credentials',
     form,
     action(async (req, res, person) => {
-      const role = takeable(req, person);
-      if (role === undefined) return flow.page(res, 403, approvalErrorPage('Role not available', 'That role is not available to you now.'));
-      const info = flow.requestInfo(req);
-      const credentials = await broker.sso.portal.issue(role, person, info.receivedAt);
+      const issued = await issueFor(req, res, person);
+      if (issued === undefined) return;
+      const { role, info, credentials } = issued;
       await recordSsoEvent(broker.audit, broker.model.account, {
         eventSource: PORTAL_EVENT_SOURCE,
         eventName: 'GetRoleCredentials',
@@ -98,12 +104,11 @@ export function portalRouter(broker: Broker, flow: SigninFlow, persons: PersonSe
     '/console',
     form,
     action(async (req, res, person) => {
-      const role = takeable(req, person);
-      if (role === undefined) return flow.page(res, 403, approvalErrorPage('Role not available', 'That role is not available to you now.'));
-      const info = flow.requestInfo(req);
-      const credentials = await broker.sso.portal.issue(role, person, info.receivedAt);
+      const issued = await issueFor(req, res, person);
+      if (issued === undefined) return;
+      const { role, info, allowed, credentials } = issued;
       if (credentials.claims === undefined) return flow.page(res, 501, approvalErrorPage('Console not available', 'This role has no console session on this broker.'));
-      await rememberConsoleRoles(broker.store, credentials.claims, judgePersonRoles(broker.model, person, info).allowed.map((r) => r.arn));
+      await rememberConsoleRoles(broker.store, credentials.claims, allowed.map((r) => r.arn));
       await recordSigninEvent(broker, info, credentials.claims, {
         eventName: 'ConsoleLogin',
         responseElements: { ConsoleLogin: 'Success' },

@@ -14,8 +14,9 @@ import { roleSessionLifetime, samlConsoleSessionLifetime, type Lifetime } from '
 import type { SessionClaims } from '../credentials/types.js';
 import type { RoleModel } from '../config/model.js';
 import type { RequestInfo } from '../protocol/action.js';
-import type { ContextValue } from '../policy/types.js';
 import { federatedTrustContext, judgeRole, type TrustIdentity } from '../roles/federatedTrust.js';
+
+export { judgeCandidates, type SigninRoles } from '../roles/federatedTrust.js';
 import { federatedSessionContext } from '../sessions/federatedContext.js';
 import { mintRoleSession } from '../sessions/roleSession.js';
 import type { MfaOwner } from '../store/types.js';
@@ -30,11 +31,6 @@ import { isPersonDestination, personOf, stepUpStateOf } from './personSignin.js'
 import type { Person } from '../sso/person.js';
 import { consumeSigninState, openSigninState, sealSigninState, type NewSigninState, type SigninState } from './signinState.js';
 
-/** The roles of an identity that the trust policies allow now, and those that need MFA first. */
-export interface SigninRoles {
-  readonly allowed: readonly RoleModel[];
-  readonly needMfa: readonly RoleModel[];
-}
 
 export class SigninFlow {
   constructor(
@@ -343,16 +339,3 @@ function stepLabel(state: Pick<NewSigninState, 'chosenRole'>): string | undefine
 export function trustIdentityOf(state: Pick<NewSigninState, 'type' | 'providerArn' | 'conditionKeys' | 'sourceIdentity'>): TrustIdentity {
   return { type: state.type, providerArn: state.providerArn, conditionKeys: state.conditionKeys, ...(state.sourceIdentity !== undefined ? { sourceIdentity: state.sourceIdentity } : {}) };
 }
-
-/** Judge every candidate role for a federated identity (used by the ACS and the OIDC login). */
-export function judgeCandidates(roles: readonly RoleModel[], identity: TrustIdentity, context: ReadonlyMap<string, ContextValue>): SigninRoles {
-  const allowed: RoleModel[] = [];
-  const needMfa: RoleModel[] = [];
-  for (const role of roles) {
-    const v = judgeRole(role, identity, context);
-    if (v.allowed) allowed.push(role);
-    else if (v.needsMfa) needMfa.push(role);
-  }
-  return { allowed, needMfa };
-}
-

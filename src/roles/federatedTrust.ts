@@ -71,3 +71,22 @@ export function judgeRole(role: RoleModel, identity: TrustIdentity, context: Rea
   }
   return { role, allowed: false, needsMfa: false, explanation };
 }
+
+/** The roles of an identity that the trust policies allow now, and those that need MFA first. */
+export interface SigninRoles {
+  readonly allowed: readonly RoleModel[];
+  readonly needMfa: readonly RoleModel[];
+}
+
+/** Judge every candidate role for a federated identity (used by the ACS and the OIDC login). */
+export function judgeCandidates(roles: readonly RoleModel[], identity: TrustIdentity, context: ReadonlyMap<string, ContextValue>): SigninRoles {
+  const allowed: RoleModel[] = [];
+  const needMfa: RoleModel[] = [];
+  for (const role of roles) {
+    const v = judgeRole(role, identity, context);
+    if (v.allowed) allowed.push(role);
+    else if (v.needsMfa) needMfa.push(role);
+  }
+  return { allowed, needMfa };
+}
+

@@ -13,7 +13,7 @@ import { requestConditionKeys } from '../actions/common/requestContext.js';
 import type { BrokerModel, RoleModel } from '../config/model.js';
 import { parseArn } from '../credentials/arns.js';
 import type { RequestInfo } from '../protocol/action.js';
-import { federatedTrustContext, judgeRole } from '../roles/federatedTrust.js';
+import { federatedTrustContext, judgeCandidates, type SigninRoles } from '../roles/federatedTrust.js';
 import { trustIdentityOf, type Person } from './person.js';
 
 export interface SsoAccount {
@@ -22,12 +22,8 @@ export interface SsoAccount {
   readonly emailAddress?: string;
 }
 
-export interface PersonRoles {
-  /** Takeable now, in configuration order. */
-  readonly allowed: readonly RoleModel[];
-  /** Takeable after an MFA step-up. */
-  readonly needMfa: readonly RoleModel[];
-}
+/** Takeable now (`allowed`, in configuration order) and after an MFA step-up (`needMfa`). */
+export type PersonRoles = SigninRoles;
 
 export function accountOfRole(role: RoleModel): string {
   return parseArn(role.arn)?.account ?? '';
@@ -39,14 +35,7 @@ export function judgePersonRoles(model: BrokerModel, person: Person, info: Pick<
   const candidates = person.offeredRoles !== undefined
     ? person.offeredRoles.map((arn) => model.roleByArn(arn)).filter((r): r is RoleModel => r !== undefined)
     : [...model.roles.values()];
-  const allowed: RoleModel[] = [];
-  const needMfa: RoleModel[] = [];
-  for (const role of candidates) {
-    const verdict = judgeRole(role, identity, context);
-    if (verdict.allowed) allowed.push(role);
-    else if (verdict.needsMfa) needMfa.push(role);
-  }
-  return { allowed, needMfa };
+  return judgeCandidates(candidates, identity, context);
 }
 
 /** The accounts of these roles, named from the configuration, sorted by name then id. */
