@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The `fedbroker` command: serve | check-config | simulate | keys rotate | mfa … | audit verify |
- * revoke … | signin-url. Each subcommand lives in its own module; this file only dispatches.
+ * revoke … | signin-url | login. Each subcommand lives in its own module; this file only dispatches.
  */
 import { parseArgs } from './argv.js';
 import { reportError } from './report.js';

@@ -21,6 +21,8 @@ import type { PersonSessions } from './personSession.js';
 import type { SigninFlow } from './signinFlow.js';
 
 const PURPOSE = 'sso-authorize-request';
+const RESUME = 'sso-authorize-resume';
+const AUTHORIZE_PARAMS = ['response_type', 'client_id', 'redirect_uri', 'state', 'code_challenge', 'code_challenge_method', 'scopes', 'scope'] as const;
 const REQUEST_TTL_MS = 10 * 60_000;
 
 /** The checked request, sealed into the consent form (10 minutes, one use). */
@@ -51,6 +53,22 @@ export function ssoAuthorizeRouter(broker: Broker, flow: SigninFlow, persons: Pe
   const approverOf = approver(broker, flow, persons);
   router.use('/authorize', flow.throttle);
 
+  /**
+   * Where the sign-in continues: a short path naming the request kept in the store (10 minutes),
+   * since the IdP carries it as the SAML RelayState, which the standard limits to 80 bytes.
+   */
+  const continuation = async (req: Request, query: Request['query'], resume: string | undefined, nowMs: number): Promise<string> => {
+    const session = await persons.read(req, nowMs);
+    if (session !== undefined && (session.person.mfa !== undefined || !broker.sso.settings().requireMfa)) return req.originalUrl;
+    let id = resume;
+    if (id === undefined) {
+      id = randomId();
+      const kept = Object.fromEntries(AUTHORIZE_PARAMS.filter((k) => typeof query[k] === 'string').map((k) => [k, (query[k] as string).slice(0, 4096)]));
+      await broker.store.putItem(RESUME, id, JSON.stringify(kept), nowMs + REQUEST_TTL_MS);
+    }
+    return `/sso-oidc/authorize?resume=${id}`;
+  };
+
   const check = (query: Request['query'], nowMs: number): Checked => {
     const param = (name: string) => (typeof query[name] === 'string' ? (query[name] as string) : undefined);
     const client = openClientId(broker.keyRing, param('client_id'), nowMs);
@@ -70,10 +88,14 @@ export function ssoAuthorizeRouter(broker: Broker, flow: SigninFlow, persons: Pe
 
   router.get('/authorize', async (req: Request, res: Response) => {
     const info = flow.requestInfo(req);
-    const checked = check(req.query, info.receivedAt);
+    const resume = typeof req.query['resume'] === 'string' ? req.query['resume'] : undefined;
+    const stored = resume !== undefined && /^[A-Za-z0-9_-]{22}$/.test(resume) ? await broker.store.getItem(RESUME, resume) : null;
+    if (resume !== undefined && stored === null) return flow.page(res, 400, approvalErrorPage('Sign-in expired', 'This sign-in took too long. Start it again in your terminal.'));
+    const query = stored !== null ? (JSON.parse(stored) as Request['query']) : req.query;
+    const checked = check(query, info.receivedAt);
     if ('page' in checked) return flow.page(res, ...checked.page);
     if ('redirect' in checked) return void res.set('cache-control', 'no-store').redirect(302, checked.redirect);
-    const person = await approverOf(req, res, req.originalUrl);
+    const person = await approverOf(req, res, await continuation(req, query, resume, info.receivedAt));
     if (person === undefined) return;
     const model = broker.model;
     const roles = judgePersonRoles(model, person, info).allowed;

@@ -31,18 +31,19 @@ describe.skipIf(!existsSync(AWS))('fedbroker login as credential_process of /usr
   let b: StartedBroker;
   let home: string;
   let urls: string;
+  /** The "browser": records the URL it is asked to open. */
+  let opener: string;
 
   beforeAll(async () => {
     // Access tokens of one minute: the second round finds the token about to expire and refreshes it.
     b = await startSsoBroker({ store: 'sqlite:data/broker.db', sso: { accessTokenSeconds: 60 } });
     home = mkdtempSync(join(tmpdir(), 'fedbroker-login-home-'));
     urls = join(home, 'opened-urls.txt');
-    const opener = join(home, 'record-url');
+    opener = join(home, 'record-url');
     writeFileSync(opener, `#!/bin/sh\necho "$1" >> '${urls}'\n`);
     chmodSync(opener, 0o755);
     const loginCommand = (role: string) => `${process.execPath} --import tsx ${MAIN} login --url ${b.url} --account ${TEST_ACCOUNT} --role ${role}`;
     writeFileSync(join(home, 'aws-config'), `[profile dev]\nregion = us-east-1\ncredential_process = ${loginCommand('Developer')}\n\n[profile ops]\nregion = us-east-1\ncredential_process = ${loginCommand('Operator')}\n`);
-    process.env['FEDBROKER_LOGIN_TEST_BROWSER'] = opener;
   }, 60_000);
 
   afterAll(async () => {
@@ -59,7 +60,7 @@ describe.skipIf(!existsSync(AWS))('fedbroker login as credential_process of /usr
       AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-credentials'),
       AWS_EC2_METADATA_DISABLED: 'true',
       AWS_PAGER: '',
-      BROWSER: process.env['FEDBROKER_LOGIN_TEST_BROWSER']!,
+      BROWSER: opener,
       NODE_PATH: process.env['NODE_PATH'] ?? '',
     };
     return new Promise((resolve) => {
