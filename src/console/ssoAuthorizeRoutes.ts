@@ -114,7 +114,7 @@ export function ssoAuthorizeRouter(broker: Broker, flow: SigninFlow, persons: Pe
     flow.page(res, 200, page, checked.ok.r);
   });
 
-  router.post('/authorize/decision', flow.throttle, form, async (req: Request, res: Response) => {
+  router.post('/authorize/decision', form, async (req: Request, res: Response) => {
     if (!csrfValid(req)) return flow.page(res, 403, approvalErrorPage('Request refused', 'The form is missing its anti-forgery token. Start the sign-in again.'));
     const info = flow.requestInfo(req);
     const request = openJson(broker.keyRing, PURPOSE, (req.body as Record<string, unknown>)['request']) as AuthorizeRequest | undefined;
