@@ -12,3 +12,4 @@ export { refusedTagKey, refusedTagKeyMessage, requireAllowedTagKeys } from './gu
 export { callerPrincipalTags } from './principalTags.js';
 export { tagAuditParameters } from './audit.js';
 export { oidcSessionTags, samlSessionTags } from './federated.js';
+export { statementsUsingTags, type TagUse } from './usage.js';

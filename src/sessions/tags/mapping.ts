@@ -12,8 +12,11 @@
  * `${oidc:claim/NAME}` (a top-level claim: string, number, boolean or list of them), `${oidc:sub}`.
  * Compiled once at load (problems reported with their key path); applied per sign-in. A mapping
  * that yields no value adds no tag; one that yields several different values is refused
- * (IDPRejectedClaim): a session tag holds one value.
+ * (IDPRejectedClaim): a session tag holds one value. A `match` whose matching time could grow
+ * exponentially (nested quantifiers, checked with safe-regex2) is refused at load, and values over
+ * 1024 characters are never matched: IdP-supplied values cannot hold the event loop.
  */
+import safeRegex from 'safe-regex2';
 import { z } from 'zod';
 import { IDPRejectedClaim } from '../../errors.js';
 import { TAG_KEY_SPEC } from '../../credentials/tagLimits.js';
@@ -87,6 +90,10 @@ export function compileSessionTagMapping(
         match = new RegExp(spec.match, 'u');
       } catch (e) {
         issues.push({ path: `${at}.match`, message: `is not a valid regular expression: ${(e as Error).message}` });
+        continue;
+      }
+      if (!safeRegex(match)) {
+        issues.push({ path: `${at}.match`, message: 'could take exponential time on some values (nested quantifiers such as (a+)+); simplify it' });
         continue;
       }
     }
