@@ -24,7 +24,8 @@ import { AwsError, ValidationError } from '../errors.js';
 import type { Caller } from '../federation/identity.js';
 import { sessionCaller } from '../federation/sigv4/callers.js';
 import { callerPrincipal } from '../federation/sigv4/context.js';
-import { authorize, createContext } from '../policy/index.js';
+import { authorize, createContext, explain } from '../policy/index.js';
+import type { PolicyExplanation } from '../policy/types.js';
 import { openPresentedCredentials } from '../sessions/presentedCredentials.js';
 import { callerPrincipalTags, tagObject } from '../sessions/tags/index.js';
 import { isoSeconds } from '../time.js';
@@ -58,7 +59,9 @@ export function authorizeRouter(broker: Broker): Router {
       // The service's keys first; the broker's time and the subject's own keys after them, so those win.
       const now = { 'aws:currenttime': isoSeconds(info.receivedAt), 'aws:epochtime': String(Math.floor(info.receivedAt / 1000)) };
       const context = createContext(input.context, now, callerContextKeys(broker, subject, info.receivedAt));
-      const result = authorize(callerLayers(broker, subject), { action: input.action, resource: input.resource, principal: callerPrincipal(subject), context });
+      const layers = callerLayers(broker, subject);
+      const authz = { action: input.action, resource: input.resource, principal: callerPrincipal(subject), context };
+      const result = authorize(layers, authz);
       const allowed = result.decision === 'Allow';
       res
         .status(200)
@@ -74,7 +77,7 @@ export function authorizeRouter(broker: Broker): Router {
                 ? `${input.action} on ${input.resource} is allowed`
                 : result.decision === 'ExplicitDeny'
                   ? `${input.action} on ${input.resource} is denied explicitly`
-                  : `no statement allows ${input.action} on ${input.resource} (implicit deny)`,
+                  : `no statement allows ${input.action} on ${input.resource} (implicit deny)${unmetConditions(explain(layers, authz))}`,
           }),
         );
     } catch (e) {
@@ -199,6 +202,23 @@ function subjectOf(broker: Broker, input: AuthorizeInput, now: number): Caller {
     { method: r.method.toUpperCase(), path: r.url.pathname, query: r.url.searchParams, headers: r.headers, body: r.body },
     { anyService: true },
   ).caller;
+}
+
+/**
+ * For an implicit deny: the Allow statements that matched the action and resource but not a
+ * condition (an ABAC mismatch such as aws:ResourceTag/Project against aws:PrincipalTag/Project).
+ */
+function unmetConditions(explanations: readonly PolicyExplanation[]): string {
+  const unmet: string[] = [];
+  for (const p of explanations) {
+    for (const s of p.statements) {
+      const o = s.outcome;
+      if (s.ref.effect !== 'Allow' || o.applies) continue;
+      if (o.reason === 'condition') unmet.push(`${p.policy} Statement[${s.ref.index}]: ${o.operator} ${o.key} expects ${JSON.stringify(o.expected)}, request has ${o.actual === undefined ? 'none' : JSON.stringify(o.actual)}`);
+      else if (o.reason === 'variable') unmet.push(`${p.policy} Statement[${s.ref.index}]: ${o.variable} has no value`);
+    }
+  }
+  return unmet.length > 0 ? `; not met: ${unmet.slice(0, 5).join('; ')}` : '';
 }
 
 /** The subject's effective tags (aws:PrincipalTag/…), shown so a service can see what ABAC decided on. */
