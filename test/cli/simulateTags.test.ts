@@ -6,9 +6,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { fedbroker } from '../helpers/fedbrokerCli.js';
+import { fedbroker, writeOfflineConfig } from '../helpers/fedbrokerCli.js';
 import { createTestIdp } from '../helpers/samlIdp.js';
 
 const ACCOUNT = '123456789012';
@@ -22,26 +21,18 @@ beforeAll(() => {
     Version: '2012-10-17',
     Statement: [{ Effect: 'Allow', Principal: { Federated: PROVIDER_ARN }, Action: actions, Condition: { StringEquals: { 'saml:aud': 'https://broker.example.com/saml' } } }],
   });
-  writeFileSync(
-    join(dir, 'broker.yaml'),
-    stringify({
-      server: { publicUrl: 'https://broker.example.com' },
-      account: { id: ACCOUNT },
-      store: 'memory:',
-      keys: { dir: 'keys' },
-      audit: { file: null },
-      identityProviders: [{ type: 'saml', name: 'Corp', metadata: 'idp.xml', sessionTags: { Team: { from: '${saml:attr/groups}', match: '^team-(.+)$' }, transitive: ['Team'] } }],
-      roles: [
-        {
-          name: 'Abac',
-          trustPolicy: trust(['sts:AssumeRoleWithSAML', 'sts:TagSession']),
-          inlinePolicies: [{ Version: '2012-10-17', Statement: [{ Sid: 'SameTeam', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::data/${aws:PrincipalTag/Team}/*' }] }],
-        },
-        { name: 'NoTags', trustPolicy: trust(['sts:AssumeRoleWithSAML']) },
-        { name: 'DeptOnly', allowedSessionTagKeys: ['Department'], trustPolicy: trust(['sts:AssumeRoleWithSAML', 'sts:TagSession']) },
-      ],
-    }),
-  );
+  writeOfflineConfig(dir, {
+    identityProviders: [{ type: 'saml', name: 'Corp', metadata: 'idp.xml', sessionTags: { Team: { from: '${saml:attr/groups}', match: '^team-(.+)$' }, transitive: ['Team'] } }],
+    roles: [
+      {
+        name: 'Abac',
+        trustPolicy: trust(['sts:AssumeRoleWithSAML', 'sts:TagSession']),
+        inlinePolicies: [{ Version: '2012-10-17', Statement: [{ Sid: 'SameTeam', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::data/${aws:PrincipalTag/Team}/*' }] }],
+      },
+      { name: 'NoTags', trustPolicy: trust(['sts:AssumeRoleWithSAML']) },
+      { name: 'DeptOnly', allowedSessionTagKeys: ['Department'], trustPolicy: trust(['sts:AssumeRoleWithSAML', 'sts:TagSession']) },
+    ],
+  });
   writeFileSync(
     join(dir, 'alice.json'),
     JSON.stringify({ nameId: 'alice@example.com', attributes: { 'https://aws.amazon.com/SAML/Attributes/PrincipalTag:Department': 'Engineering', groups: ['team-blue', 'all'] } }),
