@@ -6,11 +6,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AssumeRoleCommand, GetCallerIdentityCommand, GetFederationTokenCommand } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, DecodeAuthorizationMessageCommand, GetCallerIdentityCommand, GetFederationTokenCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { askAuthorize, authorizingServiceUser } from '../helpers/authorize.js';
 import { startBroker, TEST_ACCOUNT, type StartedBroker } from '../helpers/broker.js';
-import { rejectsWith, stsClient, temporary, type Keys } from '../helpers/iamSts.js';
+import { encodedMessageOf, rejectsWith, stsClient, temporary, type Keys } from '../helpers/iamSts.js';
 
 const ROLE = (name: string) => `arn:aws:iam::${TEST_ACCOUNT}:role/${name}`;
 const PORTAL: Keys = { accessKeyId: 'AKIAPORTAL0000000001', secretAccessKey: 'portalSecretKey/0123456789abcdefghijklmno' };
@@ -21,6 +21,8 @@ const ABAC_READ = {
   Statement: [
     { Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: { StringEquals: { 'aws:ResourceTag/Department': '${aws:PrincipalTag/Department}' } } },
     { Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:TagSession'], Resource: ROLE('*') },
+    // Decoding denials is for engineers only: a permission decided by the caller's own tag.
+    { Effect: 'Allow', Action: 'sts:DecodeAuthorizationMessage', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalTag/Department': 'Engineering' } } },
   ],
 };
 const trust = (principal: string, tagCondition?: Record<string, unknown>, assumeCondition?: Record<string, unknown>) => ({
@@ -129,6 +131,13 @@ describe('AssumeRole with Tags, TransitiveTagKeys and SourceIdentity from an IAM
     expect(allowed['principal']['tags']).toEqual({ Owner: 'platform', Department: 'Engineering', Project: 'Unicorn' });
     expect((await readObjectTagged(first, 'Sales'))['decision']).toBe('Deny');
     expect((await readObjectTagged(first, 'Unset'))['decision']).toBe('Deny');
+  });
+
+  it('DecodeAuthorizationMessage: allowed by the aws:PrincipalTag condition, and the decoded request shows the tags', async () => {
+    const denied = await rejectsWith(stsClient(b.url, first).send(new AssumeRoleCommand({ RoleArn: ROLE('OtherTeam'), RoleSessionName: 'nope' })), 'AccessDenied');
+    const decoded = await stsClient(b.url, first).send(new DecodeAuthorizationMessageCommand({ EncodedMessage: encodedMessageOf(denied) }));
+    const context = (JSON.parse(decoded.DecodedMessage!) as { request: { context: Record<string, unknown> } }).request.context;
+    expect(context).toMatchObject({ 'aws:principaltag/department': 'Engineering', 'aws:principaltag/project': 'Unicorn', 'aws:principaltag/owner': 'platform', 'iam:resourcetag/owner': 'platform' });
   });
 
   it('is audited as CloudTrail writes it: tags, transitiveTagKeys', () => {
