@@ -6,7 +6,7 @@
  * Plaintext layout (version 1):
  *   0x01 | core length (uint16 BE) | core JSON | [bulk encoding (1 byte) | bulk bytes]
  * - core: the identity and the secret, with short field names (see CoreJson).
- * - bulk (optional): session policies and context keys, the parts that grow. Raw DEFLATE when it is
+ * - bulk (optional): session policies, context keys and session tags, the parts that grow. Raw DEFLATE when it is
  *   large and compresses, so a 2 KB session policy still gives a token well under 4096 bytes. The
  *   secret is never in the compressed stream (no compression oracle on it).
  */
