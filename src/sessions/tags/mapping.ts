@@ -116,7 +116,7 @@ function parsePieces(text: string, providerType: 'saml' | 'oidc', path: string, 
     const ref = parseReference(m[1]!.trim(), providerType);
     if (ref === undefined) {
       const allowed = providerType === 'saml' ? '${saml:attr/NAME} or ${saml:nameid}' : '${oidc:claim/NAME} or ${oidc:sub}';
-      issues.push({ path, message: `unknown reference \${${m[1]}} for a ${providerType.toUpperCase()} provider (use ${allowed})` });
+      issues.push({ path, message: `unknown reference \${${m[1]}} for ${providerType === 'saml' ? 'a SAML' : 'an OIDC'} provider (use ${allowed})` });
       return undefined;
     }
     pieces.push(ref);
