@@ -5,6 +5,9 @@
  */
 import { DOMParser, onWarningStopParsing } from '@xmldom/xmldom';
 import type { Document, Element, Node } from '@xmldom/xmldom';
+import { installXmldomRegexCache } from './xmldomRegexCache.js';
+
+installXmldomRegexCache();
 
 export const NS = {
   samlp: 'urn:oasis:names:tc:SAML:2.0:protocol',
