@@ -37,7 +37,6 @@ export interface SignatureVerifier {
 }
 
 export class XmlDsigVerifier implements SignatureVerifier {
-  // eslint-disable-next-line @typescript-eslint/require-await -- synchronous work behind an async seam
   async verify(request: VerificationRequest): Promise<Element> {
     return verifySignatures(request);
   }
