@@ -14,8 +14,9 @@
  * A and B the same verdict, the same error code, and for accepted documents the identical result
  * (subject, attributes, condition keys…); and wherever A got as far as verifying signatures, A's
  * cryptographic verdict = xmlsec1's. Documented exceptions: node-saml cannot verify ECDSA or
- * RSA-SHA384 (xmlsec1 alone decides), xmlsec1 1.2 cannot verify RSA-PSS (node-saml alone decides)
- * and cannot see a signature inside an EncryptedAssertion.
+ * RSA-SHA384 and its parser turns U+0085/U+2028 into line feeds (xmlsec1 alone decides), xmlsec1 1.2
+ * cannot verify RSA-PSS (node-saml alone decides) and cannot see a signature inside an
+ * EncryptedAssertion.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -143,14 +144,16 @@ async function xmlsecVerdicts(jobs: readonly { c: Case; file: string; xpaths: re
       if (!byKeys.has(id)) byKeys.set(id, { keys: metadataKeys, files: [] });
       byKeys.get(id)!.files.push(j.file);
     }
-    for (const group of byKeys.values()) {
-      let unverified = group.files;
-      for (const key of group.keys) {
+    // several xmlsec1 processes at a time: each run stops at the first document that fails
+    const chunks = [...byKeys.values()].flatMap((group) => Array.from({ length: 3 }, (_, i) => ({ keys: group.keys, files: group.files.filter((_f, k) => k % 3 === i) })));
+    await Promise.all(chunks.map(async (chunk) => {
+      let unverified = chunk.files;
+      for (const key of chunk.keys) {
         const verified = await xmlsecVerified(unverified, key, xpath);
         unverified = unverified.filter((f) => !verified.has(f));
       }
       for (const f of unverified) ok.set(f, false);
-    }
+    }));
   }));
   return ok;
 }
@@ -179,7 +182,7 @@ async function runCase(c: Case, index: number, report: Report): Promise<{ c: Cas
   if (a.ok !== c.valid) say(`expected ${c.valid ? 'acceptance' : 'rejection'}, got ${show(a)}`);
   if (!a.ok && c.code !== undefined && a.code !== c.code) say(`expected ${c.code}, got ${show(a)}`);
 
-  if (!c.libraryCannotVerify) {
+  if (!c.libraryDiffers) {
     report.comparedWithLibrary++;
     if (a.ok !== b.ok) say(`direct ${show(a)} but node-saml ${show(b)}`);
     else if (a.ok && b.ok && !isDeepStrictEqual(a.value, b.value)) say('accepted by both with different results');

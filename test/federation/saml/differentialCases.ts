@@ -50,8 +50,12 @@ export interface Case {
   readonly metadataKeys?: readonly KeyPair[];
   readonly sp?: Partial<SamlServiceProviderSettings>;
   readonly options?: Partial<ValidateOptions>;
-  /** node-saml/xml-crypto cannot verify this algorithm: xmlsec1 is the only independent verifier. */
-  readonly libraryCannotVerify?: boolean;
+  /**
+   * node-saml is known to disagree, so xmlsec1 is the only independent verifier: it cannot verify the
+   * algorithm (ECDSA, RSA-SHA384), or its parser applies XML 1.1 line-end rules, so it refuses raw
+   * U+0085/U+2028 in signed text and reads them as line feeds when re-parsing the signed bytes.
+   */
+  readonly libraryDiffers?: 'algorithm' | 'XML 1.1 line ends';
   /** xmlsec1 1.2 cannot verify it (RSA-PSS), or cannot see the signature (inside an EncryptedAssertion). */
   readonly xmlsecCannotVerify?: 'all' | 'assertion';
 }
@@ -153,10 +157,10 @@ export function bases(): Base[] {
     { name: 'Response signed only', xml: base({ sign: 'response' }), sign: 'response', full: true, provider: { requireSignedAssertion: false }, keyInfo: true },
     { name: 'both signed', xml: base({ sign: 'both' }), sign: 'both', full: true, keyInfo: true },
     { name: 'RSA-SHA512', xml: base({ algorithm: 'rsa-sha512' }), sign: 'assertion', full: false, keyInfo: true },
-    { name: 'RSA-SHA384', xml: base({ algorithm: 'rsa-sha384' }), sign: 'assertion', full: false, keyInfo: true, libraryCannotVerify: true },
+    { name: 'RSA-SHA384', xml: base({ algorithm: 'rsa-sha384' }), sign: 'assertion', full: false, keyInfo: true, libraryDiffers: 'algorithm' },
     { name: 'RSA-SHA1 (allowSha1)', xml: base({ algorithm: 'rsa-sha1' }), sign: 'assertion', full: false, keyInfo: true, provider: { allowSha1: true } },
-    { name: 'ECDSA P-256', xml: base({ algorithm: 'ecdsa-sha256', signingKey: keys.ec }), sign: 'assertion', full: false, keyInfo: true, metadataKeys: [keys.ec], libraryCannotVerify: true },
-    { name: 'both signed, ECDSA P-256', xml: base({ algorithm: 'ecdsa-sha256', signingKey: keys.ec, sign: 'both' }), sign: 'both', full: false, keyInfo: true, metadataKeys: [keys.idp, keys.ec], libraryCannotVerify: true },
+    { name: 'ECDSA P-256', xml: base({ algorithm: 'ecdsa-sha256', signingKey: keys.ec }), sign: 'assertion', full: false, keyInfo: true, metadataKeys: [keys.ec], libraryDiffers: 'algorithm' },
+    { name: 'both signed, ECDSA P-256', xml: base({ algorithm: 'ecdsa-sha256', signingKey: keys.ec, sign: 'both' }), sign: 'both', full: false, keyInfo: true, metadataKeys: [keys.idp, keys.ec], libraryDiffers: 'algorithm' },
     { name: 'second metadata key (rotation)', xml: base({ signingKey: keys.next }), sign: 'assertion', full: false, keyInfo: true, metadataKeys: [keys.idp, keys.next] },
     {
       name: 'exclusive c14n WithComments',
@@ -172,6 +176,13 @@ export function bases(): Base[] {
     { name: 'saml2 prefix', xml: editedThenSigned(renamePrefix, 'assertion'), sign: 'assertion', full: true, keyInfo: true },
     { name: 'default-namespace Assertion', xml: editedThenSigned(defaultNamespaceAssertion, 'both'), sign: 'both', full: true, keyInfo: true },
     { name: 'namespaces declared on the Response only', xml: editedThenSigned(namespacesOnResponse, 'assertion'), sign: 'assertion', full: false, keyInfo: true },
+    {
+      name: 'U+0085, U+2028 and CR LF in attribute values (XML 1.0 line ends)', sign: 'assertion', full: false, keyInfo: true, libraryDiffers: 'XML 1.1 line ends',
+      xml: customSigned({
+        assertion: {},
+        edit: (xml) => xml.replace('</saml:AttributeStatement>', '<saml:Attribute Name="lines"><saml:AttributeValue>a\u0085b\r\nc</saml:AttributeValue><saml:AttributeValue>d\u2028e\u2029f&#13;&#10;g</saml:AttributeValue></saml:Attribute></saml:AttributeStatement>'),
+      }),
+    },
     { name: 'signed comment in the NameID', xml: base({ nameIdXml: 'admin@evil.com<!---->.victim.com' }), sign: 'assertion', full: false, keyInfo: true },
     { name: 'RSA-PSS (xml-crypto)', xml: pssSigned(), sign: 'assertion', full: false, keyInfo: false, xmlsecCannotVerify: 'all' },
     {
@@ -231,6 +242,7 @@ export const mutations: Mutation[] = [
   { name: 'white space between Response children', core: true, apply: (x) => before(x, 'Status', '\n   '), valid: (b) => !responseSigned(b) },
   { name: 'comment between Response children', apply: (x) => before(x, 'Status', '<!-- unsigned -->'), valid: true },
   { name: 'white space between Assertion children', core: true, apply: (x) => before(x, 'Conditions', ' '), valid: false, code: 'InvalidIdentityToken' },
+  { name: 'U+0085 and U+2028 written as characters instead of references', core: true, apply: (x) => (x.includes('&#x85;') ? x.replaceAll('&#x85;', '\u0085').replaceAll('&#x2028;', '\u2028') : undefined), valid: true },
   { name: 'comment between Assertion children', apply: (x) => before(x, 'Conditions', '<!--c-->'), valid: true },
   {
     name: 'comment inside the NameID', core: true,
@@ -408,7 +420,7 @@ export function signatureShapeAndSecurityCases(): Case[] {
     rejected('row 2: signed by a key not in the metadata, IdP certificate in KeyInfo', idp.responseXml({ signingKey: keys.attacker, keyInfo: keys.idp }), 'InvalidIdentityToken'),
     rejected('row 2: both signed by a key not in the metadata', idp.responseXml({ signingKey: keys.attacker, sign: 'both' }), 'InvalidIdentityToken'),
     rejected('row 2: tampered and re-signed by another key', idp.responseXml({ signingKey: keys.attacker, ...role(`arn:aws:iam::${ACCOUNT}:role/Admin,${PROVIDER_ARN}`) }), 'InvalidIdentityToken'),
-    rejected('row 2: ECDSA signature, RSA-only metadata', idp.responseXml({ signingKey: keys.ec, algorithm: 'ecdsa-sha256' }), 'InvalidIdentityToken', { libraryCannotVerify: true }),
+    rejected('row 2: ECDSA signature, RSA-only metadata', idp.responseXml({ signingKey: keys.ec, algorithm: 'ecdsa-sha256' }), 'InvalidIdentityToken', { libraryDiffers: 'algorithm' }),
     rejected('row 3: Issuer of another entity, signed by the provider key', impostor.responseXml(), 'IDPRejectedClaim'),
     rejected('row 3: Response Issuer of another entity', idp.responseXml({ responseIssuer: 'https://impostor.example/idp', sign: 'both' }), 'IDPRejectedClaim'),
     rejected('row 4: Destination not the ACS URL', idp.responseXml({ destination: 'https://evil.example/acs', sign: 'both' }), 'IDPRejectedClaim'),
