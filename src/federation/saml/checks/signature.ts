@@ -9,11 +9,12 @@
  * c14n + node:crypto); the differential test runs the same pipeline with node-saml behind it.
  */
 import type { Element } from '@xmldom/xmldom';
-import { IDPRejectedClaim, InvalidIdentityToken } from '../../../errors.js';
+import { InvalidIdentityToken } from '../../../errors.js';
 import type { ParsedMetadata } from '../metadata.js';
 import { verifyEnvelopedSignature } from '../xmldsig/verify.js';
 import type { EnvelopedSignature } from '../xmldsig/signature.js';
 import type { ResponseEnvelope } from './structure.js';
+import { checkSignaturePresence } from './signaturePolicy.js';
 
 export const SIGNATURE_INVALID_MESSAGE = 'Response signature invalid';
 export const EXPIRED_MESSAGE = 'Response has expired';
@@ -43,9 +44,8 @@ export class XmlDsigVerifier implements SignatureVerifier {
 }
 
 function verifySignatures({ metadata, envelope, assertion, responseSignature, assertionSignature, requireSignedAssertion }: VerificationRequest): Element {
-  // checkSignaturePresence ran before; this keeps the verifier safe on its own.
-  if (!responseSignature && !assertionSignature) throw new IDPRejectedClaim('SAML response rejected: neither the Response nor the Assertion is signed');
-  if (requireSignedAssertion && !assertionSignature) throw new IDPRejectedClaim('SAML response rejected: the Assertion is not signed, and this provider requires signed assertions');
+  // The pipeline checked this before; checked again so that the verifier is safe on its own.
+  checkSignaturePresence(responseSignature?.signature, assertionSignature?.signature, requireSignedAssertion);
   const keys = metadata.signingKeys.map((k) => k.publicKey);
   if (responseSignature && !verifyEnvelopedSignature(responseSignature, envelope.response, keys)) throw new InvalidIdentityToken(SIGNATURE_INVALID_MESSAGE);
   if (assertionSignature && !verifyEnvelopedSignature(assertionSignature, assertion, keys)) throw new InvalidIdentityToken(SIGNATURE_INVALID_MESSAGE);
