@@ -5,7 +5,7 @@
  * role whose trust policy allows this provider) → trust policy → durations capped by SessionDuration
  * and SessionNotOnOrAfter → mint a role session.
  */
-import { AccessDenied, IDPRejectedClaim, InvalidIdentityToken, ValidationError } from '../errors.js';
+import { IDPRejectedClaim, InvalidIdentityToken, ValidationError } from '../errors.js';
 import { REPLAYED_ASSERTION } from '../federation/saml/checks/replay.js';
 import { federatedUserIdentity } from '../audit/userIdentity.js';
 import { parseSamlProviderArn } from '../credentials/arns.js';
@@ -20,8 +20,8 @@ import { credentialsResult, mintRoleSession } from '../sessions/roleSession.js';
 import { resolveSessionPolicy } from '../sessions/sessionPolicy.js';
 import { federatedMfa } from './common/federatedMfa.js';
 import { requestConditionKeys } from './common/requestContext.js';
-import { checkRoleArnSyntax, findRole } from './common/roles.js';
-import { authorizeTrust, requireSetSourceIdentity } from './common/trust.js';
+import { checkRoleArnSyntax } from './common/roles.js';
+import { authorizeTrust, notAuthorizedMessage, requireSetSourceIdentity, requireTrustCouldAllow, roleNotConsidered } from './common/trust.js';
 
 /** SAML keys that stay usable in permission policies for the session (guide G19586–G19606). */
 const SESSION_KEYS = ['saml:namequalifier', 'saml:sub', 'saml:sub_type', 'saml:iss', 'saml:doc', 'aws:federatedprovider'];
@@ -72,14 +72,23 @@ export function assumeRoleWithSAML(broker: Broker) {
       const sessionName = session.name;
       (audit.requestParameters as Record<string, unknown>)['roleSessionName'] = sessionName;
 
-      const role = findRole(model, params.RoleArn, SAML_ACTION);
+      // What depends on the role is looked at only once its trust policy could allow this caller:
+      // a missing, unoffered or refusing role gets one answer (no role-existence oracle).
+      const sessionPolicy = resolveSessionPolicy(model, params.Policy, params.PolicyArns);
+      const role = model.roleByArn(params.RoleArn);
+      const trustRequestWith = (mfa: Parameters<typeof federatedTrustContext>[2]) => ({
+        action: SAML_ACTION,
+        resource: params.RoleArn,
+        principal: { federated: identity.providerArn },
+        context: federatedTrustContext(samlTrustIdentity(assertion), requestConditionKeys(request), mfa, request.receivedAt, sessionName),
+      });
       // With the Role attribute, only its pairs (for this signer) may be taken.
       if (assertion.roleAttribute.length > 0 || assertion.malformedRoleValues.length > 0) {
-        const offered = assertion.roleAttribute.some((p) => p.roleArn === role.arn && p.providerArn === identity.providerArn);
-        if (!offered) throw new AccessDenied(`Not authorized to perform ${SAML_ACTION}`);
+        const offered = assertion.roleAttribute.some((p) => p.roleArn === params.RoleArn && p.providerArn === identity.providerArn);
+        if (!offered) throw roleNotConsidered(notAuthorizedMessage(SAML_ACTION), trustRequestWith(undefined), "the assertion's Role attribute does not offer this role");
       }
+      requireTrustCouldAllow(role, trustRequestWith(undefined));
 
-      const sessionPolicy = resolveSessionPolicy(model, params.Policy, params.PolicyArns);
       const lifetime = samlRoleSessionLifetime(
         params.DurationSeconds,
         role,
@@ -93,8 +102,8 @@ export function assumeRoleWithSAML(broker: Broker) {
         throw new IDPRejectedClaim(REPLAYED_ASSERTION);
       }
       const mfa = await federatedMfa(broker, identity, params.SerialNumber, params.TokenCode, request);
-      const context = federatedTrustContext(samlTrustIdentity(assertion), requestConditionKeys(request), mfa, request.receivedAt, sessionName);
-      const trustRequest = { action: SAML_ACTION, resource: role.arn, principal: { federated: identity.providerArn }, context };
+      const trustRequest = trustRequestWith(mfa);
+      const context = trustRequest.context;
       authorizeTrust(role, trustRequest, mfa !== undefined);
       if (assertion.sourceIdentity !== undefined) requireSetSourceIdentity(role, trustRequest);
 

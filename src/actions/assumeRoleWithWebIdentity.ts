@@ -14,9 +14,9 @@ import { credentialsResult, mintRoleSession } from '../sessions/roleSession.js';
 import { federatedTrustContext } from '../roles/federatedTrust.js';
 import { resolveSessionPolicy } from '../sessions/sessionPolicy.js';
 import { requestConditionKeys } from './common/requestContext.js';
-import { checkRoleArnSyntax, findRole } from './common/roles.js';
+import { checkRoleArnSyntax } from './common/roles.js';
 import { federatedMfa } from './common/federatedMfa.js';
-import { authorizeTrust, requireSetSourceIdentity } from './common/trust.js';
+import { authorizeTrust, requireSetSourceIdentity, requireTrustCouldAllow } from './common/trust.js';
 
 const ACTION = 'sts:AssumeRoleWithWebIdentity';
 /** The claim AWS reads SourceIdentity from. */
@@ -61,22 +61,24 @@ export function assumeRoleWithWebIdentity(broker: Broker) {
       const identity = verified.identity;
       audit.userIdentity = federatedUserIdentity(identity);
 
-      const role = findRole(model, params.RoleArn, ACTION);
       const sourceIdentityClaim = verified.claims[SOURCE_IDENTITY_CLAIM];
       const sourceIdentity = typeof sourceIdentityClaim === 'string' && isValidSourceIdentity(sourceIdentityClaim) ? sourceIdentityClaim : undefined;
+      const trustIdentity = { type: 'oidc', providerArn: identity.providerArn, conditionKeys: identity.conditionKeys, ...(sourceIdentity !== undefined ? { sourceIdentity } : {}) } as const;
+      const trustRequestWith = (mfa: Parameters<typeof federatedTrustContext>[2]) => ({
+        action: ACTION,
+        resource: params.RoleArn,
+        principal: { federated: identity.providerArn },
+        context: federatedTrustContext(trustIdentity, requestConditionKeys(request), mfa, request.receivedAt, params.RoleSessionName),
+      });
 
-      // Checked before the MFA code is spent, so a corrected retry can still use it.
+      // Checked before the MFA code is spent, so a corrected retry can still use it; what depends on
+      // the role only once its trust policy could allow this caller (no role-existence oracle).
       const sessionPolicy = resolveSessionPolicy(model, params.Policy, params.PolicyArns);
+      const role = model.roleByArn(params.RoleArn);
+      requireTrustCouldAllow(role, trustRequestWith(undefined));
       const lifetime = roleSessionLifetime(params.DurationSeconds, role, { nowMs: request.receivedAt });
       const mfa = await federatedMfa(broker, identity, params.SerialNumber, params.TokenCode, request);
-      const context = federatedTrustContext(
-        { type: 'oidc', providerArn: identity.providerArn, conditionKeys: identity.conditionKeys, ...(sourceIdentity !== undefined ? { sourceIdentity } : {}) },
-        requestConditionKeys(request),
-        mfa,
-        request.receivedAt,
-        params.RoleSessionName,
-      );
-      const trustRequest = { action: ACTION, resource: role.arn, principal: { federated: identity.providerArn }, context };
+      const trustRequest = trustRequestWith(mfa);
       authorizeTrust(role, trustRequest, mfa !== undefined);
       if (sourceIdentity !== undefined) requireSetSourceIdentity(role, trustRequest);
 

@@ -145,7 +145,7 @@ function decodedAssertion(model: BrokerModel, acsUrl: string, provider: string, 
 }
 
 function toJson(v: RoleVerdict) {
-  return { role: v.role.arn, allowed: v.allowed, needsMfa: v.needsMfa, ...('explanation' in v ? { explanation: v.explanation } : {}) };
+  return { role: v.role.arn, allowed: v.allowed, needsMfa: v.needsMfa, ...('explain' in v ? { explanation: v.explain() } : {}) };
 }
 
 function report(who: string, verdicts: readonly RoleVerdict[], refused: readonly { value: string; reason: string }[]): string {
@@ -155,7 +155,7 @@ function report(who: string, verdicts: readonly RoleVerdict[], refused: readonly
     else if (v.needsMfa) lines.push(`MFA    ${v.role.arn}  (allowed once multi-factor authentication is present)`);
     else {
       lines.push(`DENY   ${v.role.arn}`);
-      for (const reason of reasons(v.explanation)) lines.push(`         ${reason}`);
+      for (const reason of reasons(v.explain())) lines.push(`         ${reason}`);
     }
   }
   if (verdicts.length === 0) lines.push('No role is a candidate for this identity.');

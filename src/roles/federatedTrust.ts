@@ -19,11 +19,20 @@ export interface TrustIdentity {
 
 export const TRUST_ACTIONS = { saml: 'sts:AssumeRoleWithSAML', oidc: 'sts:AssumeRoleWithWebIdentity' } as const;
 
+/** A denied verdict explains itself on demand: the sign-in flow never asks, `simulate` does. */
 export type RoleVerdict =
   | { readonly role: RoleModel; readonly allowed: true; readonly needsMfa: false }
   /** Denied now, but the trust policy would allow it with MFA (broker TOTP step-up). */
-  | { readonly role: RoleModel; readonly allowed: false; readonly needsMfa: true; readonly explanation: PolicyExplanation[] }
-  | { readonly role: RoleModel; readonly allowed: false; readonly needsMfa: false; readonly explanation: PolicyExplanation[] };
+  | { readonly role: RoleModel; readonly allowed: false; readonly needsMfa: true; readonly explain: () => PolicyExplanation[] }
+  | { readonly role: RoleModel; readonly allowed: false; readonly needsMfa: false; readonly explain: () => PolicyExplanation[] };
+
+/** The context as it would be with MFA just completed: "would MFA make the difference?" */
+export function withAssumedMfa(context: RequestContext): RequestContext {
+  const entries = new Map(context);
+  entries.set('aws:multifactorauthpresent', 'true');
+  entries.set('aws:multifactorauthage', '0');
+  return createContext(entries);
+}
 
 export function federatedTrustContext(
   identity: TrustIdentity,
@@ -56,18 +65,16 @@ export function judgeRole(role: RoleModel, identity: TrustIdentity, context: Rea
     if (identity.sourceIdentity === undefined) return { role, allowed: true, needsMfa: false };
     const setRequest = { ...request, action: 'sts:SetSourceIdentity' };
     if (evaluatePolicies([role.trustPolicy], setRequest).decision === 'Allow') return { role, allowed: true, needsMfa: false };
-    return { role, allowed: false, needsMfa: false, explanation: explainPolicies([role.trustPolicy], setRequest) };
+    return { role, allowed: false, needsMfa: false, explain: () => explainPolicies([role.trustPolicy], setRequest) };
   }
-  const explanation = explainPolicies([role.trustPolicy], request);
+  const explain = () => explainPolicies([role.trustPolicy], request);
   if (decision.decision === 'ImplicitDeny' && context.get('aws:multifactorauthpresent') !== 'true') {
-    const withMfa = new Map(context);
-    withMfa.set('aws:multifactorauthpresent', 'true');
-    withMfa.set('aws:multifactorauthage', '0');
+    const withMfa = withAssumedMfa(context);
     const allowedWithMfa = (action: string) => evaluatePolicies([role.trustPolicy], { ...request, action, context: withMfa }).decision === 'Allow';
     // A step-up is only offered when MFA would make the role takeable, source identity included.
     if (allowedWithMfa(request.action) && (identity.sourceIdentity === undefined || allowedWithMfa('sts:SetSourceIdentity'))) {
-      return { role, allowed: false, needsMfa: true, explanation };
+      return { role, allowed: false, needsMfa: true, explain };
     }
   }
-  return { role, allowed: false, needsMfa: false, explanation };
+  return { role, allowed: false, needsMfa: false, explain };
 }
