@@ -18,6 +18,7 @@ import type { AssertedIdentity } from '../federation/identity.js';
 import { OidcFederation } from '../federation/oidc/index.js';
 import { buildConditionKeys, computeNameQualifier, parseRoleValue, SamlValidator, type ValidatedAssertion } from '../federation/saml/index.js';
 import { samlProviderArn } from '../credentials/arns.js';
+import { VOID_PROBLEM_TEXT } from '../policy/index.js';
 import type { ContextValue, PolicyExplanation } from '../policy/types.js';
 import { requestConditionKeys } from '../actions/common/requestContext.js';
 import { federatedTrustContext, judgeRole, type RoleVerdict, type TrustIdentity } from '../roles/federatedTrust.js';
@@ -44,6 +45,8 @@ export async function simulate(args: CliArgs): Promise<number> {
   const loaded = loadConfigFromArgs(args);
   const dev = loaded.config.devIdentityProviders ? await startDevProviders(loaded) : undefined;
   const model = await buildModel(loaded, dev ? { extraProviders: dev.providers, samlMetadata: dev.samlMetadata } : {});
+  // What check-config warns about (e.g. a condition that can never match) matters to a simulation too.
+  for (const w of model.warnings) process.stderr.write(`warning: ${w}\n`);
   try {
     const mfaFlag = args.options.get('mfa') === true;
     let verdicts: RoleVerdict[];
@@ -174,6 +177,7 @@ function reasons(explanations: readonly PolicyExplanation[]): string[] {
         const actual = o.actual === undefined ? 'absent' : JSON.stringify(o.actual);
         out.push(`${label}: condition ${o.operator} ${o.key} expects ${JSON.stringify(o.expected)}, request has ${actual}`);
       } else if (o.reason === 'variable') out.push(`${label}: policy variable ${o.variable} has no value`);
+      else if (o.reason === 'void') out.push(`${label}: condition ${o.operator}${o.key !== undefined ? ` ${o.key}` : ''} can never match (${VOID_PROBLEM_TEXT[o.problem]})`);
       else out.push(`${label}: ${o.reason} does not match`);
     }
   }
