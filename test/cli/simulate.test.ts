@@ -14,6 +14,19 @@ const ACCOUNT = '123456789012';
 const PROVIDER_ARN = `arn:aws:iam::${ACCOUNT}:saml-provider/Corp`;
 let dir: string;
 
+/** The configuration file's text: one SAML provider (Corp) and these roles. */
+const configWith = (roles: unknown[]) =>
+  stringify({
+    server: { publicUrl: 'https://broker.example.com' },
+    account: { id: ACCOUNT },
+    store: 'memory:',
+    keys: { dir: 'keys' },
+    audit: { file: null },
+    devIdentityProviders: false,
+    identityProviders: [{ type: 'saml', name: 'Corp', metadata: 'idp.xml' }],
+    roles,
+  });
+
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'fedbroker-simulate-'));
   writeFileSync(join(dir, 'idp.xml'), createTestIdp({ entityId: 'https://idp.example.test/metadata', keyLabel: 'simulate-idp' }).metadataXml());
@@ -23,20 +36,11 @@ beforeAll(() => {
   });
   writeFileSync(
     join(dir, 'broker.yaml'),
-    stringify({
-      server: { publicUrl: 'https://broker.example.com' },
-      account: { id: ACCOUNT },
-      store: 'memory:',
-      keys: { dir: 'keys' },
-      audit: { file: null },
-      devIdentityProviders: false,
-      identityProviders: [{ type: 'saml', name: 'Corp', metadata: 'idp.xml' }],
-      roles: [
-        { name: 'UntilCentury', trustPolicy: trust({ DateLessThan: { 'aws:CurrentTime': '2099-12-31T00:00:00Z' } }) },
-        { name: 'TlsOnly', trustPolicy: trust({ Bool: { 'aws:SecureTransport': 'true' } }) },
-        { name: 'Office', trustPolicy: trust({ IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } }) },
-      ],
-    }),
+    configWith([
+      { name: 'UntilCentury', trustPolicy: trust({ DateLessThan: { 'aws:CurrentTime': '2099-12-31T00:00:00Z' } }) },
+      { name: 'TlsOnly', trustPolicy: trust({ Bool: { 'aws:SecureTransport': 'true' } }) },
+      { name: 'Office', trustPolicy: trust({ IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } }) },
+    ]),
   );
   writeFileSync(join(dir, 'alice.json'), JSON.stringify({ nameId: 'alice@example.com', attributes: {} }));
 });
@@ -59,26 +63,17 @@ it('warns about a condition that can never match, and names it as the reason a r
   const file = join(dir, 'void.yaml');
   writeFileSync(
     file,
-    stringify({
-      server: { publicUrl: 'https://broker.example.com' },
-      account: { id: ACCOUNT },
-      store: 'memory:',
-      keys: { dir: 'keys' },
-      audit: { file: null },
-      devIdentityProviders: false,
-      identityProviders: [{ type: 'saml', name: 'Corp', metadata: 'idp.xml' }],
-      roles: [
-        {
-          name: 'Typo',
-          trustPolicy: {
-            Version: '2012-10-17',
-            Statement: [
-              { Effect: 'Allow', Principal: { Federated: PROVIDER_ARN }, Action: 'sts:AssumeRoleWithSAML', Condition: { StringEquals: { 'saml:aud': 'https://broker.example.com/saml' }, IpAddress: { 'aws:SourceIp': 'office' } } },
-            ],
-          },
+    configWith([
+      {
+        name: 'Typo',
+        trustPolicy: {
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Principal: { Federated: PROVIDER_ARN }, Action: 'sts:AssumeRoleWithSAML', Condition: { StringEquals: { 'saml:aud': 'https://broker.example.com/saml' }, IpAddress: { 'aws:SourceIp': 'office' } } },
+          ],
         },
-      ],
-    }),
+      },
+    ]),
   );
   const run = await fedbroker(['simulate', '--config', file, '--provider', 'Corp', '--attributes', join(dir, 'alice.json')]);
   expect(run.code).toBe(1);

@@ -9,7 +9,8 @@
  * the first is anchored at the start, the last at the end, and every segment in between is placed at
  * its leftmost occurrence after the previous one — which is always right for `*`, since a later
  * placement can only leave less room for the rest. A segment without `?` is found with indexOf (V8's
- * Boyer-Moore search); one with `?` by a bit-parallel (shift-and) scan, O(subject × ⌈segment/32⌉).
+ * Boyer-Moore search); one with `?` by a bit-parallel (shift-and) scan, O(subject × ⌈segment/32⌉),
+ * started where its longest `?`-free run first occurs (and skipped when that run never does).
  */
 
 export const LITERAL = 0;
@@ -111,18 +112,24 @@ function segmentAt(p: string, mask: Uint8Array, ps: number, pe: number, s: strin
 function findSegment(p: string, mask: Uint8Array, ps: number, pe: number, s: string, from: number, limit: number): number {
   const length = pe - ps;
   if (limit - from < length) return -1;
-  let hasOne = false;
-  for (let i = ps; i < pe; i++) {
-    if (mask[i] === ONE) {
-      hasOne = true;
-      break;
+  // The segment's longest run without `?` must occur: find it first (indexOf), and scan from there.
+  let runStart = ps;
+  let runLength = 0;
+  for (let i = ps; i < pe; ) {
+    let j = i;
+    while (j < pe && mask[j] !== ONE) j++;
+    if (j - i > runLength) {
+      runStart = i;
+      runLength = j - i;
     }
+    i = j + 1;
   }
-  if (!hasOne) {
-    const found = s.indexOf(p.slice(ps, pe), from);
-    return found >= 0 && found + length <= limit ? found : -1;
-  }
-  return shiftAnd(p, mask, ps, pe, s, from, limit);
+  if (runLength === 0) return shiftAnd(p, mask, ps, pe, s, from, limit);
+  const offset = runStart - ps;
+  const found = s.indexOf(p.slice(runStart, runStart + runLength), from + offset);
+  if (found < 0 || found - offset + length > limit) return -1;
+  if (runLength === length) return found;
+  return shiftAnd(p, mask, ps, pe, s, found - offset, limit);
 }
 
 /**
