@@ -14,14 +14,15 @@ import type { Broker } from '../broker.js';
 import { defineAction } from '../protocol/action.js';
 import { ARN_PARAM, ASSUME_ROLE_PARAMS } from '../protocol/params.js';
 import type { ContextValue } from '../policy/types.js';
-import { federatedTrustContext } from '../roles/federatedTrust.js';
+import { federatedTrustContext, trustRequest as roleTrustRequest, trustRequestFor, type TrustIdentity } from '../roles/federatedTrust.js';
 import { SAML_ACTION, samlSessionName, samlTrustIdentity } from '../roles/samlRoles.js';
 import { credentialsResult, mintRoleSession } from '../sessions/roleSession.js';
 import { resolveSessionPolicy } from '../sessions/sessionPolicy.js';
+import { requireAllowedTagKeys, samlSessionTags, tagAuditParameters } from '../sessions/tags/index.js';
 import { federatedMfa } from './common/federatedMfa.js';
 import { requestConditionKeys } from './common/requestContext.js';
 import { checkRoleArnSyntax } from './common/roles.js';
-import { authorizeTrust, notAuthorizedMessage, requireSetSourceIdentity, requireTrustCouldAllow, roleNotConsidered } from './common/trust.js';
+import { authorizeTrust, notAuthorizedMessage, requireSetSourceIdentity, requireTagSession, requireTrustCouldAllow, roleNotConsidered } from './common/trust.js';
 
 /** SAML keys that stay usable in permission policies for the session (guide G19586–G19606). */
 const SESSION_KEYS = ['saml:namequalifier', 'saml:sub', 'saml:sub_type', 'saml:iss', 'saml:doc', 'aws:federatedprovider'];
@@ -72,22 +73,21 @@ export function assumeRoleWithSAML(broker: Broker) {
       const sessionName = session.name;
       (audit.requestParameters as Record<string, unknown>)['roleSessionName'] = sessionName;
 
+      const tags = samlSessionTags(model, assertion.provider, identity.subject, assertion.attributes);
+      Object.assign(audit.requestParameters as Record<string, unknown>, tagAuditParameters('principalTags', tags));
       // What depends on the role is looked at only once its trust policy could allow this caller:
       // a missing, unoffered or refusing role gets one answer (no role-existence oracle).
-      const sessionPolicy = resolveSessionPolicy(model, params.Policy, params.PolicyArns);
+      const sessionPolicy = resolveSessionPolicy(model, params.Policy, params.PolicyArns, tags);
       const role = model.roleByArn(params.RoleArn);
-      const trustRequestWith = (mfa: Parameters<typeof federatedTrustContext>[2]) => ({
-        action: SAML_ACTION,
-        resource: params.RoleArn,
-        principal: { federated: identity.providerArn },
-        context: federatedTrustContext(samlTrustIdentity(assertion), requestConditionKeys(request), mfa, request.receivedAt, sessionName),
-      });
+      const trustIdentity: TrustIdentity = { ...samlTrustIdentity(assertion), ...(tags !== undefined ? { tags } : {}) };
+      const contextWith = (mfa: Parameters<typeof federatedTrustContext>[2]) => federatedTrustContext(trustIdentity, requestConditionKeys(request), mfa, request.receivedAt, sessionName);
+      const optimistic = trustRequestFor(role, params.RoleArn, trustIdentity, contextWith(undefined));
       // With the Role attribute, only its pairs (for this signer) may be taken.
       if (assertion.roleAttribute.length > 0 || assertion.malformedRoleValues.length > 0) {
         const offered = assertion.roleAttribute.some((p) => p.roleArn === params.RoleArn && p.providerArn === identity.providerArn);
-        if (!offered) throw roleNotConsidered(notAuthorizedMessage(SAML_ACTION), trustRequestWith(undefined), "the assertion's Role attribute does not offer this role");
+        if (!offered) throw roleNotConsidered(notAuthorizedMessage(SAML_ACTION), optimistic, "the assertion's Role attribute does not offer this role");
       }
-      requireTrustCouldAllow(role, trustRequestWith(undefined));
+      requireTrustCouldAllow(role, optimistic);
 
       const lifetime = samlRoleSessionLifetime(
         params.DurationSeconds,
@@ -102,10 +102,12 @@ export function assumeRoleWithSAML(broker: Broker) {
         throw new IDPRejectedClaim(REPLAYED_ASSERTION);
       }
       const mfa = await federatedMfa(broker, identity, params.SerialNumber, params.TokenCode, request);
-      const trustRequest = trustRequestWith(mfa);
-      const context = trustRequest.context;
+      const context = contextWith(mfa);
+      const trustRequest = roleTrustRequest(role, trustIdentity, context);
       authorizeTrust(role, trustRequest, mfa !== undefined);
       if (assertion.sourceIdentity !== undefined) requireSetSourceIdentity(role, trustRequest);
+      if (tags !== undefined) requireTagSession(role, trustRequest);
+      requireAllowedTagKeys(role, tags);
 
       const kept: Record<string, ContextValue> = {};
       for (const k of SESSION_KEYS) {
@@ -129,6 +131,7 @@ export function assumeRoleWithSAML(broker: Broker) {
         ...(mfa ? { mfa } : {}),
         ...(sessionPolicy.stored ? { sessionPolicy: sessionPolicy.stored } : {}),
         ...(assertionNotAfter !== undefined ? { notAfter: assertionNotAfter } : {}),
+        ...(tags !== undefined ? { tags } : {}),
         context: kept,
       });
 

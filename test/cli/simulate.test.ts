@@ -5,27 +5,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { fedbroker } from '../helpers/fedbrokerCli.js';
+import { fedbroker, writeOfflineConfig } from '../helpers/fedbrokerCli.js';
 import { createTestIdp } from '../helpers/samlIdp.js';
 
 const ACCOUNT = '123456789012';
 const PROVIDER_ARN = `arn:aws:iam::${ACCOUNT}:saml-provider/Corp`;
 let dir: string;
-
-/** The configuration file's text: one SAML provider (Corp) and these roles. */
-const configWith = (roles: unknown[]) =>
-  stringify({
-    server: { publicUrl: 'https://broker.example.com' },
-    account: { id: ACCOUNT },
-    store: 'memory:',
-    keys: { dir: 'keys' },
-    audit: { file: null },
-    devIdentityProviders: false,
-    identityProviders: [{ type: 'saml', name: 'Corp', metadata: 'idp.xml' }],
-    roles,
-  });
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'fedbroker-simulate-'));
@@ -34,14 +20,15 @@ beforeAll(() => {
     Version: '2012-10-17',
     Statement: [{ Effect: 'Allow', Principal: { Federated: PROVIDER_ARN }, Action: 'sts:AssumeRoleWithSAML', Condition: { StringEquals: { 'saml:aud': 'https://broker.example.com/saml' }, ...condition } }],
   });
-  writeFileSync(
-    join(dir, 'broker.yaml'),
-    configWith([
+  writeOfflineConfig(dir, {
+    devIdentityProviders: false,
+    identityProviders: [{ type: 'saml', name: 'Corp', metadata: 'idp.xml' }],
+    roles: [
       { name: 'UntilCentury', trustPolicy: trust({ DateLessThan: { 'aws:CurrentTime': '2099-12-31T00:00:00Z' } }) },
       { name: 'TlsOnly', trustPolicy: trust({ Bool: { 'aws:SecureTransport': 'true' } }) },
       { name: 'Office', trustPolicy: trust({ IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } }) },
-    ]),
-  );
+    ],
+  });
   writeFileSync(join(dir, 'alice.json'), JSON.stringify({ nameId: 'alice@example.com', attributes: {} }));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -60,10 +47,12 @@ it('judges time, transport and source-address conditions as a real sign-in would
 }, 60_000);
 
 it('warns about a condition that can never match, and names it as the reason a role is refused', async () => {
-  const file = join(dir, 'void.yaml');
-  writeFileSync(
-    file,
-    configWith([
+  const sub = mkdtempSync(join(dir, 'void-'));
+  writeFileSync(join(sub, 'idp.xml'), createTestIdp({ entityId: 'https://idp.example.test/metadata', keyLabel: 'simulate-idp' }).metadataXml());
+  const file = writeOfflineConfig(sub, {
+    devIdentityProviders: false,
+    identityProviders: [{ type: 'saml', name: 'Corp', metadata: 'idp.xml' }],
+    roles: [
       {
         name: 'Typo',
         trustPolicy: {
@@ -73,8 +62,8 @@ it('warns about a condition that can never match, and names it as the reason a r
           ],
         },
       },
-    ]),
-  );
+    ],
+  });
   const run = await fedbroker(['simulate', '--config', file, '--provider', 'Corp', '--attributes', join(dir, 'alice.json')]);
   expect(run.code).toBe(1);
   expect(run.stderr).toContain(
