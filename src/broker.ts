@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { AuditLog } from './audit/auditLog.js';
 import { ConfigError } from './config/configError.js';
-import { startupIssues } from './config/startup.js';
+import { devProvidersListenerMessage, isLoopbackHost, startupIssues } from './config/startup.js';
 import type { LoadedConfig } from './config/load.js';
 import { buildModel, type BrokerModel } from './config/model.js';
 import { startDevProviders, type DevProviders } from './dev/devProviders.js';
@@ -315,6 +315,9 @@ export class Broker {
   }
 
   listen(port = this.#loaded.config.server.port, host = this.#loaded.config.server.host): Promise<AddressInfo> {
+    if (this.dev && !isLoopbackHost(host)) {
+      return Promise.reject(new ConfigError([{ path: 'server.host', message: devProvidersListenerMessage(host) }], this.#loaded.file));
+    }
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(port, host, () => {
