@@ -9,6 +9,7 @@ import express, { type Router } from 'express';
 import { AwsError, IDPRejectedClaim } from '../errors.js';
 import { requestConditionKeys } from '../actions/common/requestContext.js';
 import type { Broker } from '../broker.js';
+import { idpAssertedMfa } from '../federation/identity.js';
 import { buildAuthnRequest, buildSpMetadata, currentMetadata } from '../federation/saml/index.js';
 import { federatedTrustContext } from '../roles/federatedTrust.js';
 import { mapSamlRoles, samlSessionName, samlTrustIdentity } from '../roles/samlRoles.js';
@@ -102,7 +103,7 @@ export function samlRouter(broker: Broker, flow: SigninFlow): Router {
       return flow.page(res, 400, errorPage('Invalid SAML response', sessionName.error ?? 'RoleSessionName is required in AuthnResponse'));
     }
     const identity = samlTrustIdentity(assertion);
-    const mfa = assertion.identity.mfaAtIdp ? { authenticatedAt: assertion.identity.authenticatedAt ?? Math.floor(info.receivedAt / 1000) } : undefined;
+    const mfa = idpAssertedMfa(assertion.identity);
     const context = federatedTrustContext(identity, requestConditionKeys(info), mfa, info.receivedAt, sessionName.name);
     const mapping = mapSamlRoles(broker.model, assertion, context);
     await flow.begin(req, res, {

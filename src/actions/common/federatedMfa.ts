@@ -5,7 +5,7 @@
  */
 import type { Broker } from '../../broker.js';
 import type { SessionClaims } from '../../credentials/types.js';
-import type { AssertedIdentity } from '../../federation/identity.js';
+import { idpAssertedMfa, type AssertedIdentity } from '../../federation/identity.js';
 import type { RequestInfo } from '../../protocol/action.js';
 import { verifiedMfa } from './userMfa.js';
 
@@ -18,6 +18,5 @@ export async function federatedMfa(
 ): Promise<SessionClaims['mfa'] | undefined> {
   const checked = await verifiedMfa(broker, { kind: 'federated', provider: identity.provider, subject: identity.subject }, serialNumber, tokenCode, request);
   if (checked) return checked;
-  if (identity.mfaAtIdp) return { authenticatedAt: identity.authenticatedAt ?? Math.floor(request.receivedAt / 1000) };
-  return undefined;
+  return idpAssertedMfa(identity);
 }
