@@ -60,6 +60,8 @@ export interface SamlProviderModel {
   readonly arn: string;
   /** Where the metadata came from: file path or URL. */
   readonly metadataSource: string;
+  /** AssumeRoleWithSAML without the RoleSessionName attribute: refused (`attribute`) or the NameID. */
+  readonly sessionNameFrom: 'attribute' | 'nameId';
 }
 
 export interface OidcProviderModel {
@@ -359,6 +361,7 @@ async function prepareSamlProvider(
     },
     arn: samlProviderArn(partition, account, p.name),
     metadataSource: p.metadata,
+    sessionNameFrom: p.sessionNameFrom,
   };
 }
 

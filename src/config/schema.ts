@@ -57,6 +57,8 @@ const samlProviderSchema = z
     allowIdpInitiated: z.boolean().default(true),
     requireSignedAssertion: z.boolean().default(true),
     allowSha1: z.boolean().default(false),
+    // AssumeRoleWithSAML without the RoleSessionName attribute: refused as in AWS, or the NameID.
+    sessionNameFrom: z.enum(['attribute', 'nameId']).default('attribute'),
   })
   .strict();
 

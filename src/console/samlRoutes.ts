@@ -96,7 +96,8 @@ export function samlRouter(broker: Broker, flow: SigninFlow): Router {
       await flow.auditFailure(req, undefined, e.message, e.code);
       return flow.page(res, e.httpStatus === 413 ? 413 : 403, errorPage('Your request included an invalid SAML response', e.message));
     }
-    const sessionName = samlSessionName(assertion);
+    // The browser sign-in always falls back to the NameID (a person signing in needs no attribute for it).
+    const sessionName = samlSessionName(assertion, { fromNameId: true });
     if (sessionName.name === undefined) {
       const identity = { type: 'saml' as const, providerArn: assertion.identity.providerArn, subject: assertion.identity.subject };
       await flow.auditFailure(req, identity, sessionName.error ?? 'invalid RoleSessionName', 'InvalidIdentityToken');

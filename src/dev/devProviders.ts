@@ -36,6 +36,7 @@ export async function startDevProviders(loaded: LoadedConfig): Promise<DevProvid
         allowIdpInitiated: true,
         requireSignedAssertion: true,
         allowSha1: false,
+        sessionNameFrom: 'attribute',
       },
     ],
     samlMetadata: new Map([[DEV_SAML_PROVIDER_NAME, parseMetadata(saml.metadataXml)]]),
