@@ -1,0 +1,91 @@
+/**
+ * security.md, "Found by review": `POST /authorize` with `credentials` lacking the secret access key;
+ * a `context` with `__proto__`/`constructor`/`prototype` keys → 400 with a message saying what is
+ * missing or forbidden; never an Allow, never a 500. (api.md §6: the access key id and session token
+ * travel in clear in every signed request, so they alone prove nothing.)
+ * Through the running broker, the service signing its calls with @smithy/signature-v4.
+ */
+import { SignatureV4 } from '@smithy/signature-v4';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBroker, type StartedBroker } from '../helpers/broker.js';
+import { AUDITOR, createStsFixture, type StsFixture } from '../helpers/stsFixture.js';
+import { credentialsOf, stsQuery, type Keys } from '../helpers/stsHttp.js';
+import { NodeSha256 } from '../federation/sigv4/helpers.js';
+
+const SERVICE = { accessKeyId: 'AKIASERVICE000000002', secretAccessKey: 'serviceSecretKey/0123456789abcdefghijkl' };
+const ALLOW_ALL = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:DecodeAuthorizationMessage', Resource: '*' }] };
+
+let fx: StsFixture;
+let b: StartedBroker;
+let subject: Keys;
+
+beforeAll(async () => {
+  fx = await createStsFixture();
+  const base = fx.config();
+  b = await startBroker(
+    fx.config({
+      users: [
+        ...(base['users'] as unknown[]),
+        {
+          name: 'pdp-service',
+          accessKeys: [{ id: SERVICE.accessKeyId, secret: SERVICE.secretAccessKey }],
+          inlinePolicies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'fedbroker:Authorize', Resource: '*' }] }],
+        },
+      ],
+    }),
+    { dir: fx.dir },
+  );
+  // The auditor may DecodeAuthorizationMessage: its federated session with this policy is allowed it.
+  subject = credentialsOf(await stsQuery(b.url, { Action: 'GetFederationToken', Name: 'subject', Policy: JSON.stringify(ALLOW_ALL) }, { credentials: AUDITOR }));
+});
+afterAll(async () => {
+  await b?.close();
+  fx?.cleanup();
+});
+
+async function ask(payload: unknown): Promise<{ status: number; json: Record<string, any> }> {
+  const url = new URL(`${b.url}/authorize`);
+  const body = JSON.stringify(payload);
+  const request = { method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/authorize', query: {}, headers: { host: url.host, 'content-type': 'application/json' }, body };
+  const signed = await new SignatureV4({ service: 'sts', region: 'us-east-1', credentials: SERVICE, sha256: NodeSha256, applyChecksum: false }).sign(request);
+  const res = await fetch(url, { method: 'POST', headers: signed.headers as Record<string, string>, body });
+  return { status: res.status, json: (await res.json()) as Record<string, any> };
+}
+
+/** The raw body text: JSON.stringify cannot produce an own `__proto__` key, a client's JSON can. */
+async function askRaw(body: string): Promise<{ status: number; json: Record<string, any> }> {
+  const url = new URL(`${b.url}/authorize`);
+  const request = { method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/authorize', query: {}, headers: { host: url.host, 'content-type': 'application/json' }, body };
+  const signed = await new SignatureV4({ service: 'sts', region: 'us-east-1', credentials: SERVICE, sha256: NodeSha256, applyChecksum: false }).sign(request);
+  const res = await fetch(url, { method: 'POST', headers: signed.headers as Record<string, string>, body });
+  return { status: res.status, json: (await res.json()) as Record<string, any> };
+}
+
+const question = { action: 'sts:DecodeAuthorizationMessage', resource: '*' };
+
+describe('security.md Found by review: POST /authorize input', () => {
+  it('credentials without secretAccessKey → 400 saying the secret access key is missing; never a decision', async () => {
+    const r = await ask({ ...question, credentials: { accessKeyId: subject.accessKeyId, sessionToken: subject.sessionToken } });
+    expect(r.status).toBe(400);
+    expect(r.json['Error']['Code']).toBe('MissingParameter');
+    expect(r.json['Error']['Message']).toMatch(/credentials\.secretAccessKey.*missing/);
+    expect(r.json['decision']).toBeUndefined();
+  });
+
+  it('credentials with a wrong secret access key → refused (InvalidClientTokenId); the right one → the decision', async () => {
+    const wrong = await ask({ ...question, credentials: { accessKeyId: subject.accessKeyId, secretAccessKey: `${subject.secretAccessKey.slice(0, -1)}x`, sessionToken: subject.sessionToken } });
+    expect([wrong.status, wrong.json['Error']?.['Code'], wrong.json['decision']]).toEqual([403, 'InvalidClientTokenId', undefined]);
+    const right = await ask({ ...question, credentials: subject });
+    expect([right.status, right.json['decision']]).toEqual([200, 'Allow']);
+  });
+
+  it.each(['__proto__', 'constructor', 'prototype', 'Constructor'])('a context key %s → 400 naming the forbidden key; never an Allow, never a 500', async (key) => {
+    for (const value of ['"x"', '["x"]', '{"aws:SourceIp":"203.0.113.9"}']) {
+      const body = `{"action":"sts:DecodeAuthorizationMessage","resource":"*","credentials":${JSON.stringify(subject)},"context":{"s3:prefix":"a",${JSON.stringify(key)}:${value}}}`;
+      const r = await askRaw(body);
+      expect([r.status, r.json['Error']?.['Code']], `${key}: ${value}`).toEqual([400, 'ValidationError']);
+      expect(r.json['Error']['Message']).toContain(`context key ${key} is not allowed`);
+      expect(r.json['decision']).toBeUndefined();
+    }
+  });
+});
