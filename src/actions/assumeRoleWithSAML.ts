@@ -14,6 +14,7 @@ import type { Broker } from '../broker.js';
 import { defineAction } from '../protocol/action.js';
 import { ARN_PARAM, ASSUME_ROLE_PARAMS } from '../protocol/params.js';
 import type { ContextValue } from '../policy/types.js';
+import { SAML_REQUESTS } from '../console/samlRequestBinding.js';
 import { federatedTrustContext } from '../roles/federatedTrust.js';
 import { SAML_ACTION, SESSION_NAME_REQUIRED, samlSessionName, samlTrustIdentity } from '../roles/samlRoles.js';
 import { credentialsResult, mintRoleSession } from '../sessions/roleSession.js';
@@ -59,7 +60,7 @@ export function assumeRoleWithSAML(broker: Broker) {
           replay = { key, expiresAt };
           return true;
         },
-        consumeRequestId: async (id) => (await broker.store.takeItem('saml-request', id)) !== null,
+        consumeRequestId: async (id) => (await broker.store.takeItem(SAML_REQUESTS, id)) !== null,
         now: request.receivedAt,
       });
       const identity = assertion.identity;
