@@ -143,6 +143,10 @@ export class SamlValidator {
     // 4. Cryptographic check; from here on only the signed Assertion is read.
     const signedXml = await this.verifier.verify(metadata, bytes, presence, provider.requireSignedAssertion);
     const assertion = parseSignedAssertion(signedXml);
+    // Decrypted twice (here, and by the library to verify): the verified one must be the one checked above.
+    if (envelope.encryptedAssertion && attr(assertion, 'ID') !== attr(assertionInDocument, 'ID')) {
+      throw new IDPRejectedClaim('SAML response rejected: the verified Assertion is not the decrypted one');
+    }
 
     // 5. What the signed Assertion says, checked against this provider and this SP.
     const issuer = checkIssuer(assertion, envelope.issuer, metadata.entityId);
