@@ -15,6 +15,7 @@ import { defineAction } from '../protocol/action.js';
 import { ARN_PARAM, ASSUME_ROLE_PARAMS } from '../protocol/params.js';
 import type { ContextValue } from '../policy/types.js';
 import { SAML_REQUESTS } from '../console/samlRequestBinding.js';
+import { federatedSessionIdentity } from '../mfa/federatedOwner.js';
 import { federatedTrustContext } from '../roles/federatedTrust.js';
 import { SAML_ACTION, SESSION_NAME_REQUIRED, samlSessionName, samlTrustIdentity } from '../roles/samlRoles.js';
 import { credentialsResult, mintRoleSession } from '../sessions/roleSession.js';
@@ -115,7 +116,7 @@ export function assumeRoleWithSAML(broker: Broker) {
         role,
         sessionName,
         lifetime,
-        federated: { type: 'saml', provider: assertion.provider, subject: identity.subject },
+        federated: federatedSessionIdentity(model, identity),
         ...(assertion.sourceIdentity !== undefined ? { sourceIdentity: assertion.sourceIdentity } : {}),
         ...(mfa ? { mfa } : {}),
         ...(sessionPolicy.stored ? { sessionPolicy: sessionPolicy.stored } : {}),

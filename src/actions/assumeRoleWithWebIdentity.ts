@@ -16,6 +16,7 @@ import { resolveSessionPolicy } from '../sessions/sessionPolicy.js';
 import { requestConditionKeys } from './common/requestContext.js';
 import { checkRoleArnSyntax, findRole } from './common/roles.js';
 import { federatedMfa } from './common/federatedMfa.js';
+import { federatedSessionIdentity } from '../mfa/federatedOwner.js';
 import { authorizeTrust, requireSetSourceIdentity } from './common/trust.js';
 
 const ACTION = 'sts:AssumeRoleWithWebIdentity';
@@ -85,7 +86,7 @@ export function assumeRoleWithWebIdentity(broker: Broker) {
         role,
         sessionName: params.RoleSessionName,
         lifetime,
-        federated: { type: 'oidc', provider: verified.providerName, subject: identity.subject },
+        federated: federatedSessionIdentity(model, identity),
         ...(sourceIdentity !== undefined ? { sourceIdentity } : {}),
         ...(mfa ? { mfa } : {}),
         ...(sessionPolicy.stored ? { sessionPolicy: sessionPolicy.stored } : {}),

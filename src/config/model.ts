@@ -62,11 +62,21 @@ export interface SamlProviderModel {
   readonly metadataSource: string;
   /** AssumeRoleWithSAML without the RoleSessionName attribute: refused (`attribute`) or the NameID. */
   readonly sessionNameFrom: 'attribute' | 'nameId';
+  /** What identifies a person for MFA devices (mfa/federatedOwner.ts). */
+  readonly mfaSubjectRule: ProviderMfaSubjectRule;
+}
+
+/** mfaSubject / subjectCase of a provider (the MfaSubjectRule of mfa/federatedOwner.ts). */
+export interface ProviderMfaSubjectRule {
+  readonly mfaSubject?: string;
+  readonly subjectCase: 'sensitive' | 'insensitive';
 }
 
 export interface OidcProviderModel {
   readonly settings: OidcProviderSettings;
   readonly arn: string;
+  /** What identifies a person for MFA devices (mfa/federatedOwner.ts). */
+  readonly mfaSubjectRule: ProviderMfaSubjectRule;
   /** Browser sign-in through this provider (authorization code + PKCE), when configured. */
   readonly login?: { readonly clientId: string; readonly clientSecret?: string; readonly scopes: readonly string[] };
 }
@@ -316,7 +326,7 @@ function prepareOidcProvider(p: RawOidcProvider, path: string, account: string, 
     issues.push({ path: `${path}.login.clientId`, message: `must be one of clientIds (${p.clientIds.join(', ')}): the ID tokens of the sign-in carry it as aud` });
     return undefined;
   }
-  return { settings, arn: oidcProviderArn(partition, account, name), ...(p.login ? { login: p.login } : {}) };
+  return { settings, arn: oidcProviderArn(partition, account, name), mfaSubjectRule: mfaSubjectRule(p), ...(p.login ? { login: p.login } : {}) };
 }
 
 async function prepareSamlProvider(
@@ -362,7 +372,12 @@ async function prepareSamlProvider(
     arn: samlProviderArn(partition, account, p.name),
     metadataSource: p.metadata,
     sessionNameFrom: p.sessionNameFrom,
+    mfaSubjectRule: mfaSubjectRule(p),
   };
+}
+
+function mfaSubjectRule(p: RawSamlProvider | RawOidcProvider): ProviderMfaSubjectRule {
+  return { subjectCase: p.subjectCase, ...(p.mfaSubject !== undefined ? { mfaSubject: p.mfaSubject } : {}) };
 }
 
 /** IAM principal ARNs a trust policy can name: the account, users, roles, role sessions, federated users. */
