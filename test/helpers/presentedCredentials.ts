@@ -8,8 +8,7 @@
  *   const cookie = await paths.openConsole(keys);       // before the change under test
  *   await paths.accepted(keys, cookie)                   // { queryApi, federation, console, authorize }
  */
-import { SignatureV4 } from '@smithy/signature-v4';
-import { NodeSha256 } from '../federation/sigv4/helpers.js';
+import { askAuthorize } from './authorize.js';
 import { stsQuery, type Keys } from './stsHttp.js';
 
 /** Which paths still accept the credentials (true) or refuse them (false). */
@@ -25,13 +24,7 @@ export function credentialPaths(baseUrl: string, service: Keys, publicUrl = base
   const session = (c: Keys) => JSON.stringify({ sessionId: c.accessKeyId, sessionKey: c.secretAccessKey, sessionToken: c.sessionToken });
   const getSigninToken = (c: Keys) => fetch(`${baseUrl}/federation?${new URLSearchParams({ Action: 'getSigninToken', Session: session(c) })}`);
 
-  async function authorize(c: Keys): Promise<Response> {
-    const url = new URL(`${baseUrl}/authorize`);
-    const body = JSON.stringify({ credentials: c, action: 's3:GetObject', resource: '*' });
-    const request = { method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/authorize', query: {}, headers: { host: url.host, 'content-type': 'application/json' }, body };
-    const signed = await new SignatureV4({ service: 'sts', region: 'us-east-1', credentials: service, sha256: NodeSha256, applyChecksum: false }).sign(request);
-    return fetch(url, { method: 'POST', headers: signed.headers as Record<string, string>, body });
-  }
+  const authorize = (c: Keys) => askAuthorize(baseUrl, service, JSON.stringify({ credentials: c, action: 's3:GetObject', resource: '*' }));
 
   return {
     /** A console session cookie for these credentials (`name=value`), through getSigninToken and login. */

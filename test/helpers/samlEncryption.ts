@@ -8,8 +8,10 @@
  *   const wrapped = wrapKey(key, sp.certPem);                // base64 of the RSA-OAEP-encrypted key
  *   const cipher = encryptContent(assertionXml, key);        // base64 of the AES-256-GCM content
  *   encryptedData({ wrapped, cipher })                       // <xenc:EncryptedData> with the key inline
+ *   responseWithEncrypted(idp, inner)                        // base64 Response whose EncryptedAssertion holds `inner`
  */
 import { constants, createCipheriv, publicEncrypt, randomBytes, X509Certificate } from 'node:crypto';
+import { toBase64, type TestIdp } from './samlIdp.js';
 
 export const XENC = 'http://www.w3.org/2001/04/xmlenc#';
 export const DSIG = 'http://www.w3.org/2000/09/xmldsig#';
@@ -55,4 +57,17 @@ export function encryptedData(parts: { wrapped?: string; cipher?: string; keyInf
     `<ds:KeyInfo xmlns:ds="${DSIG}">${keyInfo}</ds:KeyInfo>` +
     `<${p}:CipherData>${cipherData}</${p}:CipherData></${p}:EncryptedData>`
   );
+}
+
+/** A signed Assertion of `idp` (as the IdP signs it before encrypting) for `nameId`. */
+export function signedAssertion(idp: TestIdp, nameId: string): string {
+  const xml = idp.responseXml({ nameId });
+  return xml.slice(xml.indexOf('<saml:Assertion'), xml.indexOf('</saml:Assertion>') + '</saml:Assertion>'.length);
+}
+
+/** Base64 of an (unsigned) Response of `idp` whose EncryptedAssertion holds `inner`. */
+export function responseWithEncrypted(idp: TestIdp, inner: string): string {
+  const xml = idp.unsignedXml({ encrypted: true });
+  const open = xml.indexOf('<saml:EncryptedAssertion>') + '<saml:EncryptedAssertion>'.length;
+  return toBase64(xml.slice(0, open) + inner + xml.slice(xml.indexOf('</saml:EncryptedAssertion>')));
 }

@@ -29,7 +29,7 @@ describe('federatedMfaOwner', () => {
   it('mfaSubject must be present with exactly one non-empty value', () => {
     const rule = { mfaSubject: 'saml:attr/employeeId', subjectCase: 'sensitive' } as const;
     for (const value of [undefined, [], ['E-1', 'E-2'], [' ']]) {
-      const keys = value === undefined ? {} : { 'saml:attr/employeeid': value };
+      const keys: Record<string, string[]> = value === undefined ? {} : { 'saml:attr/employeeid': value };
       expect(federatedMfaOwner(saml('alice', keys), rule)).toEqual({ unstable: expect.stringContaining('attribute employeeId') });
     }
   });

@@ -5,12 +5,11 @@
  * travel in clear in every signed request, so they alone prove nothing.)
  * Through the running broker, the service signing its calls with @smithy/signature-v4.
  */
-import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type StartedBroker } from '../helpers/broker.js';
 import { AUDITOR, createStsFixture, type StsFixture } from '../helpers/stsFixture.js';
 import { credentialsOf, stsQuery, type Keys } from '../helpers/stsHttp.js';
-import { NodeSha256 } from '../federation/sigv4/helpers.js';
+import { askAuthorize, pdpServiceUser } from '../helpers/authorize.js';
 
 const SERVICE = { accessKeyId: 'AKIASERVICE000000002', secretAccessKey: 'serviceSecretKey/0123456789abcdefghijkl' };
 const ALLOW_ALL = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:DecodeAuthorizationMessage', Resource: '*' }] };
@@ -22,19 +21,7 @@ let subject: Keys;
 beforeAll(async () => {
   fx = await createStsFixture();
   const base = fx.config();
-  b = await startBroker(
-    fx.config({
-      users: [
-        ...(base['users'] as unknown[]),
-        {
-          name: 'pdp-service',
-          accessKeys: [{ id: SERVICE.accessKeyId, secret: SERVICE.secretAccessKey }],
-          inlinePolicies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'fedbroker:Authorize', Resource: '*' }] }],
-        },
-      ],
-    }),
-    { dir: fx.dir },
-  );
+  b = await startBroker(fx.config({ users: [...(base['users'] as unknown[]), pdpServiceUser('pdp-service', SERVICE)] }), { dir: fx.dir });
   // The auditor may DecodeAuthorizationMessage: its federated session with this policy is allowed it.
   subject = credentialsOf(await stsQuery(b.url, { Action: 'GetFederationToken', Name: 'subject', Policy: JSON.stringify(ALLOW_ALL) }, { credentials: AUDITOR }));
 });
@@ -43,23 +30,9 @@ afterAll(async () => {
   fx?.cleanup();
 });
 
-async function ask(payload: unknown): Promise<{ status: number; json: Record<string, any> }> {
-  const url = new URL(`${b.url}/authorize`);
-  const body = JSON.stringify(payload);
-  const request = { method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/authorize', query: {}, headers: { host: url.host, 'content-type': 'application/json' }, body };
-  const signed = await new SignatureV4({ service: 'sts', region: 'us-east-1', credentials: SERVICE, sha256: NodeSha256, applyChecksum: false }).sign(request);
-  const res = await fetch(url, { method: 'POST', headers: signed.headers as Record<string, string>, body });
-  return { status: res.status, json: (await res.json()) as Record<string, any> };
-}
-
+const ask = (payload: unknown) => askAuthorize(b.url, SERVICE, JSON.stringify(payload));
 /** The raw body text: JSON.stringify cannot produce an own `__proto__` key, a client's JSON can. */
-async function askRaw(body: string): Promise<{ status: number; json: Record<string, any> }> {
-  const url = new URL(`${b.url}/authorize`);
-  const request = { method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/authorize', query: {}, headers: { host: url.host, 'content-type': 'application/json' }, body };
-  const signed = await new SignatureV4({ service: 'sts', region: 'us-east-1', credentials: SERVICE, sha256: NodeSha256, applyChecksum: false }).sign(request);
-  const res = await fetch(url, { method: 'POST', headers: signed.headers as Record<string, string>, body });
-  return { status: res.status, json: (await res.json()) as Record<string, any> };
-}
+const askRaw = (body: string) => askAuthorize(b.url, SERVICE, body);
 
 const question = { action: 'sts:DecodeAuthorizationMessage', resource: '*' };
 

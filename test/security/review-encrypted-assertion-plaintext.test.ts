@@ -12,26 +12,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { IDPRejectedClaim } from '../../src/errors.js';
-import { createTestIdp, generateKeyPair, toBase64 } from '../helpers/samlIdp.js';
-import { encryptContent, encryptedData, encryptedKey, newContentKey, wrapKey } from '../helpers/samlEncryption.js';
+import { createTestIdp, generateKeyPair } from '../helpers/samlIdp.js';
+import { encryptContent, encryptedData, encryptedKey, newContentKey, responseWithEncrypted, signedAssertion, wrapKey } from '../helpers/samlEncryption.js';
 import { expectReject, setup } from '../federation/saml/support.js';
 
 const idp = createTestIdp();
 const sp = generateKeyPair('sp-encryption');
 const OTHER_NS = 'urn:example:not-xml-encryption';
-
-/** A signed Assertion (as the IdP sends it, before encryption) for `nameId`. */
-function signedAssertion(nameId: string): string {
-  const xml = idp.responseXml({ nameId });
-  return xml.slice(xml.indexOf('<saml:Assertion'), xml.indexOf('</saml:Assertion>') + '</saml:Assertion>'.length);
-}
-
-/** An (unsigned) Response whose EncryptedAssertion holds `inner`. */
-function responseWith(inner: string): string {
-  const xml = idp.unsignedXml({ encrypted: true });
-  const open = xml.indexOf('<saml:EncryptedAssertion>') + '<saml:EncryptedAssertion>'.length;
-  return toBase64(xml.slice(0, open) + inner + xml.slice(xml.indexOf('</saml:EncryptedAssertion>')));
-}
 
 function validator() {
   return setup(idp, {}, { decryptionKeyPem: sp.keyPem });
@@ -44,14 +31,14 @@ describe('security.md Found by review: one plaintext for every check of an Encry
     const { validator: v, options } = validator();
     // The well-formed encryption of one assertion, built the same way, is accepted.
     const k = newContentKey();
-    const plain = await v.validate(responseWith(encryptedData({ wrapped: wrapKey(k, sp.certPem), cipher: encryptContent(signedAssertion('bob@example.com'), k) })), options());
+    const plain = await v.validate(responseWithEncrypted(idp, encryptedData({ wrapped: wrapKey(k, sp.certPem), cipher: encryptContent(signedAssertion(idp, 'bob@example.com'), k) })), options());
     expect(plain.identity.subject).toBe('bob@example.com');
 
     const ka = newContentKey();
     const kb = newContentKey();
-    const decoy = encryptedData({ p: 'x', ns: OTHER_NS, wrapped: wrapKey(ka, sp.certPem), cipher: encryptContent(signedAssertion('admin@example.com'), ka) });
-    const real = encryptedData({ wrapped: wrapKey(kb, sp.certPem), cipher: encryptContent(signedAssertion('alice@example.com'), kb) });
-    await expectReject(v.validate(responseWith(decoy + real), options()), IDPRejectedClaim, REFUSED);
+    const decoy = encryptedData({ p: 'x', ns: OTHER_NS, wrapped: wrapKey(ka, sp.certPem), cipher: encryptContent(signedAssertion(idp, 'admin@example.com'), ka) });
+    const real = encryptedData({ wrapped: wrapKey(kb, sp.certPem), cipher: encryptContent(signedAssertion(idp, 'alice@example.com'), kb) });
+    await expectReject(v.validate(responseWithEncrypted(idp, decoy + real), options()), IDPRejectedClaim, REFUSED);
   });
 
   it('a second EncryptedData nested inside the KeyInfo (same key, other content) → rejected', async () => {
@@ -60,16 +47,16 @@ describe('security.md Found by review: one plaintext for every check of an Encry
     const wrapped = wrapKey(k, sp.certPem);
     const nested =
       `<xenc:EncryptedData xmlns:xenc="http://www.w3.org/2001/04/xmlenc#"><xenc:EncryptionMethod Algorithm="http://www.w3.org/2009/xmlenc11#aes256-gcm"/>` +
-      `<xenc:CipherData><xenc:CipherValue>${encryptContent(signedAssertion('admin@example.com'), k)}</xenc:CipherValue></xenc:CipherData></xenc:EncryptedData>`;
-    const outer = encryptedData({ keyInfo: encryptedKey(wrapped) + nested, cipher: encryptContent(signedAssertion('alice@example.com'), k) });
-    await expectReject(v.validate(responseWith(outer), options()), IDPRejectedClaim, REFUSED);
+      `<xenc:CipherData><xenc:CipherValue>${encryptContent(signedAssertion(idp, 'admin@example.com'), k)}</xenc:CipherValue></xenc:CipherData></xenc:EncryptedData>`;
+    const outer = encryptedData({ keyInfo: encryptedKey(wrapped) + nested, cipher: encryptContent(signedAssertion(idp, 'alice@example.com'), k) });
+    await expectReject(v.validate(responseWithEncrypted(idp, outer), options()), IDPRejectedClaim, REFUSED);
   });
 
   it('a duplicated CipherValue in another namespace inside the content\'s CipherData → rejected', async () => {
     const { validator: v, options } = validator();
     const k = newContentKey();
-    const cipherData = `<x:CipherValue xmlns:x="${OTHER_NS}">${encryptContent(signedAssertion('admin@example.com'), k)}</x:CipherValue><xenc:CipherValue>${encryptContent(signedAssertion('alice@example.com'), k)}</xenc:CipherValue>`;
-    await expectReject(v.validate(responseWith(encryptedData({ wrapped: wrapKey(k, sp.certPem), cipherData })), options()), IDPRejectedClaim, REFUSED);
+    const cipherData = `<x:CipherValue xmlns:x="${OTHER_NS}">${encryptContent(signedAssertion(idp, 'admin@example.com'), k)}</x:CipherValue><xenc:CipherValue>${encryptContent(signedAssertion(idp, 'alice@example.com'), k)}</xenc:CipherValue>`;
+    await expectReject(v.validate(responseWithEncrypted(idp, encryptedData({ wrapped: wrapKey(k, sp.certPem), cipherData })), options()), IDPRejectedClaim, REFUSED);
   });
 
   it('a second EncryptedKey and CipherValue in another namespace, each first in document order → rejected', async () => {
@@ -77,7 +64,7 @@ describe('security.md Found by review: one plaintext for every check of an Encry
     const ka = newContentKey();
     const kb = newContentKey();
     const keyInfo = encryptedKey(wrapKey(ka, sp.certPem), 'x', OTHER_NS) + encryptedKey(wrapKey(kb, sp.certPem));
-    const cipherData = `<x:CipherValue xmlns:x="${OTHER_NS}">${encryptContent(signedAssertion('admin@example.com'), ka)}</x:CipherValue><xenc:CipherValue>${encryptContent(signedAssertion('alice@example.com'), kb)}</xenc:CipherValue>`;
-    await expectReject(v.validate(responseWith(encryptedData({ keyInfo, cipherData })), options()), IDPRejectedClaim, REFUSED);
+    const cipherData = `<x:CipherValue xmlns:x="${OTHER_NS}">${encryptContent(signedAssertion(idp, 'admin@example.com'), ka)}</x:CipherValue><xenc:CipherValue>${encryptContent(signedAssertion(idp, 'alice@example.com'), kb)}</xenc:CipherValue>`;
+    await expectReject(v.validate(responseWithEncrypted(idp, encryptedData({ keyInfo, cipherData })), options()), IDPRejectedClaim, REFUSED);
   });
 });

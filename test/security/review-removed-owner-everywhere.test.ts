@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionClaims } from '../../src/credentials/types.js';
 import { sessionValidity } from '../../src/sessions/sessionValidity.js';
 import { startBroker, TEST_ACCOUNT, type StartedBroker } from '../helpers/broker.js';
+import { pdpServiceUser } from '../helpers/authorize.js';
 import { credentialPaths, EVERYWHERE, NOWHERE } from '../helpers/presentedCredentials.js';
 import { createStsFixture, PORTAL, PUBLIC_URL, roleArn, type StsFixture } from '../helpers/stsFixture.js';
 import { credentialsOf, stsQuery, type Keys } from '../helpers/stsHttp.js';
@@ -21,16 +22,7 @@ let full: Record<string, unknown>;
 beforeAll(async () => {
   fx = await createStsFixture();
   const base = fx.config();
-  full = fx.config({
-    users: [
-      ...(base['users'] as unknown[]),
-      {
-        name: 'pdp-service',
-        accessKeys: [{ id: SERVICE.accessKeyId, secret: SERVICE.secretAccessKey }],
-        inlinePolicies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'fedbroker:Authorize', Resource: '*' }] }],
-      },
-    ],
-  });
+  full = fx.config({ users: [...(base['users'] as unknown[]), pdpServiceUser('pdp-service', SERVICE)] });
   b = await startBroker(full, { dir: fx.dir });
 });
 afterAll(async () => {

@@ -6,23 +6,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { IDPRejectedClaim } from '../../../src/errors.js';
-import { createTestIdp, generateKeyPair, toBase64 } from '../../helpers/samlIdp.js';
-import { AES256_GCM, DSIG, encryptContent, encryptedKey, newContentKey, wrapKey, XENC } from '../../helpers/samlEncryption.js';
+import { createTestIdp, generateKeyPair } from '../../helpers/samlIdp.js';
+import { AES256_GCM, DSIG, encryptContent, encryptedKey, newContentKey, responseWithEncrypted, signedAssertion, wrapKey, XENC } from '../../helpers/samlEncryption.js';
 import { expectReject, setup } from './support.js';
 
 const idp = createTestIdp();
 const sp = generateKeyPair('sp-encryption');
-
-function signedAssertion(nameId: string): string {
-  const xml = idp.responseXml({ nameId });
-  return xml.slice(xml.indexOf('<saml:Assertion'), xml.indexOf('</saml:Assertion>') + '</saml:Assertion>'.length);
-}
-
-function responseWith(inner: string): string {
-  const xml = idp.unsignedXml({ encrypted: true });
-  const open = xml.indexOf('<saml:EncryptedAssertion>') + '<saml:EncryptedAssertion>'.length;
-  return toBase64(xml.slice(0, open) + inner + xml.slice(xml.indexOf('</saml:EncryptedAssertion>')));
-}
 
 /** EncryptedData whose KeyInfo points at a peer EncryptedKey (Id "k1"), followed by that key. */
 function peerForm(nameId: string, extraKeyInfo = ''): string {
@@ -31,7 +20,7 @@ function peerForm(nameId: string, extraKeyInfo = ''): string {
   return (
     `<xenc:EncryptedData xmlns:xenc="${XENC}" Type="${XENC}Element"><xenc:EncryptionMethod Algorithm="${AES256_GCM}"/>` +
     `<ds:KeyInfo xmlns:ds="${DSIG}"><ds:RetrievalMethod URI="#k1" Type="${XENC}EncryptedKey"/>${extraKeyInfo}</ds:KeyInfo>` +
-    `<xenc:CipherData><xenc:CipherValue>${encryptContent(signedAssertion(nameId), k)}</xenc:CipherValue></xenc:CipherData></xenc:EncryptedData>` +
+    `<xenc:CipherData><xenc:CipherValue>${encryptContent(signedAssertion(idp, nameId), k)}</xenc:CipherValue></xenc:CipherData></xenc:EncryptedData>` +
     key
   );
 }
@@ -39,18 +28,18 @@ function peerForm(nameId: string, extraKeyInfo = ''): string {
 describe('EncryptedAssertion shapes', () => {
   it('accepts the key as a peer of the EncryptedData (RetrievalMethod)', async () => {
     const { validator, options } = setup(idp, {}, { decryptionKeyPem: sp.keyPem });
-    expect((await validator.validate(responseWith(peerForm('peer@example.com')), options())).identity.subject).toBe('peer@example.com');
+    expect((await validator.validate(responseWithEncrypted(idp, peerForm('peer@example.com')), options())).identity.subject).toBe('peer@example.com');
   });
 
   it('refuses a KeyInfo element that is not where the decryption looks for it', async () => {
     const { validator, options } = setup(idp, {}, { decryptionKeyPem: sp.keyPem });
     const stray = peerForm('peer@example.com', `<ds:KeyInfo><ds:KeyName>x</ds:KeyName></ds:KeyInfo>`);
-    await expectReject(validator.validate(responseWith(stray), options()), IDPRejectedClaim, /unexpected <KeyInfo> element/);
+    await expectReject(validator.validate(responseWithEncrypted(idp, stray), options()), IDPRejectedClaim, /unexpected <KeyInfo> element/);
   });
 
   it('refuses an EncryptedData whose parts are out of order', async () => {
     const { validator, options } = setup(idp, {}, { decryptionKeyPem: sp.keyPem });
     const swapped = peerForm('peer@example.com').replace(/(<xenc:EncryptionMethod Algorithm="[^"]+"\/>)(<ds:KeyInfo[\s\S]*?<\/ds:KeyInfo>)/, '$2$1');
-    await expectReject(validator.validate(responseWith(swapped), options()), IDPRejectedClaim, /in this order/);
+    await expectReject(validator.validate(responseWithEncrypted(idp, swapped), options()), IDPRejectedClaim, /in this order/);
   });
 });
