@@ -12,6 +12,8 @@ import type { OidcProviderSettings } from '../federation/oidc/providerSettings.j
 import { loadMetadata, MetadataSource, SamlMetadataError, type ParsedMetadata } from '../federation/saml/metadata.js';
 import type { SamlProviderSettings } from '../federation/saml/settings.js';
 import { actionMatches, parsePolicy, PolicySyntaxError, summarizeStatements, type CompiledPolicy, type PolicyKind, type StatementSummary } from '../policy/index.js';
+import type { SessionTag } from '../credentials/types.js';
+import { compileSessionTagMapping, type SessionTagMapping } from '../sessions/tags/mapping.js';
 import { ConfigError, type ConfigIssue } from './configError.js';
 import type { LoadedConfig } from './load.js';
 import type { RawConfig, RawOidcProvider, RawRole, RawSamlProvider } from './schema.js';
@@ -39,6 +41,10 @@ export interface RoleModel {
   readonly permissionPolicies: readonly CompiledPolicy[];
   readonly managedPolicyNames: readonly string[];
   readonly permissionsBoundary?: CompiledPolicy;
+  /** The role's own tags: aws:PrincipalTag of its sessions (under session tags), iam:ResourceTag in trust. */
+  readonly tags: readonly SessionTag[];
+  /** Lower-cased session tag keys the role accepts; undefined: any. */
+  readonly allowedSessionTagKeys?: ReadonlySet<string>;
 }
 
 export interface UserModel {
@@ -48,6 +54,8 @@ export interface UserModel {
   readonly accessKeyIds: readonly string[];
   readonly permissionPolicies: readonly CompiledPolicy[];
   readonly permissionsBoundary?: CompiledPolicy;
+  /** The user's own tags: aws:PrincipalTag of its requests (and, under session tags, of its federated users). */
+  readonly tags: readonly SessionTag[];
 }
 
 export interface AccessKeyModel {
@@ -64,6 +72,8 @@ export interface SamlProviderModel {
   readonly sessionNameFrom: 'attribute' | 'nameId';
   /** What identifies a person for MFA devices (mfa/federatedOwner.ts). */
   readonly mfaSubjectRule: ProviderMfaSubjectRule;
+  /** Configured session tags (sessionTags), added to those the IdP sends. */
+  readonly sessionTags?: SessionTagMapping;
 }
 
 /** mfaSubject / subjectCase of a provider (the MfaSubjectRule of mfa/federatedOwner.ts). */
@@ -79,6 +89,8 @@ export interface OidcProviderModel {
   readonly mfaSubjectRule: ProviderMfaSubjectRule;
   /** Browser sign-in through this provider (authorization code + PKCE), when configured. */
   readonly login?: { readonly clientId: string; readonly clientSecret?: string; readonly scopes: readonly string[] };
+  /** Configured session tags (sessionTags), added to those the IdP sends. */
+  readonly sessionTags?: SessionTagMapping;
 }
 
 export interface BrokerModel {
@@ -201,6 +213,8 @@ export async function buildModel(loaded: LoadedConfig, options: BuildModelOption
       permissionPolicies: [...managed, ...inline],
       managedPolicyNames: r.managedPolicies,
       ...(boundary ? { permissionsBoundary: boundary } : {}),
+      tags: entityTags(r.tags),
+      ...(r.allowedSessionTagKeys !== undefined ? { allowedSessionTagKeys: new Set(r.allowedSessionTagKeys.map((k) => k.toLowerCase())) } : {}),
     };
     if (r.allowUnconstrainedTrust) warnings.push(`role ${r.name} sets allowUnconstrainedTrust: its trust policy is not required to constrain the audience`);
     roles.set(model.arn, model);
@@ -228,6 +242,7 @@ export async function buildModel(loaded: LoadedConfig, options: BuildModelOption
       accessKeyIds: u.accessKeys.map((k) => k.id),
       permissionPolicies: [...managed, ...inline],
       ...(boundary ? { permissionsBoundary: boundary } : {}),
+      tags: entityTags(u.tags),
     };
     users.set(u.name, model);
     u.accessKeys.forEach((k, j) => {
@@ -265,6 +280,8 @@ export async function buildModel(loaded: LoadedConfig, options: BuildModelOption
     },
   };
 }
+
+const entityTags = (tags: Readonly<Record<string, string>>): SessionTag[] => Object.entries(tags).map(([key, value]) => ({ key, value }));
 
 function uniqueName(names: Map<string, number>, name: string, index: number, path: string, issues: ConfigIssue[]): boolean {
   const before = names.get(name);
@@ -326,7 +343,8 @@ function prepareOidcProvider(p: RawOidcProvider, path: string, account: string, 
     issues.push({ path: `${path}.login.clientId`, message: `must be one of clientIds (${p.clientIds.join(', ')}): the ID tokens of the sign-in carry it as aud` });
     return undefined;
   }
-  return { settings, arn: oidcProviderArn(partition, account, name), mfaSubjectRule: mfaSubjectRule(p), ...(p.login ? { login: p.login } : {}) };
+  const sessionTags = p.sessionTags !== undefined ? compileSessionTagMapping(p.sessionTags, 'oidc', p.sessionTagsOverride ?? false, `${path}.sessionTags`, issues) : undefined;
+  return { settings, arn: oidcProviderArn(partition, account, name), mfaSubjectRule: mfaSubjectRule(p), ...(p.login ? { login: p.login } : {}), ...(sessionTags ? { sessionTags } : {}) };
 }
 
 async function prepareSamlProvider(
@@ -373,6 +391,7 @@ async function prepareSamlProvider(
     metadataSource: p.metadata,
     sessionNameFrom: p.sessionNameFrom,
     mfaSubjectRule: mfaSubjectRule(p),
+    ...(p.sessionTags !== undefined ? { sessionTags: compileSessionTagMapping(p.sessionTags, 'saml', p.sessionTagsOverride ?? false, `${path}.sessionTags`, issues) } : {}),
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import { SAML_PROVIDER_NAME } from '../credentials/arns.js';
 import { parseStoreUrl } from '../store/url.js';
+import { allowedSessionTagKeysSchema, entityTagsSchema, sessionTagMappingSchema } from '../sessions/tags/configSchema.js';
 import { z } from 'zod';
 
 const nonEmpty = z.string().min(1);
@@ -64,6 +65,8 @@ const samlProviderSchema = z
     sessionNameFrom: z.enum(['attribute', 'nameId']).default('attribute'),
     mfaSubject: z.string().regex(/^saml:[\x21-\x7e]{1,256}$/, 'must be a SAML condition key such as saml:attr/employeeId').optional(),
     subjectCase,
+    sessionTags: sessionTagMappingSchema.optional(),
+    sessionTagsOverride: z.boolean().optional(),
   })
   .strict();
 
@@ -88,6 +91,8 @@ const oidcProviderSchema = z
       })
       .strict()
       .optional(),
+    sessionTags: sessionTagMappingSchema.optional(),
+    sessionTagsOverride: z.boolean().optional(),
   })
   .strict()
   .refine((p) => !(p.jwksUri && p.jwksFile), { message: 'set at most one of jwksUri and jwksFile', path: ['jwksFile'] });
@@ -106,6 +111,8 @@ const roleSchema = z
     managedPolicies: z.array(iamName).default([]),
     inlinePolicies: z.array(policyDocument).default([]),
     permissionsBoundary: iamName.nullable().default(null),
+    tags: entityTagsSchema.default({}),
+    allowedSessionTagKeys: allowedSessionTagKeysSchema.optional(),
   })
   .strict();
 
@@ -127,6 +134,7 @@ const userSchema = z
     managedPolicies: z.array(iamName).default([]),
     inlinePolicies: z.array(policyDocument).default([]),
     permissionsBoundary: iamName.nullable().default(null),
+    tags: entityTagsSchema.default({}),
   })
   .strict();
 

@@ -19,6 +19,7 @@ import { federatedTrustContext, judgeRole, type TrustIdentity } from '../roles/f
 import { mintRoleSession } from '../sessions/roleSession.js';
 import { federatedSessionIdentity, legacyMfaOwner, mfaOwnershipIn, type FederatedMfaOwner } from '../mfa/federatedOwner.js';
 import type { MfaDeviceView } from '../mfa/mfaService.js';
+import { tagAuditParameters } from '../sessions/tags/index.js';
 import { contentSecurityPolicy } from '../http/html.js';
 import { clientAddress } from '../http/clientAddress.js';
 import { requestInfoOf } from '../http/requestInfo.js';
@@ -190,13 +191,20 @@ export class SigninFlow {
       federated: federatedSessionIdentity(model, state),
       ...(state.sourceIdentity !== undefined ? { sourceIdentity: state.sourceIdentity } : {}),
       ...(mfa ? { mfa } : {}),
+      ...(state.tags !== undefined ? { tags: state.tags } : {}),
       context: sessionContext(state),
     });
     await rememberConsoleRoles(this.broker.store, session.claims, [...state.roles, ...state.mfaRoles]);
     // Recorded before the browser gets its cookie: no audit event, no session.
     await this.recordConsoleLogin(info, state, {
       responseElements: { ConsoleLogin: 'Success' },
-      additionalEventData: { LoginTo: `${this.broker.loaded.publicUrl}/console`, MFAUsed: mfa ? 'Yes' : 'No', roleArn: role.arn, accessKeyId: session.accessKeyId },
+      additionalEventData: {
+        LoginTo: `${this.broker.loaded.publicUrl}/console`,
+        MFAUsed: mfa ? 'Yes' : 'No',
+        roleArn: role.arn,
+        accessKeyId: session.accessKeyId,
+        ...tagAuditParameters('principalTags', state.tags),
+      },
     });
     this.sessions.start(res, session.sessionToken, session.claims);
     res.redirect(302, state.destination ?? `${this.broker.loaded.publicUrl}/console`);
@@ -333,8 +341,14 @@ function roleName(arn: string): string {
   return arn.slice(arn.lastIndexOf('/') + 1);
 }
 
-export function trustIdentityOf(state: Pick<NewSigninState, 'type' | 'providerArn' | 'conditionKeys' | 'sourceIdentity'>): TrustIdentity {
-  return { type: state.type, providerArn: state.providerArn, conditionKeys: state.conditionKeys, ...(state.sourceIdentity !== undefined ? { sourceIdentity: state.sourceIdentity } : {}) };
+export function trustIdentityOf(state: Pick<NewSigninState, 'type' | 'providerArn' | 'conditionKeys' | 'sourceIdentity' | 'tags'>): TrustIdentity {
+  return {
+    type: state.type,
+    providerArn: state.providerArn,
+    conditionKeys: state.conditionKeys,
+    ...(state.sourceIdentity !== undefined ? { sourceIdentity: state.sourceIdentity } : {}),
+    ...(state.tags !== undefined ? { tags: state.tags } : {}),
+  };
 }
 
 /** Condition keys kept in the console session's credentials (usable in permission policies). */

@@ -24,7 +24,7 @@ export function credentialPaths(baseUrl: string, service: Keys, publicUrl = base
   const session = (c: Keys) => JSON.stringify({ sessionId: c.accessKeyId, sessionKey: c.secretAccessKey, sessionToken: c.sessionToken });
   const getSigninToken = (c: Keys) => fetch(`${baseUrl}/federation?${new URLSearchParams({ Action: 'getSigninToken', Session: session(c) })}`);
 
-  const authorize = (c: Keys) => askAuthorize(baseUrl, service, JSON.stringify({ credentials: c, action: 's3:GetObject', resource: '*' }));
+  const authorize = (c: Keys) => askAuthorize(baseUrl, { credentials: c, action: 's3:GetObject', resource: '*' }, service);
 
   return {
     /** A console session cookie for these credentials (`name=value`), through getSigninToken and login. */

@@ -9,9 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type StartedBroker } from '../helpers/broker.js';
 import { AUDITOR, createStsFixture, type StsFixture } from '../helpers/stsFixture.js';
 import { credentialsOf, stsQuery, type Keys } from '../helpers/stsHttp.js';
-import { askAuthorize, pdpServiceUser } from '../helpers/authorize.js';
+import { askAuthorize, askAuthorizeRaw, authorizingServiceUser } from '../helpers/authorize.js';
 
-const SERVICE = { accessKeyId: 'AKIASERVICE000000002', secretAccessKey: 'serviceSecretKey/0123456789abcdefghijkl' };
 const ALLOW_ALL = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:DecodeAuthorizationMessage', Resource: '*' }] };
 
 let fx: StsFixture;
@@ -21,7 +20,7 @@ let subject: Keys;
 beforeAll(async () => {
   fx = await createStsFixture();
   const base = fx.config();
-  b = await startBroker(fx.config({ users: [...(base['users'] as unknown[]), pdpServiceUser('pdp-service', SERVICE)] }), { dir: fx.dir });
+  b = await startBroker(fx.config({ users: [...(base['users'] as unknown[]), authorizingServiceUser] }), { dir: fx.dir });
   // The auditor may DecodeAuthorizationMessage: its federated session with this policy is allowed it.
   subject = credentialsOf(await stsQuery(b.url, { Action: 'GetFederationToken', Name: 'subject', Policy: JSON.stringify(ALLOW_ALL) }, { credentials: AUDITOR }));
 });
@@ -30,9 +29,9 @@ afterAll(async () => {
   fx?.cleanup();
 });
 
-const ask = (payload: unknown) => askAuthorize(b.url, SERVICE, JSON.stringify(payload));
+const ask = (payload: unknown) => askAuthorize(b.url, payload);
 /** The raw body text: JSON.stringify cannot produce an own `__proto__` key, a client's JSON can. */
-const askRaw = (body: string) => askAuthorize(b.url, SERVICE, body);
+const askRaw = (body: string) => askAuthorizeRaw(b.url, body);
 
 const question = { action: 'sts:DecodeAuthorizationMessage', resource: '*' };
 

@@ -8,12 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionClaims } from '../../src/credentials/types.js';
 import { sessionValidity } from '../../src/sessions/sessionValidity.js';
 import { startBroker, TEST_ACCOUNT, type StartedBroker } from '../helpers/broker.js';
-import { pdpServiceUser } from '../helpers/authorize.js';
+import { AUTHORIZING_SERVICE, authorizingServiceUser } from '../helpers/authorize.js';
 import { credentialPaths, EVERYWHERE, NOWHERE } from '../helpers/presentedCredentials.js';
 import { createStsFixture, PORTAL, PUBLIC_URL, roleArn, type StsFixture } from '../helpers/stsFixture.js';
 import { credentialsOf, stsQuery, type Keys } from '../helpers/stsHttp.js';
 
-const SERVICE = { accessKeyId: 'AKIASERVICE000000003', secretAccessKey: 'serviceSecretKey/0123456789abcdefghijkl' };
 
 let fx: StsFixture;
 let b: StartedBroker;
@@ -22,7 +21,7 @@ let full: Record<string, unknown>;
 beforeAll(async () => {
   fx = await createStsFixture();
   const base = fx.config();
-  full = fx.config({ users: [...(base['users'] as unknown[]), pdpServiceUser('pdp-service', SERVICE)] });
+  full = fx.config({ users: [...(base['users'] as unknown[]), authorizingServiceUser] });
   b = await startBroker(full, { dir: fx.dir });
 });
 afterAll(async () => {
@@ -30,7 +29,7 @@ afterAll(async () => {
   fx?.cleanup();
 });
 
-const paths = () => credentialPaths(b.url, SERVICE, PUBLIC_URL);
+const paths = () => credentialPaths(b.url, AUTHORIZING_SERVICE, PUBLIC_URL);
 
 async function sts(params: Record<string, string>, credentials: Keys): Promise<Keys> {
   const r = await stsQuery(b.url, params, { credentials });
