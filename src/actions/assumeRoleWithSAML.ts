@@ -14,8 +14,10 @@ import type { Broker } from '../broker.js';
 import { defineAction } from '../protocol/action.js';
 import { ARN_PARAM, ASSUME_ROLE_PARAMS } from '../protocol/params.js';
 import type { ContextValue } from '../policy/types.js';
+import { SAML_REQUESTS } from '../console/samlRequestBinding.js';
+import { federatedSessionIdentity } from '../mfa/federatedOwner.js';
 import { federatedTrustContext, trustRequest as roleTrustRequest, trustRequestFor, type TrustIdentity } from '../roles/federatedTrust.js';
-import { SAML_ACTION, samlSessionName, samlTrustIdentity } from '../roles/samlRoles.js';
+import { SAML_ACTION, SESSION_NAME_REQUIRED, samlSessionName, samlTrustIdentity } from '../roles/samlRoles.js';
 import { credentialsResult, mintRoleSession } from '../sessions/roleSession.js';
 import { resolveSessionPolicy } from '../sessions/sessionPolicy.js';
 import { requireAllowedTagKeys, samlSessionTags, tagAuditParameters } from '../sessions/tags/index.js';
@@ -48,9 +50,8 @@ export function assumeRoleWithSAML(broker: Broker) {
         ...(params.DurationSeconds !== undefined ? { durationSeconds: params.DurationSeconds } : {}),
         ...(params.PolicyArns.length > 0 ? { policyArns: params.PolicyArns.map((arn) => ({ arn })) } : {}),
       };
-      if (!model.samlProviders.some((p) => p.settings.name === providerName)) {
-        throw new InvalidIdentityToken(`No SAML provider ${params.PrincipalArn} exists in this account`);
-      }
+      const provider = model.samlProviders.find((p) => p.settings.name === providerName);
+      if (provider === undefined) throw new InvalidIdentityToken(`No SAML provider ${params.PrincipalArn} exists in this account`);
 
       // The assertion is recorded as used only once everything the request's own parameters decide
       // (role, Policy, DurationSeconds) has passed: a retry with a corrected value must still work.
@@ -61,15 +62,15 @@ export function assumeRoleWithSAML(broker: Broker) {
           replay = { key, expiresAt };
           return true;
         },
-        consumeRequestId: async (id) => (await broker.store.takeItem('saml-request', id)) !== null,
+        consumeRequestId: async (id) => (await broker.store.takeItem(SAML_REQUESTS, id)) !== null,
         now: request.receivedAt,
       });
       const identity = assertion.identity;
       audit.userIdentity = federatedUserIdentity(identity);
       (audit.requestParameters as Record<string, unknown>)['SAMLAssertionID'] = assertion.assertionId;
 
-      const session = samlSessionName(assertion);
-      if (session.error !== undefined || session.name === undefined) throw new InvalidIdentityToken(session.error ?? 'RoleSessionName is required in AuthnResponse');
+      const session = samlSessionName(assertion, { fromNameId: provider.sessionNameFrom === 'nameId' });
+      if (session.error !== undefined || session.name === undefined) throw new InvalidIdentityToken(session.error ?? SESSION_NAME_REQUIRED);
       const sessionName = session.name;
       (audit.requestParameters as Record<string, unknown>)['roleSessionName'] = sessionName;
 
@@ -126,7 +127,7 @@ export function assumeRoleWithSAML(broker: Broker) {
         role,
         sessionName,
         lifetime,
-        federated: { type: 'saml', provider: assertion.provider, subject: identity.subject },
+        federated: federatedSessionIdentity(model, identity),
         ...(assertion.sourceIdentity !== undefined ? { sourceIdentity: assertion.sourceIdentity } : {}),
         ...(mfa ? { mfa } : {}),
         ...(sessionPolicy.stored ? { sessionPolicy: sessionPolicy.stored } : {}),

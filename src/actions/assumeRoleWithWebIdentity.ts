@@ -17,6 +17,7 @@ import { resolveSessionPolicy } from '../sessions/sessionPolicy.js';
 import { requestConditionKeys } from './common/requestContext.js';
 import { checkRoleArnSyntax } from './common/roles.js';
 import { federatedMfa } from './common/federatedMfa.js';
+import { federatedSessionIdentity } from '../mfa/federatedOwner.js';
 import { authorizeTrust, requireSetSourceIdentity, requireTagSession, requireTrustCouldAllow } from './common/trust.js';
 
 /** The claim AWS reads SourceIdentity from. */
@@ -92,7 +93,7 @@ export function assumeRoleWithWebIdentity(broker: Broker) {
         role,
         sessionName: params.RoleSessionName,
         lifetime,
-        federated: { type: 'oidc', provider: verified.providerName, subject: identity.subject },
+        federated: federatedSessionIdentity(model, identity),
         ...(sourceIdentity !== undefined ? { sourceIdentity } : {}),
         ...(mfa ? { mfa } : {}),
         ...(sessionPolicy.stored ? { sessionPolicy: sessionPolicy.stored } : {}),

@@ -83,7 +83,7 @@ export async function simulate(args: CliArgs): Promise<number> {
         assertionFile !== undefined
           ? await validateAssertion(model, loaded.acsUrl, loaded.samlEntityId, provider.settings.name, readFileSync(assertionFile, 'utf8'))
           : decodedAssertion(model, loaded.acsUrl, provider.settings.name, provider.arn, JSON.parse(readFileSync(attributesFile!, 'utf8')) as AttributeSet);
-      const name = samlSessionName(assertion).name ?? 'simulated';
+      const name = samlSessionName(assertion, { fromNameId: true }).name ?? 'simulated';
       const mfa = mfaFlag || assertion.identity.mfaAtIdp ? { authenticatedAt: Math.floor(Date.now() / 1000) } : undefined;
       const found = sessionTagsOr(() => samlSessionTags(model, assertion.provider, assertion.identity.subject, assertion.attributes));
       if (found === null) return 1;

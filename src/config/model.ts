@@ -68,13 +68,25 @@ export interface SamlProviderModel {
   readonly arn: string;
   /** Where the metadata came from: file path or URL. */
   readonly metadataSource: string;
+  /** AssumeRoleWithSAML without the RoleSessionName attribute: refused (`attribute`) or the NameID. */
+  readonly sessionNameFrom: 'attribute' | 'nameId';
+  /** What identifies a person for MFA devices (mfa/federatedOwner.ts). */
+  readonly mfaSubjectRule: ProviderMfaSubjectRule;
   /** Configured session tags (sessionTags), added to those the IdP sends. */
   readonly sessionTags?: SessionTagMapping;
+}
+
+/** mfaSubject / subjectCase of a provider (the MfaSubjectRule of mfa/federatedOwner.ts). */
+export interface ProviderMfaSubjectRule {
+  readonly mfaSubject?: string;
+  readonly subjectCase: 'sensitive' | 'insensitive';
 }
 
 export interface OidcProviderModel {
   readonly settings: OidcProviderSettings;
   readonly arn: string;
+  /** What identifies a person for MFA devices (mfa/federatedOwner.ts). */
+  readonly mfaSubjectRule: ProviderMfaSubjectRule;
   /** Browser sign-in through this provider (authorization code + PKCE), when configured. */
   readonly login?: { readonly clientId: string; readonly clientSecret?: string; readonly scopes: readonly string[] };
   /** Configured session tags (sessionTags), added to those the IdP sends. */
@@ -337,7 +349,7 @@ function prepareOidcProvider(p: RawOidcProvider, path: string, account: string, 
     return undefined;
   }
   const sessionTags = p.sessionTags !== undefined ? compileSessionTagMapping(p.sessionTags, 'oidc', p.sessionTagsOverride ?? false, `${path}.sessionTags`, issues) : undefined;
-  return { settings, arn: oidcProviderArn(partition, account, name), ...(p.login ? { login: p.login } : {}), ...(sessionTags ? { sessionTags } : {}) };
+  return { settings, arn: oidcProviderArn(partition, account, name), mfaSubjectRule: mfaSubjectRule(p), ...(p.login ? { login: p.login } : {}), ...(sessionTags ? { sessionTags } : {}) };
 }
 
 async function prepareSamlProvider(
@@ -382,8 +394,14 @@ async function prepareSamlProvider(
     },
     arn: samlProviderArn(partition, account, p.name),
     metadataSource: p.metadata,
+    sessionNameFrom: p.sessionNameFrom,
+    mfaSubjectRule: mfaSubjectRule(p),
     ...(p.sessionTags !== undefined ? { sessionTags: compileSessionTagMapping(p.sessionTags, 'saml', p.sessionTagsOverride ?? false, `${path}.sessionTags`, issues) } : {}),
   };
+}
+
+function mfaSubjectRule(p: RawSamlProvider | RawOidcProvider): ProviderMfaSubjectRule {
+  return { subjectCase: p.subjectCase, ...(p.mfaSubject !== undefined ? { mfaSubject: p.mfaSubject } : {}) };
 }
 
 /** IAM principal ARNs a trust policy can name: the account, users, roles, role sessions, federated users. */
