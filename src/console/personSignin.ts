@@ -41,6 +41,7 @@ function identityOf(from: Identity): Identity {
     conditionKeys: from.conditionKeys,
     ...(from.sourceIdentity !== undefined ? { sourceIdentity: from.sourceIdentity } : {}),
     sessionName: from.sessionName,
+    ...(from.tags !== undefined ? { tags: from.tags } : {}),
     ...(from.offeredRoles !== undefined ? { offeredRoles: from.offeredRoles } : {}),
     ...(from.mfa !== undefined ? { mfa: from.mfa } : {}),
   };

@@ -20,7 +20,8 @@ import type { PersonSessions } from './personSession.js';
 import { COPY_SCRIPT, credentialsPage, portalPage } from './portalPages.js';
 import { providerLinks } from './providerLinks.js';
 import { recordSigninEvent } from './signinEvents.js';
-import { ownerOf, type SigninFlow } from './signinFlow.js';
+import type { SigninFlow } from './signinFlow.js';
+import { mfaOwnershipIn } from '../mfa/federatedOwner.js';
 
 export function portalRouter(broker: Broker, flow: SigninFlow, persons: PersonSessions, consoleSessions: ConsoleSessions, secure: boolean): Router {
   const router = express.Router();
@@ -71,7 +72,9 @@ export function portalRouter(broker: Broker, flow: SigninFlow, persons: PersonSe
     const info = flow.requestInfo(req);
     const model = broker.model;
     const { allowed, needMfa } = judgePersonRoles(model, person, info);
-    const devices = await broker.mfa.list(mfaOwnerKey(ownerOf(person))!);
+    // Devices belong to the person's stable identifier (mfa/federatedOwner.ts); a transient one owns none.
+    const ownership = mfaOwnershipIn(model, person);
+    const devices = 'owner' in ownership ? await broker.mfa.list(mfaOwnerKey(ownership.owner)!) : [];
     const sessions = await broker.sso.sessions.listFor(person, info.receivedAt);
     const notice = typeof req.query['notice'] === 'string' ? NOTICES[req.query['notice']] : undefined;
     const csrf = csrfToken(req, res, secure);
@@ -127,7 +130,9 @@ export function portalRouter(broker: Broker, flow: SigninFlow, persons: PersonSe
     action(async (req, res, person) => {
       const body = req.body as Record<string, unknown>;
       const serial = String(body['serial'] ?? '');
-      const owner = ownerOf(person);
+      const ownership = mfaOwnershipIn(broker.model, person);
+      if (!('owner' in ownership)) return void res.redirect(303, '/start?notice=mfa-not-removed');
+      const owner = ownership.owner;
       const info = flow.requestInfo(req);
       const context = { requestId: info.requestId, sourceIp: info.sourceIp, userAgent: info.userAgent };
       try {

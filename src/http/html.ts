@@ -47,7 +47,7 @@ header{display:flex;justify-content:space-between;align-items:baseline;border-bo
 h1{font-size:1.4rem}code,pre,textarea{font-family:ui-monospace,monospace;font-size:.9rem}pre{background:#f4f5f7;padding:.75rem;overflow:auto}
 .card{border:1px solid #dde;border-radius:6px;padding:1rem;margin:.75rem 0}.muted{color:#667}.error{color:#a21}
 button{padding:.45rem .9rem;border-radius:4px;border:1px solid #446;background:#2b4d7d;color:#fff;cursor:pointer}
-label{display:block;margin:.4rem 0}input[type=text]{padding:.35rem;font-size:1rem;width:8rem}table{border-collapse:collapse}td,th{padding:.25rem .6rem;text-align:left;border-bottom:1px solid #eee}
+label{display:block;margin:.4rem 0}input[type=text]{padding:.35rem;font-size:1rem;width:8rem}table{border-collapse:collapse}td,th{padding:.25rem .6rem;text-align:left;border-bottom:1px solid #eee}ul.tags{margin:0;padding-left:1.1rem}
 button.secondary{background:#fff;color:#2b4d7d}.actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}.actions form{margin:0}
 .role{border-top:1px solid #eee;padding:.6rem 0}.copyable{position:relative}.copyable button{float:right;margin:0 0 .3rem .5rem}.roles{list-style:none;padding:0;margin:0}.scroll{overflow-x:auto;max-width:100%}p code{overflow-wrap:anywhere}h2{font-size:1.15rem;margin-top:1.6rem}h3{font-size:1rem;margin:.2rem 0}:focus-visible{outline:3px solid #e8a317;outline-offset:2px}.code{font-family:ui-monospace,monospace;font-size:1.3rem;letter-spacing:.1em}`;
 

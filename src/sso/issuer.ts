@@ -4,12 +4,13 @@
  * roles (upstream.md) will plug their AWS issuer in here, so the portal API, the portal page's
  * command-line access and its console button never branch on where credentials come from.
  */
-import type { RoleModel } from '../config/model.js';
+import type { BrokerModel, RoleModel } from '../config/model.js';
 import { roleSessionLifetime, type Lifetime } from '../credentials/durations.js';
 import type { SessionClaims } from '../credentials/types.js';
+import { federatedSessionIdentity } from '../mfa/federatedOwner.js';
 import { federatedSessionContext } from '../sessions/federatedContext.js';
 import { mintRoleSession, type SessionMinterDeps } from '../sessions/roleSession.js';
-import { federatedOf, sourceIdentityOf, type Person } from './person.js';
+import { sourceIdentityOf, type Person } from './person.js';
 
 export interface RoleCredentialRequest {
   readonly role: RoleModel;
@@ -28,17 +29,18 @@ export interface RoleCredentials {
 
 export type RoleCredentialIssuer = (request: RoleCredentialRequest) => Promise<RoleCredentials>;
 
-/** Local roles: a role session as a browser sign-in of this person would get (session name, SourceIdentity, MFA, context keys). */
-export function localRoleIssuer(minter: () => SessionMinterDeps): RoleCredentialIssuer {
+/** Local roles: a role session as a browser sign-in of this person would get (session name, SourceIdentity, MFA, tags, context keys). */
+export function localRoleIssuer(minter: () => SessionMinterDeps, model: () => Pick<BrokerModel, 'samlProviders' | 'oidcProviders'>): RoleCredentialIssuer {
   return async ({ role, person, lifetime }) => {
     const session = await mintRoleSession(minter(), {
       issuer: person.type === 'saml' ? 'AssumeRoleWithSAML' : 'AssumeRoleWithWebIdentity',
       role,
       sessionName: person.sessionName,
       lifetime,
-      federated: federatedOf(person),
+      federated: federatedSessionIdentity(model(), person),
       sourceIdentity: sourceIdentityOf(person),
       ...(person.mfa ? { mfa: person.mfa } : {}),
+      ...(person.tags !== undefined ? { tags: person.tags } : {}),
       // Nothing from these credentials (a console session opened with them included) outlives the sign-in.
       notAfter: person.sessionEnd,
       context: federatedSessionContext(person),

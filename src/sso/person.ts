@@ -4,7 +4,7 @@
  * at that time. Access tokens, CLI sessions, device approvals and the portal session carry it, so
  * every later decision (which roles, which credentials) is the one a browser sign-in would make.
  */
-import type { FederatedIdentity, SessionClaims } from '../credentials/types.js';
+import type { SessionClaims, SessionTags } from '../credentials/types.js';
 import { isValidSourceIdentity } from '../credentials/sourceIdentity.js';
 import type { ContextValue } from '../policy/types.js';
 import type { TrustIdentity } from '../roles/federatedTrust.js';
@@ -22,6 +22,8 @@ export interface Person {
   readonly sourceIdentity?: string;
   /** The role session name a browser sign-in gives this person. */
   readonly sessionName: string;
+  /** Session tags from the provider (and its configured mapping), already checked at sign-in. */
+  readonly tags?: SessionTags;
   /** SAML only: the role ARNs of the AWS Role attribute, when the assertion had one (the only candidates then). */
   readonly offeredRoles?: readonly string[];
   /** MFA: at the provider (no serial) or fedbroker's step-up (the device's serial). */
@@ -50,11 +52,8 @@ export function trustIdentityOf(person: Person): TrustIdentity {
     providerArn: person.providerArn,
     conditionKeys: person.conditionKeys,
     ...(person.sourceIdentity !== undefined ? { sourceIdentity: person.sourceIdentity } : {}),
+    ...(person.tags !== undefined ? { tags: person.tags } : {}),
   };
-}
-
-export function federatedOf(person: Person): FederatedIdentity {
-  return { type: person.type, provider: person.provider, subject: person.subject };
 }
 
 /**
