@@ -69,7 +69,7 @@ describe('the access portal at /start (fetch browser)', () => {
     expect((await sts.send(new GetCallerIdentityCommand({}))).Arn).toBe(`arn:aws:sts::${TEST_ACCOUNT}:assumed-role/Developer/bob`);
     const claims = openSessionToken(b.broker.keyRing, token!);
     expect(claims.sourceIdentity).toBe('bob');
-    expect(claims.federated).toEqual({ type: 'saml', provider: 'FedbrokerDev', subject: 'bob' });
+    expect(claims.federated).toEqual({ type: 'saml', provider: 'FedbrokerDev', subject: 'bob', mfaSubject: 'bob' });
 
     // Forms without the anti-forgery token are refused.
     expect((await browser.post('/start/credentials', { role: cli.fields['role']! })).status).toBe(403);
