@@ -14,7 +14,7 @@ import { roleSessionLifetime, samlConsoleSessionLifetime, type Lifetime } from '
 import type { SessionClaims } from '../credentials/types.js';
 import type { RoleModel } from '../config/model.js';
 import type { RequestInfo } from '../protocol/action.js';
-import { federatedTrustContext, judgeRole, type TrustIdentity } from '../roles/federatedTrust.js';
+import { federatedTrustContext, judgeRole, trustIdentityOf } from '../roles/federatedTrust.js';
 
 export { judgeCandidates, type SigninRoles } from '../roles/federatedTrust.js';
 import { federatedSessionContext } from '../sessions/federatedContext.js';
@@ -384,12 +384,3 @@ function stepLabel(state: Pick<NewSigninState, 'chosenRole'>): string | undefine
   return state.chosenRole !== undefined ? roleName(state.chosenRole) : undefined;
 }
 
-export function trustIdentityOf(state: Pick<NewSigninState, 'type' | 'providerArn' | 'conditionKeys' | 'sourceIdentity' | 'tags'>): TrustIdentity {
-  return {
-    type: state.type,
-    providerArn: state.providerArn,
-    conditionKeys: state.conditionKeys,
-    ...(state.sourceIdentity !== undefined ? { sourceIdentity: state.sourceIdentity } : {}),
-    ...(state.tags !== undefined ? { tags: state.tags } : {}),
-  };
-}

@@ -122,3 +122,13 @@ export function judgeCandidates(roles: readonly RoleModel[], identity: TrustIden
   return { allowed, needMfa };
 }
 
+/** The identity judged against trust policies, from a sign-in or a person who signed in. */
+export function trustIdentityOf(source: TrustIdentity): TrustIdentity {
+  return {
+    type: source.type,
+    providerArn: source.providerArn,
+    conditionKeys: source.conditionKeys,
+    ...(source.sourceIdentity !== undefined ? { sourceIdentity: source.sourceIdentity } : {}),
+    ...(source.tags !== undefined ? { tags: source.tags } : {}),
+  };
+}

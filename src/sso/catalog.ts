@@ -13,8 +13,8 @@ import { requestConditionKeys } from '../actions/common/requestContext.js';
 import type { BrokerModel, RoleModel } from '../config/model.js';
 import { parseArn } from '../credentials/arns.js';
 import type { RequestInfo } from '../protocol/action.js';
-import { federatedTrustContext, judgeCandidates, type SigninRoles } from '../roles/federatedTrust.js';
-import { trustIdentityOf, type Person } from './person.js';
+import { federatedTrustContext, judgeCandidates, trustIdentityOf, type SigninRoles } from '../roles/federatedTrust.js';
+import type { Person } from './person.js';
 
 export interface SsoAccount {
   readonly accountId: string;

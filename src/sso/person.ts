@@ -7,7 +7,6 @@
 import type { SessionClaims, SessionTags } from '../credentials/types.js';
 import { isValidSourceIdentity } from '../credentials/sourceIdentity.js';
 import type { ContextValue } from '../policy/types.js';
-import type { TrustIdentity } from '../roles/federatedTrust.js';
 
 export interface Person {
   readonly type: 'saml' | 'oidc';
@@ -45,16 +44,6 @@ export function personKey(person: Pick<Person, 'provider' | 'subject'>): string 
   return `${person.provider}|${person.subject}`;
 }
 
-/** The identity judged against trust policies: exactly the browser sign-in's. */
-export function trustIdentityOf(person: Person): TrustIdentity {
-  return {
-    type: person.type,
-    providerArn: person.providerArn,
-    conditionKeys: person.conditionKeys,
-    ...(person.sourceIdentity !== undefined ? { sourceIdentity: person.sourceIdentity } : {}),
-    ...(person.tags !== undefined ? { tags: person.tags } : {}),
-  };
-}
 
 /**
  * The SourceIdentity of credentials for this person: the provider's own value; else the subject when
