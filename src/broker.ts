@@ -15,7 +15,7 @@ import { startDevProviders, type DevProviders } from './dev/devProviders.js';
 import { DEV_OIDC_PATH } from './dev/oidcIdp.js';
 import { DEV_SAML_PATH } from './dev/samlIdp.js';
 import { consoleRouter, signinRouter } from './console/consoleRoutes.js';
-import { federationRouter } from './console/federationRoutes.js';
+import { FEDERATION_PATHS, federationEndpoint } from './console/federationRoutes.js';
 import { oidcRouter } from './console/oidcRoutes.js';
 import { ConsoleSessions } from './console/consoleSession.js';
 import { samlRouter } from './console/samlRoutes.js';
@@ -23,7 +23,7 @@ import { SigninFlow } from './console/signinFlow.js';
 import { OidcFederation } from './federation/oidc/index.js';
 import { currentMetadata, SamlValidator } from './federation/saml/index.js';
 import type { SessionClaims } from './credentials/types.js';
-import { CallerResolver } from './federation/sigv4/callers.js';
+import { CallerResolver, OpenedTokenCache } from './federation/sigv4/callers.js';
 import { createApp, type ReadinessCheck } from './http/app.js';
 import { Gauge, Metrics } from './http/metrics.js';
 import { RateLimiter } from './http/rateLimit.js';
@@ -65,6 +65,8 @@ export class Broker {
   readonly metrics = new Metrics();
   readonly rateLimiter: RateLimiter;
   readonly callers: CallerResolver;
+  /** Opened session tokens, shared by SigV4, the federation endpoint and POST /authorize. */
+  readonly openedTokens: OpenedTokenCache;
   readonly protocol: QueryProtocol;
   readonly app: Express;
   readonly server: Server;
@@ -100,8 +102,10 @@ export class Broker {
     this.audit = new AuditLog(config.audit.file, this.store, (e) => this.logger.error({ err: e }, 'audit mirror to the store failed'));
     this.#mfa = this.buildMfaService(parts.loaded, this.#model);
     this.rateLimiter = new RateLimiter(config.limits.requestsPerMinutePerIp);
+    this.openedTokens = new OpenedTokenCache(this.keyRing);
     this.callers = new CallerResolver({
       keyRing: this.keyRing,
+      openedTokens: this.openedTokens,
       account: this.#model.account,
       partition: this.#model.partition,
       longTermKeys: (accessKeyId) => {
@@ -143,7 +147,6 @@ export class Broker {
       { path: '/saml', router: samlRouter(this, this.signin) },
       { path: '/signin', router: signinRouter(this, this.signin) },
       { path: '/console', router: consoleRouter(this, this.signin, this.consoleSessions, secureCookies) },
-      { path: '/federation', router: federationRouter(this, this.signin, this.consoleSessions) },
       { path: '/oidc', router: oidcRouter(this, this.signin) },
       { path: '/authorize', router: authorizeRouter(this) },
       ...(this.dev ? [{ path: DEV_OIDC_PATH, router: this.dev.oidc.router }, { path: DEV_SAML_PATH, router: this.dev.saml.router }] : []),
@@ -152,6 +155,7 @@ export class Broker {
     this.server = createHttpServer({
       protocol: this.protocol,
       app: this.app,
+      routes: new Map(FEDERATION_PATHS.map((path) => [path, federationEndpoint(this, this.consoleSessions)])),
       trustProxy: config.server.trustProxy,
       maxBodyBytes: config.limits.maxBodyBytes,
       logger: this.logger,

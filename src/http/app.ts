@@ -5,8 +5,8 @@
  */
 import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from '../log.js';
-import { AwsError, ServiceUnavailable } from '../errors.js';
 import type { Metrics } from './metrics.js';
+import { COMMON_HEADERS, errorAnswer } from './plainResponse.js';
 
 export interface ReadinessCheck {
   readonly name: string;
@@ -31,9 +31,7 @@ export function createApp(options: AppOptions): Express {
 
   app.use((_req, res, next) => {
     // Conservative defaults for every page; routers may tighten further.
-    res.setHeader('x-content-type-options', 'nosniff');
-    res.setHeader('referrer-policy', 'no-referrer');
-    res.setHeader('x-frame-options', 'DENY');
+    for (const name in COMMON_HEADERS) res.setHeader(name, COMMON_HEADERS[name]!);
     next();
   });
 
@@ -72,11 +70,9 @@ export function createApp(options: AppOptions): Express {
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     // Body-parser errors carry `status`; the broker's own (AwsError) carry `httpStatus` — a store
     // outage is ServiceUnavailable (503), as quality.md asks, not an internal error.
-    const status = err instanceof AwsError ? err.httpStatus : typeof (err as { status?: unknown }).status === 'number' ? (err as { status: number }).status : 500;
-    if (status >= 500 && !(err instanceof ServiceUnavailable)) options.logger.error({ err, path: req.path }, 'request failed');
+    const { status, text, log } = errorAnswer(err);
+    if (log) options.logger.error({ err, path: req.path }, 'request failed');
     if (res.headersSent) return;
-    const text =
-      status === 413 ? 'Request too large' : err instanceof AwsError && status !== 500 ? err.message : status >= 500 ? 'Internal error' : 'Bad request';
     res.status(status).set('cache-control', 'no-store').type('text/plain').send(text);
   });
 

@@ -191,7 +191,7 @@ function parseInput(body: Buffer, reserved: readonly string[]): AuthorizeInput {
 
 /** The subject: temporary credentials of ours, or whoever signed the forwarded request. */
 function subjectOf(broker: Broker, input: AuthorizeInput, now: number): Caller {
-  if (input.credentials !== undefined) return sessionCaller(openPresentedCredentials(broker.keyRing, broker.revocations, input.credentials, now));
+  if (input.credentials !== undefined) return sessionCaller(openPresentedCredentials(broker.openedTokens, broker.revocations, input.credentials, now));
   const r = input.request!;
   // The path as signed (still percent-encoded), and the query.
   return broker.callers.authenticateSigned(

@@ -6,11 +6,14 @@
  * Throws ExpiredToken, or InvalidClientTokenId for everything else.
  */
 import { InvalidClientTokenId } from '../errors.js';
-import { openSessionToken } from '../credentials/sessionToken.js';
 import type { SessionClaims } from '../credentials/types.js';
 import { constantTimeEqual } from '../keys/constantTime.js';
-import type { KeyRing } from '../keys/keyRing.js';
 import type { RevocationCache } from './revocations.js';
+
+/** Opens a session token as openSessionToken does (the broker's OpenedTokenCache). */
+export interface SessionTokenOpener {
+  open(token: string, now: number): SessionClaims;
+}
 
 const INVALID_TOKEN = 'The security token included in the request is invalid.';
 
@@ -20,8 +23,8 @@ export interface PresentedCredentials {
   readonly secretAccessKey?: string;
 }
 
-export function openPresentedCredentials(ring: KeyRing, revocations: RevocationCache, presented: PresentedCredentials, now: number): SessionClaims {
-  const claims = openSessionToken(ring, presented.sessionToken, now);
+export function openPresentedCredentials(tokens: SessionTokenOpener, revocations: RevocationCache, presented: PresentedCredentials, now: number): SessionClaims {
+  const claims = tokens.open(presented.sessionToken, now);
   const secretMatches = presented.secretAccessKey === undefined || constantTimeEqual(presented.secretAccessKey, claims.secretAccessKey);
   if (!constantTimeEqual(presented.accessKeyId, claims.accessKeyId) || !secretMatches || revocations.isRevoked(claims)) {
     throw new InvalidClientTokenId(INVALID_TOKEN);
