@@ -3,7 +3,7 @@
  * of the Express app (the federation endpoint). The headers every answer carries and the way an error
  * becomes an answer are decided here once; the Express app uses the same two.
  */
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AwsError, ServiceUnavailable } from '../errors.js';
 import { contentSecurityPolicy } from './html.js';
 
@@ -15,7 +15,7 @@ export const COMMON_HEADERS: Readonly<Record<string, string>> = {
 };
 
 /** A request handler on the lean path: `query` is the raw query string (without `?`). */
-export type PlainRoute = (req: import('node:http').IncomingMessage, res: ServerResponse, query: string) => void;
+export type PlainRoute = (req: IncomingMessage, res: ServerResponse, query: string) => void;
 
 function send(res: ServerResponse, status: number, contentType: string, body: string, headers: Readonly<Record<string, string>> = {}): void {
   if (res.headersSent || res.destroyed) return;
