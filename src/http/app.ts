@@ -54,8 +54,8 @@ export function createApp(options: AppOptions): Express {
     res.status(ok ? 200 : 503).type('application/json').send(JSON.stringify(ok ? { status: 'ready' } : { status: 'not ready', failures }));
   });
 
-  app.get('/metrics', (_req, res) => {
-    res.type('text/plain; version=0.0.4').send(options.metrics.render());
+  app.get('/metrics', async (_req, res) => {
+    res.type(options.metrics.contentType).send(await options.metrics.render());
   });
 
   // People who open the broker's address in a browser land on the console.
