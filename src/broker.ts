@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { AuditLog } from './audit/auditLog.js';
+import type { ClusterWorker } from './cluster/worker.js';
 import { ConfigError } from './config/configError.js';
 import { startupIssues } from './config/startup.js';
 import type { LoadedConfig } from './config/load.js';
@@ -45,6 +46,8 @@ import type { Store } from './store/types.js';
 export interface BrokerOptions {
   readonly logger?: Logger;
   readonly env?: NodeJS.ProcessEnv;
+  /** Set in a worker process of `server.workers > 1` (src/cluster/). */
+  readonly cluster?: ClusterWorker;
 }
 
 const SWEEP_INTERVAL_MS = 5 * 60_000;
@@ -83,6 +86,7 @@ export class Broker {
     keyRing: KeyRing;
     revocations: RevocationCache;
     dev: DevProviders | undefined;
+    cluster: ClusterWorker | undefined;
   }) {
     this.#loaded = parts.loaded;
     this.#model = parts.model;
@@ -99,7 +103,10 @@ export class Broker {
       { account: this.#model.account, partition: this.#model.partition },
     );
     this.#saml = this.buildSamlValidator(parts.loaded, this.#model);
-    this.audit = new AuditLog(config.audit.file, this.store, (e) => this.logger.error({ err: e }, 'audit mirror to the store failed'));
+    // In a cluster worker the primary writes the audit file (one hash chain for all workers).
+    const auditFile = config.audit.file === null ? null : (parts.cluster?.auditChain ?? config.audit.file);
+    this.audit = new AuditLog(auditFile, this.store, (e) => this.logger.error({ err: e }, 'audit mirror to the store failed'));
+    if (parts.cluster !== undefined) this.metrics.joinCluster(() => parts.cluster!.clusterMetrics());
     this.#mfa = this.buildMfaService(parts.loaded, this.#model);
     this.rateLimiter = new RateLimiter(config.limits.requestsPerMinutePerIp);
     this.openedTokens = new OpenedTokenCache(this.keyRing);
@@ -240,10 +247,11 @@ export class Broker {
 
     let store: Store | undefined;
     try {
-      store = await openStore(config.store, { baseDir: loaded.baseDir });
+      // A cluster's primary runs the SQLite checkpoints, once for all workers.
+      store = await openStore(config.store, { baseDir: loaded.baseDir, sqliteCheckpoints: options.cluster === undefined });
       const revocations = new RevocationCache(store, { logger });
       await revocations.start();
-      const broker = new Broker({ loaded, model, logger, store, keyRing, revocations, dev });
+      const broker = new Broker({ loaded, model, logger, store, keyRing, revocations, dev, cluster: options.cluster });
       await broker.prepareIds();
       void broker.oidc.warm().catch((e: unknown) => logger.warn({ err: e }, 'OIDC key warm-up failed'));
       return broker;

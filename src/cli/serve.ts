@@ -2,7 +2,10 @@
  * `fedbroker serve`: load and validate the configuration (a broken one never starts serving), start
  * the broker, reload on SIGHUP, shut down gracefully on SIGTERM/SIGINT.
  */
+import cluster from 'node:cluster';
 import { Broker } from '../broker.js';
+import { runPrimary } from '../cluster/primary.js';
+import { joinCluster, workerCount } from '../cluster/worker.js';
 import { configPathFrom, loadConfigFile } from '../config/load.js';
 import { createLogger } from '../log.js';
 import { option, type CliArgs } from './args.js';
@@ -11,7 +14,11 @@ export async function serve(args: CliArgs): Promise<number> {
   const started = performance.now();
   const logger = createLogger();
   const file = configPathFrom(option(args, 'config'));
-  const broker = await Broker.start(loadConfigFile(file), { logger });
+  const loaded = loadConfigFile(file);
+  // server.workers > 1: this process is the cluster's primary (src/cluster/), or one of its workers.
+  const workers = workerCount(loaded.config.server.workers);
+  if (workers > 1 && cluster.isPrimary) return runPrimary({ file, loaded, workers, logger });
+  const broker = await Broker.start(loaded, { logger, ...(cluster.isWorker ? { cluster: joinCluster() } : {}) });
   const address = await broker.listen();
   logger.info(
     { address: `${address.address}:${address.port}`, publicUrl: broker.loaded.publicUrl, config: file, startupMs: Math.round(performance.now() - started) },

@@ -12,6 +12,11 @@ import type { AuditRecord, MfaDevice, MfaOwner, NewRevocation, Revocation, Store
 export interface SqliteStoreOptions {
   /** How long a statement waits for another process's write lock before failing (default 5000 ms). */
   readonly busyTimeoutMs?: number;
+  /**
+   * Whether this connection runs the WAL checkpoints (default true). Of several processes sharing the
+   * file, one does (the cluster's primary): one checkpointer per file, not one per worker.
+   */
+  readonly checkpoints?: boolean;
 }
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
@@ -52,7 +57,7 @@ export class SqliteStore implements Store {
   private readonly getOrCreateIdTx;
   private readonly appendAuditTx;
   private readonly sweepTx;
-  private readonly checkpointer: WalCheckpointer;
+  private readonly checkpointer: WalCheckpointer | undefined;
 
   /** Creates the file (mode 0600) and its folder when missing, and migrates the schema. */
   constructor(filePath: string, options: SqliteStoreOptions = {}) {
@@ -73,7 +78,7 @@ export class SqliteStore implements Store {
       throw error;
     }
 
-    this.checkpointer = new WalCheckpointer(filePath);
+    this.checkpointer = options.checkpoints === false ? undefined : new WalCheckpointer(filePath);
     const db = this.db;
     // Prepared once; every call below only binds and steps.
     this.stmt = {
@@ -173,7 +178,7 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.checkpointer.stop();
+    await this.checkpointer?.stop();
     // Leave a checkpointed file behind (the WAL is folded into the database on close).
     this.db.close();
   }

@@ -241,8 +241,10 @@ describe('fedbroker check-config', () => {
     expect(ok.code, ok.stderr).toBe(0);
   });
 
-  it('what `serve` refuses at start is refused here too: several workers; development providers under NODE_ENV=production', async () => {
-    failsAt(await check(good({ server: { workers: 2 } })), 'server.workers', /not supported yet/);
+  it('what `serve` refuses at start is refused here too: several workers on a memory: store; development providers under NODE_ENV=production', async () => {
+    failsAt(await check(good({ server: { workers: 2 }, store: 'memory:' })), 'server.workers', /need a store they can share/);
+    const shared = await check(good({ server: { workers: 2 }, store: 'sqlite:data/broker.db' }));
+    expect(shared.code, shared.stderr).toBe(0);
     const dev = join(dir, `config-${++counter}.yaml`);
     writeFileSync(dev, stringify(good({ devIdentityProviders: true })));
     const prod = await fedbroker(['check-config', dev], { env: { NODE_ENV: 'production' } });
@@ -257,6 +259,7 @@ describe('fedbroker check-config', () => {
     (c['roles'] as Array<Record<string, unknown>>)[0]!['managedPolicies'] = ['Missing1'];
     (c['users'] as Array<Record<string, unknown>>)[0]!['managedPolicies'] = ['Missing2'];
     c['server'] = { workers: 'auto' };
+    c['store'] = 'memory:';
     const r = await check(c);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('roles[0].managedPolicies[0]');
