@@ -78,6 +78,8 @@ export interface QueryOptions {
   readonly headers?: Record<string, string>;
   /** Changes the body after signing (to prove the signature covers it). */
   readonly alterBody?: (body: string) => string;
+  /** Sends the request (default: rawRequest on a new connection; e.g. a connection pinned to one cluster worker). */
+  readonly send?: (spec: RawRequest) => Promise<RawResponse>;
 }
 
 /** `Version` defaults to 2011-06-15; pass `Version: undefined`-less objects to override. */
@@ -124,7 +126,8 @@ export async function stsQuery(baseUrl: string, params: Record<string, string | 
   }
   const qs = query.toString();
   const body = get ? undefined : options.alterBody ? options.alterBody(form) : form;
-  return rawRequest(baseUrl, { method, path: qs ? `/?${qs}` : '/', headers: signed.headers, ...(body !== undefined ? { body } : {}) });
+  const spec: RawRequest = { method, path: qs ? `/?${qs}` : '/', headers: signed.headers, ...(body !== undefined ? { body } : {}) };
+  return options.send ? options.send(spec) : rawRequest(baseUrl, spec);
 }
 
 // ---- reading responses ------------------------------------------------------------------------------
