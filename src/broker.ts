@@ -241,6 +241,7 @@ export class Broker {
     const dev = config.devIdentityProviders ? await startDevProviders(loaded) : undefined;
     const model = await buildModel(loaded, {
       ...(dev ? { extraProviders: dev.providers, samlMetadata: dev.samlMetadata } : {}),
+      fetchMetadata: 'background',
       onMetadataError: (provider, e) => logger.warn({ provider, err: e }, 'SAML metadata refresh failed; keeping the last good metadata'),
     });
     for (const w of model.warnings) logger.warn(w);

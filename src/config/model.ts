@@ -93,8 +93,13 @@ export interface BuildModelOptions {
   readonly extraProviders?: ReadonlyArray<RawSamlProvider | RawOidcProvider>;
   /** Metadata for SAML providers given in memory (the development IdP), by provider name. */
   readonly samlMetadata?: ReadonlyMap<string, ParsedMetadata>;
-  /** false: do not fetch metadata URLs (check-config --offline). Default true. */
-  readonly fetchMetadata?: boolean;
+  /**
+   * false: do not fetch metadata URLs (check-config --offline). 'background': fetch them without
+   * waiting — the broker's start, so one IdP whose metadata URL hangs or is down neither delays nor
+   * stops it; that provider answers IDPCommunicationError until a retry (5 s, doubling) succeeds.
+   * Default true: wait, and a URL that cannot be fetched is a configuration problem.
+   */
+  readonly fetchMetadata?: boolean | 'background';
   readonly onMetadataError?: (provider: string, error: Error) => void;
 }
 
@@ -336,7 +341,8 @@ async function prepareSamlProvider(
           refreshSeconds,
           ...(options.onMetadataError ? { onError: (e: Error) => options.onMetadataError!(p.name, e) } : {}),
         });
-        if (options.fetchMetadata !== false) await source.start();
+        if (options.fetchMetadata === 'background') void source.start().catch(() => undefined);
+        else if (options.fetchMetadata !== false) await source.start();
         metadata = source;
       } else {
         metadata = await loadMetadata({ file: p.metadata });
