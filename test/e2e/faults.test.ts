@@ -1,8 +1,6 @@
 /**
  * Faults under load (quality.md "Reliability"), each proven against a running broker:
- * - PostgreSQL stopped while clients keep calling: what needs the store answers 503
- *   ServiceUnavailable (never a 500, never a hang), what needs none (verifying a session token,
- *   getSigninToken) keeps answering 200, and everything recovers without a restart;
+ * (PostgreSQL stopped under load: test/protocol/reliability.test.ts.)
  * - the broker killed with SIGKILL in the middle of issuing (one process, and one worker of a
  *   cluster): after a restart every issuance a client received has its audit event and
  *   `fedbroker audit verify` passes;
@@ -19,113 +17,9 @@ import { freePort, startBroker, TEST_ACCOUNT, type StartedBroker } from '../help
 import { fedbroker, spawnFedbroker } from '../helpers/fedbrokerCli.js';
 import { idTokenClaims, mintLocalToken } from '../helpers/oidcProvider.js';
 import { childPids } from '../helpers/pinnedConnection.js';
-import { postgresSkipReason, startPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { createStsFixture, PORTAL, PUBLIC_URL, roleArn, SAML_PROVIDER_ARN, type StsFixture } from '../helpers/stsFixture.js';
-import { awsError, credentialsOf, rawRequest, stsQuery, type Keys, type RawResponse } from '../helpers/stsHttp.js';
+import { awsError, credentialsOf, stsQuery, type Keys, type RawResponse } from '../helpers/stsHttp.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-interface Outcome {
-  readonly kind: string;
-  readonly status: number;
-  readonly ms: number;
-  readonly at: number;
-  readonly code?: string;
-}
-
-/** Runs `call` in `concurrency` loops until `until()`; every outcome, with its latency. */
-async function load(concurrency: number, until: () => boolean, call: (i: number) => Promise<{ kind: string; r: RawResponse }>): Promise<Outcome[]> {
-  const out: Outcome[] = [];
-  let n = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (!until()) {
-        const started = Date.now();
-        const { kind, r } = await call(n++);
-        const code = r.status >= 400 && r.body.startsWith('<') ? awsError(r).code : undefined;
-        out.push({ kind, status: r.status, ms: Date.now() - started, at: started, ...(code ? { code } : {}) });
-        // Bounded load: fast refusals must not turn the loops into a flood.
-        await sleep(10);
-      }
-    }),
-  );
-  return out;
-}
-
-const skipPostgres = postgresSkipReason();
-
-describe.skipIf(skipPostgres !== null)(`PostgreSQL stopped under load${skipPostgres ? ` — skipped: ${skipPostgres}` : ''}`, () => {
-  let pg: TestPostgres | null;
-  let fx: StsFixture;
-  let b: StartedBroker;
-
-  beforeAll(async () => {
-    pg = await startPostgres();
-    fx = await createStsFixture();
-    b = await startBroker(fx.config({ store: pg!.url }), { dir: fx.dir });
-  }, 120_000);
-  afterAll(async () => {
-    await b?.close();
-    await pg?.resume().catch(() => undefined);
-    await pg?.stop();
-    fx?.cleanup();
-  });
-
-  it('503 for what needs the store, 200 for what does not, no 500 and no hang, recovery without a restart', async () => {
-    if (!pg!.pausable) return; // an external server cannot be stopped (FEDBROKER_TEST_POSTGRES_URL)
-    // Signed by xmlsec1 beforehand (~0.1 s each); used in turn (a replay during the outage is a 503 too).
-    const assertions = Array.from({ length: 120 }, () => fx.samlResponse());
-    const creds = credentialsOf(await stsQuery(b.url, { Action: 'AssumeRole', RoleArn: roleArn('WebDev'), RoleSessionName: 'loaded' }, { credentials: PORTAL }));
-    const session = JSON.stringify({ sessionId: creds.accessKeyId, sessionKey: creds.secretAccessKey, sessionToken: creds.sessionToken });
-    let phase: 'before' | 'down' | 'after' = 'before';
-    let stop = false;
-    const calls = (i: number): Promise<{ kind: string; r: RawResponse }> => {
-      switch (i % 3) {
-        case 0:
-          return stsQuery(b.url, { Action: 'AssumeRoleWithSAML', RoleArn: roleArn('SamlDev'), PrincipalArn: SAML_PROVIDER_ARN, SAMLAssertion: assertions[i % assertions.length]! }).then((r) => ({ kind: `saml-${phase}`, r }));
-        case 1:
-          return stsQuery(b.url, { Action: 'GetCallerIdentity' }, { credentials: creds }).then((r) => ({ kind: 'whoami', r }));
-        default:
-          return rawRequest(b.url, { method: 'GET', path: `/federation?${new URLSearchParams({ Action: 'getSigninToken', Session: session })}` }).then((r) => ({ kind: 'signin-token', r }));
-      }
-    };
-    const running = load(12, () => stop, calls);
-    await sleep(1500);
-    phase = 'down';
-    await pg!.pause();
-    await sleep(6000);
-    await pg!.resume();
-    phase = 'after';
-    // Recovery: an assertion never seen before is accepted again, without a restart.
-    let recovered = false;
-    for (let i = 0; i < 100 && !recovered; i++) {
-      const r = await stsQuery(b.url, { Action: 'AssumeRoleWithSAML', RoleArn: roleArn('SamlDev'), PrincipalArn: SAML_PROVIDER_ARN, SAMLAssertion: fx.samlResponse() });
-      recovered = r.status === 200;
-      if (!recovered) await sleep(200);
-    }
-    await sleep(1000);
-    stop = true;
-    const outcomes = await running;
-
-    expect(recovered).toBe(true);
-    expect(outcomes.length).toBeGreaterThan(100);
-    // Never a 500 (or any 5xx but 503), never a hang (connect timeout 3 s, statement timeout 5 s).
-    expect(outcomes.filter((o) => o.status >= 500 && o.status !== 503)).toEqual([]);
-    expect(Math.max(...outcomes.map((o) => o.ms))).toBeLessThan(10_000);
-    // What needs no store kept working throughout.
-    for (const kind of ['whoami', 'signin-token']) {
-      const of = outcomes.filter((o) => o.kind === kind);
-      expect(of.length).toBeGreaterThan(10);
-      expect(of.filter((o) => o.status !== 200)).toEqual([]);
-    }
-    // The replay cache was down: ServiceUnavailable (503), not a refusal or an error of another kind.
-    const down = outcomes.filter((o) => o.kind === 'saml-down');
-    expect(down.filter((o) => o.status === 503).length).toBeGreaterThan(0);
-    expect(down.filter((o) => o.status !== 200 && o.status !== 503)).toEqual([]);
-    expect(new Set(down.filter((o) => o.status === 503).map((o) => o.code))).toEqual(new Set(['ServiceUnavailable']));
-    expect(outcomes.filter((o) => o.kind === 'saml-before' && o.status !== 200)).toEqual([]);
-  }, 90_000);
-});
 
 describe('SIGKILL in the middle of issuing', () => {
   let fx: StsFixture;
@@ -165,7 +59,7 @@ describe('SIGKILL in the middle of issuing', () => {
           try {
             const r = await issue(n++);
             if (r.status === 200) answered.push(credentialsOf(r).accessKeyId);
-            if (answered.length >= 300 && !killed) {
+            if (answered.length >= 200 && !killed) {
               killed = true;
               process.kill(victim, 'SIGKILL');
             }
@@ -192,12 +86,12 @@ describe('SIGKILL in the middle of issuing', () => {
     expect(verified.code, verified.stdout + verified.stderr).toBe(0);
     const events = readFileSync(join(fx.dir, name, 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { responseElements?: { credentials?: { accessKeyId?: string } } });
     const audited = new Set(events.map((e) => e.responseElements?.credentials?.accessKeyId).filter((k) => k !== undefined));
-    expect(answered.length).toBeGreaterThanOrEqual(300);
+    expect(answered.length).toBeGreaterThanOrEqual(200);
     expect(answered.filter((k) => !audited.has(k))).toEqual([]);
   }
 
-  it('one broker process: every answered issuance is audited, the chain verifies after the restart', () => killedWhileIssuing(1), 180_000);
-  it('one worker of a cluster: the same (the primary wrote each event before the worker answered)', () => killedWhileIssuing(2), 180_000);
+  it('one broker process: every answered issuance is audited, the chain verifies after the restart', () => killedWhileIssuing(1), 300_000);
+  it('one worker of a cluster: the same (the primary wrote each event before the worker answered)', () => killedWhileIssuing(2), 300_000);
 });
 
 describe('an identity provider whose JWKS and metadata URLs never answer', () => {

@@ -5,9 +5,9 @@
  * socket's inode in /proc/net/tcp*, found among a worker's open file descriptors). So a test can
  * prove that two requests were served by two different workers rather than hope for it.
  */
-import { Agent, request as httpRequest } from 'node:http';
+import { Agent } from 'node:http';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import type { RawRequest, RawResponse } from './stsHttp.js';
+import { rawRequest, type RawRequest, type RawResponse } from './stsHttp.js';
 
 export class PinnedConnection {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 1, keepAliveMsecs: 1000 });
@@ -16,26 +16,10 @@ export class PinnedConnection {
 
   constructor(readonly baseUrl: string) {}
 
-  send = (spec: RawRequest): Promise<RawResponse> => {
-    const url = new URL(this.baseUrl);
-    return new Promise((resolve, reject) => {
-      const req = httpRequest(
-        {
-          host: url.hostname,
-          port: url.port,
-          method: spec.method ?? 'POST',
-          path: spec.path ?? '/',
-          headers: { ...(spec.body !== undefined ? { 'content-length': String(Buffer.byteLength(spec.body)) } : {}), ...spec.headers },
-          agent: this.agent,
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-          res.on('error', reject);
-        },
-      );
-      req.on('socket', (socket) => {
+  send = (spec: RawRequest): Promise<RawResponse> =>
+    rawRequest(this.baseUrl, spec, {
+      agent: this.agent,
+      onSocket: (socket, req) => {
         const check = () => {
           const port = socket.localPort;
           if (this.localPort === undefined) this.localPort = port;
@@ -43,11 +27,8 @@ export class PinnedConnection {
         };
         if (socket.localPort !== undefined) check();
         else socket.once('connect', check);
-      });
-      req.on('error', reject);
-      req.end(spec.body);
+      },
     });
-  };
 
   /** GET `path` with optional headers (cookies). */
   get(path: string, headers: Record<string, string> = {}): Promise<RawResponse> {

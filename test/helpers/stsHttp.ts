@@ -10,7 +10,8 @@
  *   const v = resultValue(r, 'Credentials/SessionToken');
  */
 import { request as httpRequest } from 'node:http';
-import type { IncomingHttpHeaders } from 'node:http';
+import type { Agent, ClientRequest, IncomingHttpHeaders } from 'node:http';
+import type { Socket } from 'node:net';
 import { DOMParser } from '@xmldom/xmldom';
 import type { Element } from '@xmldom/xmldom';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -40,8 +41,11 @@ export interface RawRequest {
   readonly body?: string | Buffer;
 }
 
-/** One HTTP/1.1 request with node:http (full control over Host and every header). */
-export function rawRequest(baseUrl: string, spec: RawRequest = {}): Promise<RawResponse> {
+/**
+ * One HTTP/1.1 request with node:http (full control over Host and every header), on a new connection
+ * unless an `agent` is given; `onSocket` sees the request's socket (to check which connection it took).
+ */
+export function rawRequest(baseUrl: string, spec: RawRequest = {}, via: { agent?: Agent; onSocket?: (socket: Socket, req: ClientRequest) => void } = {}): Promise<RawResponse> {
   const url = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const req = httpRequest(
@@ -51,7 +55,7 @@ export function rawRequest(baseUrl: string, spec: RawRequest = {}): Promise<RawR
         method: spec.method ?? 'POST',
         path: spec.path ?? '/',
         headers: { ...(spec.body !== undefined ? { 'content-length': String(Buffer.byteLength(spec.body)) } : {}), ...spec.headers },
-        agent: false,
+        agent: via.agent ?? false,
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -60,6 +64,7 @@ export function rawRequest(baseUrl: string, spec: RawRequest = {}): Promise<RawR
         res.on('error', reject);
       },
     );
+    if (via.onSocket) req.on('socket', (socket) => via.onSocket!(socket, req));
     req.on('error', reject);
     req.end(spec.body);
   });
