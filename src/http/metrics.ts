@@ -135,6 +135,8 @@ export class Metrics {
 
   constructor() {
     for (const m of [this.requests, this.latency, this.rateLimited, this.mfaFailures]) this.registry.registerMetric(m as never);
+    // The default metrics start with the process's first broker, so GC and event-loop lag cover its whole life.
+    processRegistry();
   }
 
   addGauge(gauge: Gauge): void {

@@ -45,7 +45,11 @@ export interface RawRequest {
  * One HTTP/1.1 request with node:http (full control over Host and every header), on a new connection
  * unless an `agent` is given; `onSocket` sees the request's socket (to check which connection it took).
  */
-export function rawRequest(baseUrl: string, spec: RawRequest = {}, via: { agent?: Agent; onSocket?: (socket: Socket, req: ClientRequest) => void } = {}): Promise<RawResponse> {
+export function rawRequest(
+  baseUrl: string,
+  spec: RawRequest = {},
+  via: { agent?: Agent; onSocket?: (socket: Socket, req: ClientRequest) => void; timeoutMs?: number } = {},
+): Promise<RawResponse> {
   const url = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const req = httpRequest(
@@ -65,6 +69,7 @@ export function rawRequest(baseUrl: string, spec: RawRequest = {}, via: { agent?
       },
     );
     if (via.onSocket) req.on('socket', (socket) => via.onSocket!(socket, req));
+    if (via.timeoutMs !== undefined) req.setTimeout(via.timeoutMs, () => req.destroy(new Error(`no answer within ${via.timeoutMs} ms`)));
     req.on('error', reject);
     req.end(spec.body);
   });
