@@ -51,13 +51,14 @@ beforeAll(async () => {
   configFile = join(fx.dir, 'broker.yaml');
   writeFileSync(configFile, stringify(config));
   serve = spawnFedbroker(['serve', '--config', configFile], { env: { LOG_LEVEL: 'info' } });
-  await serve.waitFor(/with 2 workers/, 60_000);
+  // Three processes compiling the TypeScript through tsx: slow on a loaded machine.
+  await serve.waitFor(/with 2 workers/, 150_000);
   workers = childPids(serve.child.pid!);
   expect(workers).toHaveLength(2);
   const a = await connectionTo(workers[0]!);
   const b = await connectionTo(workers[1]!);
   env = { fx, a, b, configFile };
-}, 120_000);
+}, 200_000);
 
 afterAll(async () => {
   for (const c of opened) c.close();

@@ -50,8 +50,8 @@ describe('SIGKILL in the middle of issuing', () => {
     const issue = (i: number) => stsQuery(url, { Action: 'AssumeRoleWithWebIdentity', RoleArn: roleArn('WebDev'), RoleSessionName: `k${i}`, WebIdentityToken: token }, { send });
 
     const first = spawnFedbroker(['serve', '--config', file]);
-    await first.waitFor(/fedbroker listening/, 60_000);
-    if (workers > 1) await first.waitFor(/with \d+ workers/, 60_000);
+    await first.waitFor(/fedbroker listening/, 150_000);
+    if (workers > 1) await first.waitFor(/with \d+ workers/, 150_000);
     // The process that dies: the broker itself, or one worker of the cluster.
     const victim = workers > 1 ? childPids(first.child.pid!)[0]! : first.child.pid!;
     let killed = false;
