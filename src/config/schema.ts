@@ -5,6 +5,7 @@
  */
 import { SAML_PROVIDER_NAME } from '../credentials/arns.js';
 import { parseStoreUrl } from '../store/url.js';
+import { allowedSessionTagKeysSchema, entityTagsSchema, sessionTagMappingSchema } from '../sessions/tags/configSchema.js';
 import { z } from 'zod';
 
 const nonEmpty = z.string().min(1);
@@ -47,6 +48,9 @@ const samlSchema = z
   })
   .strict();
 
+/** How a provider identifies a person for MFA devices (mfa/federatedOwner.ts). */
+const subjectCase = z.enum(['sensitive', 'insensitive']).default('sensitive');
+
 const samlProviderSchema = z
   .object({
     type: z.literal('saml'),
@@ -57,6 +61,12 @@ const samlProviderSchema = z
     allowIdpInitiated: z.boolean().default(true),
     requireSignedAssertion: z.boolean().default(true),
     allowSha1: z.boolean().default(false),
+    // AssumeRoleWithSAML without the RoleSessionName attribute: refused as in AWS, or the NameID.
+    sessionNameFrom: z.enum(['attribute', 'nameId']).default('attribute'),
+    mfaSubject: z.string().regex(/^saml:[\x21-\x7e]{1,256}$/, 'must be a SAML condition key such as saml:attr/employeeId').optional(),
+    subjectCase,
+    sessionTags: sessionTagMappingSchema.optional(),
+    sessionTagsOverride: z.boolean().optional(),
   })
   .strict();
 
@@ -71,6 +81,8 @@ const oidcProviderSchema = z
     jwksFile: nonEmpty.optional(),
     mfaAmr: z.array(nonEmpty).default([]),
     allowedAlgorithms: z.array(nonEmpty).optional(),
+    mfaSubject: z.string().regex(/^[\x21-\x7e]{1,256}$/, 'must be a claim name such as oid or employee_id').optional(),
+    subjectCase,
     login: z
       .object({
         clientId: nonEmpty,
@@ -79,6 +91,8 @@ const oidcProviderSchema = z
       })
       .strict()
       .optional(),
+    sessionTags: sessionTagMappingSchema.optional(),
+    sessionTagsOverride: z.boolean().optional(),
   })
   .strict()
   .refine((p) => !(p.jwksUri && p.jwksFile), { message: 'set at most one of jwksUri and jwksFile', path: ['jwksFile'] });
@@ -97,6 +111,8 @@ const roleSchema = z
     managedPolicies: z.array(iamName).default([]),
     inlinePolicies: z.array(policyDocument).default([]),
     permissionsBoundary: iamName.nullable().default(null),
+    tags: entityTagsSchema.default({}),
+    allowedSessionTagKeys: allowedSessionTagKeysSchema.optional(),
   })
   .strict();
 
@@ -118,6 +134,7 @@ const userSchema = z
     managedPolicies: z.array(iamName).default([]),
     inlinePolicies: z.array(policyDocument).default([]),
     permissionsBoundary: iamName.nullable().default(null),
+    tags: entityTagsSchema.default({}),
   })
   .strict();
 

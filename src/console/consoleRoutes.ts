@@ -9,6 +9,7 @@ import { DEV_OIDC_PATH } from '../dev/oidcIdp.js';
 import { sessionCaller } from '../federation/sigv4/callers.js';
 import { currentMetadata } from '../federation/saml/index.js';
 import { html, layout } from '../http/html.js';
+import { hasKey } from '../sessions/tags/limits.js';
 import type { ConsoleSessions } from './consoleSession.js';
 import { csrfToken, csrfValid, CSRF_FIELD } from './csrf.js';
 import { errorPage } from './pages.js';
@@ -49,6 +50,7 @@ export function consoleRouter(broker: Broker, flow: SigninFlow, sessions: Consol
 ${roleArn ? html`<tr><th>Role</th><td><code>${roleArn}</code></td></tr>` : ''}
 ${c.federated ? html`<tr><th>Identity provider</th><td>${c.federated.provider} (${c.federated.type.toUpperCase()})</td></tr><tr><th>Subject</th><td><code>${c.federated.subject}</code></td></tr>` : ''}
 ${c.sourceIdentity !== undefined ? html`<tr><th>Source identity</th><td><code>${c.sourceIdentity}</code></td></tr>` : ''}
+${c.tags !== undefined ? html`<tr><th>Session tags</th><td><ul class="tags">${c.tags.tags.map((t) => html`<li><code>${t.key}</code> = <code>${t.value}</code>${hasKey(c.tags!.transitiveTagKeys, t.key) ? html` <span class="muted">(transitive)</span>` : ''}</li>`)}</ul></td></tr>` : ''}
 <tr><th>MFA</th><td>${c.mfa ? 'yes' : 'no'}</td></tr>
 <tr><th>Session expires</th><td>${expires.toISOString()} (in ${minutes} min)</td></tr>
 </table></div>

@@ -7,7 +7,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 export interface CookieOptions {
   readonly secure: boolean;
   readonly maxAgeSeconds?: number;
-  readonly sameSite?: 'Lax' | 'Strict';
+  /** None only with `secure` (browsers drop it otherwise): a cookie an IdP's cross-site POST must carry. */
+  readonly sameSite?: 'Lax' | 'Strict' | 'None';
   readonly path?: string;
 }
 

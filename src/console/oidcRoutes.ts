@@ -19,9 +19,11 @@ import { requestConditionKeys } from '../actions/common/requestContext.js';
 import type { Broker } from '../broker.js';
 import type { OidcProviderModel } from '../config/model.js';
 import { AwsError } from '../errors.js';
+import { idpAssertedMfa } from '../federation/identity.js';
 import { constantTimeEqual } from '../keys/constantTime.js';
 import { randomBytesPooled } from '../keys/randomPool.js';
 import { federatedTrustContext } from '../roles/federatedTrust.js';
+import { oidcSessionTags } from '../sessions/tags/index.js';
 import { clearCookie, readCookie, setCookie } from './cookies.js';
 import { isAllowedDestination, resolveRelayState } from './destinations.js';
 import { errorPage } from './pages.js';
@@ -170,8 +172,16 @@ export function oidcRouter(broker: Broker, flow: SigninFlow): Router {
     }
     const identity = verified.identity;
     const sessionName = sessionNameOf(verified.claims, identity.subject);
-    const mfa = identity.mfaAtIdp ? { authenticatedAt: identity.authenticatedAt ?? Math.floor(info.receivedAt / 1000) } : undefined;
-    const trustIdentity = { type: 'oidc' as const, providerArn: identity.providerArn, conditionKeys: identity.conditionKeys };
+    const mfa = idpAssertedMfa(identity);
+    let tags;
+    try {
+      tags = oidcSessionTags(broker.model, verified.providerName, identity.subject, verified.claims);
+    } catch (e) {
+      if (!(e instanceof AwsError) || e.httpStatus >= 500) throw e;
+      await flow.auditFailure(req, identity, e.message, e.code);
+      return flow.page(res, 400, errorPage('Invalid session tags', e.message));
+    }
+    const trustIdentity = { type: 'oidc' as const, providerArn: identity.providerArn, conditionKeys: identity.conditionKeys, ...(tags !== undefined ? { tags } : {}) };
     const context = federatedTrustContext(trustIdentity, requestConditionKeys(info), mfa, info.receivedAt, sessionName);
     const judged = judgeCandidates([...broker.model.roles.values()], trustIdentity, context);
     await flow.begin(req, res, {
@@ -181,6 +191,7 @@ export function oidcRouter(broker: Broker, flow: SigninFlow): Router {
       subject: identity.subject,
       issuer: verified.issuer,
       conditionKeys: identity.conditionKeys,
+      ...(tags !== undefined ? { tags } : {}),
       sessionName,
       ...(mfa ? { mfa } : {}),
       roles: judged.allowed.map((r) => r.arn),
