@@ -3,14 +3,11 @@
  * role's `upstream` — defaults, the model (an upstream role's ARN and account are the AWS role's), and
  * each refusal with its key path.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ConfigError } from '../../src/config/configError.js';
-import { loadConfigFile } from '../../src/config/load.js';
-import { buildModel } from '../../src/config/model.js';
+import { configModel } from '../helpers/configModel.js';
 import { accountsOfRoles, roleAccountLabel } from '../../src/roles/accounts.js';
 
 let dir: string;
@@ -20,24 +17,10 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: 'sts:AssumeRole' }] };
-const base = (extra: Record<string, unknown>) => ({ account: { id: '123456789012' }, store: 'memory:', keys: { dir: 'keys' }, audit: { file: null }, ...extra });
 const PROD = 'arn:aws:iam::111122223333:role/fedbroker-ProdAdmin';
 
-async function build(extra: Record<string, unknown>) {
-  const file = join(dir, 'broker.yaml');
-  writeFileSync(file, stringify(base(extra)));
-  return buildModel(loadConfigFile(file, { PROD_EXTERNAL_ID: 'external-id-1234' }));
-}
-
-async function issues(extra: Record<string, unknown>): Promise<string[]> {
-  try {
-    (await build(extra)).close();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as ConfigError).issues.map((i) => `${i.path}: ${i.message}`);
-  }
-  throw new Error('expected a ConfigError');
-}
+const build = (extra: Record<string, unknown>) => configModel(dir, { PROD_EXTERNAL_ID: 'external-id-1234' }).build(extra);
+const issues = (extra: Record<string, unknown>) => configModel(dir, { PROD_EXTERNAL_ID: 'external-id-1234' }).issues(extra);
 
 it('an upstream role is the AWS role: its ARN and account; defaults of the upstream block; account names', async () => {
   const model = await build({
