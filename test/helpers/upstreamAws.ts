@@ -82,7 +82,7 @@ export function upstreamBlock(aws: Pick<StartedBroker, 'url'>, extra: Record<str
 /** What the instance playing AWS knows about upstream credentials: principal (tags, source identity) and an ABAC decision. */
 export async function awsView(aws: Pick<StartedBroker, 'url'>, subject: Keys, department = 'Engineering'): Promise<{ decision: string; principal: Record<string, any> }> {
   const { status, json } = await askAuthorize(aws.url, {
-    credentials: { accessKeyId: subject.accessKeyId, sessionToken: subject.sessionToken },
+    credentials: { accessKeyId: subject.accessKeyId, secretAccessKey: subject.secretAccessKey, sessionToken: subject.sessionToken },
     action: 's3:GetObject',
     resource: 'arn:aws:s3:::reports/q1.csv',
     context: { 'aws:ResourceTag/Department': department },
