@@ -176,10 +176,18 @@ export class SigninFlow {
       this.page(res, 403, errorPage('Sign-in refused', 'The role is no longer available to you.'));
       return;
     }
+    let lifetime: Lifetime;
+    try {
+      lifetime = this.consoleLifetime(state, role, info.receivedAt);
+    } catch (e) {
+      if (!(e instanceof AwsError) || e.httpStatus >= 500) throw e;
+      await this.auditFailure(req, state, e.message, e.code);
+      this.page(res, 400, errorPage('Sign-in refused', e.message));
+      return;
+    }
     let session: IssuedSession;
     let opening: ConsoleOpening;
     try {
-      const lifetime: Lifetime = this.consoleLifetime(state, role, info.receivedAt);
       session = await this.broker.issuerFor(role).issue({
         issuer: state.type === 'saml' ? 'AssumeRoleWithSAML' : 'AssumeRoleWithWebIdentity',
         role,
@@ -198,7 +206,7 @@ export class SigninFlow {
         consoleSeconds: lifetime.expiresAt - lifetime.issuedAt,
       });
     } catch (e) {
-      // Durations the identity provider set, or the upstream's refusal or silence: a page, never a 500.
+      // The upstream's refusal or silence: a page with its status, never a 500.
       if (!(e instanceof AwsError)) throw e;
       await this.auditFailure(req, state, e.message, e.code);
       this.page(res, e.httpStatus, errorPage(e.httpStatus >= 500 ? 'Sign-in failed' : 'Sign-in refused', e.message));
