@@ -21,6 +21,7 @@ import { oidcRouter } from './console/oidcRoutes.js';
 import { ConsoleSessions } from './console/consoleSession.js';
 import { samlRouter } from './console/samlRoutes.js';
 import { SigninFlow } from './console/signinFlow.js';
+import { localConsole } from './console/localConsole.js';
 import { OidcFederation } from './federation/oidc/index.js';
 import { currentMetadata, SamlValidator } from './federation/saml/index.js';
 import { CallerResolver, OpenedTokenCache } from './federation/sigv4/callers.js';
@@ -38,6 +39,10 @@ import { encodeAuthorizationMessage } from './actions/decodeAuthorizationMessage
 import { RevocationCache } from './sessions/revocations.js';
 import { EntityIds, type EntitySet, type ResolvedIds } from './sessions/roleIds.js';
 import { sessionValidity, type SessionValidity } from './sessions/sessionValidity.js';
+import { localIssuer, RoleIssuers, type RoleIssuer } from './sessions/issuer.js';
+import type { RoleModel } from './config/model.js';
+import { upstreamIssuer } from './upstream/issuer.js';
+import { UpstreamSts } from './upstream/stsClient.js';
 import type { SessionMinterDeps } from './sessions/roleSession.js';
 import { SessionPolicyCache } from './sessions/sessionPolicy.js';
 import { openStore } from './store/index.js';
@@ -78,6 +83,7 @@ export class Broker {
   readonly dev: DevProviders | undefined;
   readonly consoleSessions: ConsoleSessions;
   readonly signin: SigninFlow;
+  #issuers: RoleIssuers;
   private readonly sweepTimer: NodeJS.Timeout;
 
   private constructor(parts: {
@@ -161,6 +167,7 @@ export class Broker {
     const secureCookies = parts.loaded.publicUrl.startsWith('https:');
     this.consoleSessions = new ConsoleSessions(this.keyRing, this.revocations, this.sessionValidity, config.console.sessionCookieName, secureCookies);
     this.signin = new SigninFlow(this, this.consoleSessions, secureCookies);
+    this.#issuers = this.buildIssuers(this.#model);
     const routers = [
       { path: '/saml', router: samlRouter(this, this.signin) },
       { path: '/signin', router: signinRouter(this, this.signin) },
@@ -231,6 +238,27 @@ export class Broker {
 
   get loaded(): LoadedConfig {
     return this.#loaded;
+  }
+
+  /** Where the credentials of a decided session of `role` come from: this broker, or AWS (upstream.md). */
+  issuerFor(role: RoleModel): RoleIssuer {
+    return this.#issuers.issuerFor(role);
+  }
+
+  /** Origins beyond this broker where a console sign-in may end (CSP form-action of the sign-in pages). */
+  get consoleOrigins(): readonly string[] {
+    return this.#issuers.consoleOrigins;
+  }
+
+  private buildIssuers(model: BrokerModel): RoleIssuers {
+    const local = localIssuer(() => this.minter, localConsole(this.store, this.consoleSessions, () => this.#loaded.publicUrl));
+    if (model.upstream === undefined) return new RoleIssuers(local);
+    const upstream = upstreamIssuer({
+      sts: new UpstreamSts(model.upstream, this.logger),
+      publicUrl: () => this.#loaded.publicUrl,
+      stoppedUntil: (roleArn) => this.revocations.roleRevokedBefore(roleArn),
+    });
+    return new RoleIssuers(local, upstream);
   }
 
   /** What session-minting code needs (keys, ids, account). */
@@ -319,9 +347,13 @@ export class Broker {
       throw e;
     }
     const previous = this.#model;
+    const previousIssuers = this.#issuers;
     this.#model = model;
     this.ids.apply(ids);
     this.#loaded = loaded;
+    this.#issuers = this.buildIssuers(model);
+    // Calls in flight finish on the old upstream client (upstream.timeoutMs is at most a minute).
+    setTimeout(() => previousIssuers.close(), 60_000).unref();
     this.#saml = saml;
     this.#mfa = mfa;
     this.rateLimiter.setLimit(loaded.config.limits.requestsPerMinutePerIp);
@@ -358,6 +390,7 @@ export class Broker {
     this.rateLimiter.close();
     this.revocations.close();
     this.oidc.close();
+    this.#issuers.close();
     this.#model.close();
     await this.audit.close();
     await this.store.close();

@@ -6,7 +6,7 @@ export interface CliArgs {
   readonly options: ReadonlyMap<string, string | true>;
 }
 
-const BOOLEAN_FLAGS = new Set(['offline', 'json', 'help', 'prune']);
+const BOOLEAN_FLAGS = new Set(['offline', 'json', 'help', 'prune', 'upstream']);
 
 export function parseArgs(argv: readonly string[]): CliArgs {
   const positional: string[] = [];

@@ -8,6 +8,7 @@ import { configPathFrom, loadConfigFile } from '../config/load.js';
 import { ConfigError } from '../config/configError.js';
 import { buildModel } from '../config/model.js';
 import { startupIssues } from '../config/startup.js';
+import { upstreamIdentity } from './upstreamIdentity.js';
 import { option, type CliArgs } from './args.js';
 
 export async function checkConfig(args: CliArgs, rest: string[]): Promise<number> {
@@ -32,5 +33,6 @@ export async function checkConfig(args: CliArgs, rest: string[]): Promise<number
       `${model.samlProviders.length} SAML and ${model.oidcProviders.length} OIDC providers` +
       `${loaded.config.devIdentityProviders ? ' (plus the development identity providers)' : ''}\n`,
   );
+  if (args.options.get('upstream') === true) return upstreamIdentity(model.upstream);
   return 0;
 }

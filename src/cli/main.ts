@@ -10,7 +10,8 @@ const USAGE = `Usage: fedbroker <command> [options]
 
 Commands:
   serve [--config FILE]                         run the broker (default config/broker.yaml, or $FEDBROKER_CONFIG)
-  check-config [FILE]                           validate a configuration: schema, every policy, ARN, provider
+  check-config [FILE] [--upstream]              validate a configuration: schema, every policy, ARN, provider;
+                                                --upstream: also show which AWS identity fedbroker runs as
   simulate --config FILE --provider NAME (--assertion FILE | --attributes FILE | --token FILE) [--role ARN] [--mfa] [--source-ip IP] [--json]
                                                 which roles an identity may take, and why not the others
   keys rotate [--config FILE]                   add a new sealing key (old keys stay valid for what they sealed)
@@ -19,11 +20,13 @@ Commands:
   mfa deactivate (--serial ARN | --user NAME) [--config FILE]
                                                 deactivate a lost device, as an administrator (audited)
   revoke role ARN | session ACCESS_KEY_ID | subject PROVIDER SUBJECT [--config FILE]
-                                                revoke sessions issued before now
+                                                revoke sessions issued before now (an upstream role: stop
+                                                issuing, and how to revoke what AWS issued)
   audit verify [FILE...] [--config FILE]        check the audit log's hash chain
-  signin-url [--url URL | --config FILE] [--destination URL] [--issuer URL] [--duration SECONDS]
+  signin-url [--url URL | --config FILE] [--upstream] [--destination URL] [--issuer URL] [--duration SECONDS]
                                                 a console sign-in URL from the temporary credentials in
                                                 AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN
+                                                (--upstream: AWS credentials, through upstream.federationEndpoint)
 `;
 
 async function main(argv: string[]): Promise<number> {

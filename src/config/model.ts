@@ -14,6 +14,7 @@ import type { SamlProviderSettings } from '../federation/saml/settings.js';
 import { actionMatches, parsePolicy, policyWarnings, PolicySyntaxError, summarizeStatements, type CompiledPolicy, type PolicyKind, type StatementSummary } from '../policy/index.js';
 import type { SessionTag } from '../credentials/types.js';
 import { compileSessionTagMapping, type SessionTagMapping } from '../sessions/tags/mapping.js';
+import { upstreamRoleSettings, type UpstreamRoleSettings, type UpstreamSettings } from '../upstream/settings.js';
 import { ConfigError, type ConfigIssue } from './configError.js';
 import type { LoadedConfig } from './load.js';
 import type { RawConfig, RawOidcProvider, RawRole, RawSamlProvider } from './schema.js';
@@ -32,6 +33,8 @@ export interface RoleModel {
   readonly name: string;
   readonly path: string;
   readonly arn: string;
+  /** The account the role lives in: this broker's, or the AWS account of an upstream role. */
+  readonly account: string;
   readonly description?: string;
   readonly maxSessionDuration: number;
   readonly clampDuration: boolean;
@@ -45,6 +48,8 @@ export interface RoleModel {
   readonly tags: readonly SessionTag[];
   /** Lower-cased session tag keys the role accepts; undefined: any. */
   readonly allowedSessionTagKeys?: ReadonlySet<string>;
+  /** An upstream role (upstream.md): decided here, issued by AWS STS. */
+  readonly upstream?: UpstreamRoleSettings;
 }
 
 export interface UserModel {
@@ -105,6 +110,8 @@ export interface BrokerModel {
   readonly accessKeys: ReadonlyMap<string, AccessKeyModel>;
   readonly samlProviders: readonly SamlProviderModel[];
   readonly oidcProviders: readonly OidcProviderModel[];
+  /** How fedbroker reaches AWS, when configured (upstream.md). */
+  readonly upstream?: UpstreamSettings;
   /** Things worth saying at start-up that do not stop it (logged as warnings). */
   readonly warnings: readonly string[];
   roleByArn(arn: string): RoleModel | undefined;
@@ -206,10 +213,17 @@ export async function buildModel(loaded: LoadedConfig, options: BuildModelOption
     if (trustPolicy === undefined) return;
     checkTrustPrincipals(trustPolicy, path, issues);
     checkTrustConstraints(r, trustPolicy, path, oidcProviders, issues, warnings);
+    const upstream = r.upstream !== undefined ? upstreamRoleSettings(r.upstream, config.upstream, path, issues) : undefined;
+    const arn = upstream?.roleArn ?? roleArn(partition, account, r.path, r.name);
+    if (roles.has(arn)) {
+      issues.push({ path: upstream ? `${path}.upstream.roleArn` : `${path}.name`, message: `${arn} is the ARN of another role` });
+      return;
+    }
     const model: RoleModel = {
       name: r.name,
       path: r.path,
-      arn: roleArn(partition, account, r.path, r.name),
+      arn,
+      account: upstream?.account ?? account,
       ...(r.description !== undefined ? { description: r.description } : {}),
       maxSessionDuration: r.maxSessionDuration,
       clampDuration: r.clampDuration,
@@ -220,6 +234,7 @@ export async function buildModel(loaded: LoadedConfig, options: BuildModelOption
       ...(boundary ? { permissionsBoundary: boundary } : {}),
       tags: entityTags(r.tags),
       ...(r.allowedSessionTagKeys !== undefined ? { allowedSessionTagKeys: new Set(r.allowedSessionTagKeys.map((k) => k.toLowerCase())) } : {}),
+      ...(upstream !== undefined ? { upstream } : {}),
     };
     if (r.allowUnconstrainedTrust) warnings.push(`role ${r.name} sets allowUnconstrainedTrust: its trust policy is not required to constrain the audience`);
     roles.set(model.arn, model);
@@ -277,6 +292,7 @@ export async function buildModel(loaded: LoadedConfig, options: BuildModelOption
     accessKeys,
     samlProviders,
     oidcProviders,
+    ...(config.upstream !== undefined ? { upstream: config.upstream } : {}),
     warnings,
     roleByArn: (arn) => roles.get(arn),
     roleByName: (name) => roleByLowerName.get(name.toLowerCase()),

@@ -6,6 +6,7 @@
 import { SAML_PROVIDER_NAME } from '../credentials/arns.js';
 import { parseStoreUrl } from '../store/url.js';
 import { allowedSessionTagKeysSchema, entityTagsSchema, sessionTagMappingSchema } from '../sessions/tags/configSchema.js';
+import { refuseLocalPolicies, upstreamRoleSchema, upstreamSchema } from '../upstream/configSchema.js';
 import { z } from 'zod';
 
 const nonEmpty = z.string().min(1);
@@ -113,8 +114,10 @@ const roleSchema = z
     permissionsBoundary: iamName.nullable().default(null),
     tags: entityTagsSchema.default({}),
     allowedSessionTagKeys: allowedSessionTagKeysSchema.optional(),
+    upstream: upstreamRoleSchema.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine(refuseLocalPolicies);
 
 const userSchema = z
   .object({
@@ -163,6 +166,25 @@ const limitsSchema = z
   })
   .strict();
 
+/** Display names of AWS accounts (the local account and upstream ones) for the role picker and the portal. */
+const accountsSchema = z
+  .array(
+    z
+      .object({
+        id: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
+        name: z.string().min(1).max(128),
+        emailAddress: z.email().optional(),
+      })
+      .strict(),
+  )
+  .superRefine((list, ctx) => {
+    const seen = new Set<string>();
+    list.forEach((a, i) => {
+      if (seen.has(a.id)) ctx.addIssue({ code: 'custom', message: `account ${a.id} is listed twice`, path: [i, 'id'] });
+      seen.add(a.id);
+    });
+  });
+
 const auditSchema = z.object({ file: nonEmpty.nullable().default('data/audit.jsonl') }).strict();
 
 export const configSchema = z
@@ -185,6 +207,8 @@ export const configSchema = z
     limits: limitsSchema.default(limitsSchema.parse({})),
     audit: auditSchema.default(auditSchema.parse({})),
     devIdentityProviders: z.boolean().default(false),
+    upstream: upstreamSchema.optional(),
+    accounts: accountsSchema.default([]),
   })
   .strict();
 

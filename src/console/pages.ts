@@ -8,6 +8,8 @@ import { CSRF_FIELD } from './csrf.js';
 export interface RoleChoice {
   readonly arn: string;
   readonly name: string;
+  /** The account's name (or id) where it helps: "production — ProdAdmin". */
+  readonly account?: string;
   readonly description?: string;
   readonly needsMfa: boolean;
 }
@@ -20,8 +22,8 @@ export function rolePickerPage(input: { state: string; csrf: string; subject: st
     html`<p>Signed in as <strong>${input.subject}</strong> through <strong>${input.provider}</strong>. Choose the role for this session:</p>
 ${input.roles.map(
   (r) => html`<form class="card" method="post" action="/signin/role">${hidden('state', input.state)}${hidden(CSRF_FIELD, input.csrf)}${hidden('role', r.arn)}
-<div><strong>${r.name}</strong> <code class="muted">${r.arn}</code></div>${r.description ? html`<div class="muted">${r.description}</div>` : ''}
-${r.needsMfa ? html`<div class="muted">Requires multi-factor authentication.</div>` : ''}<p><button type="submit">Sign in as ${r.name}</button></p></form>`,
+<div><strong>${r.account !== undefined ? `${r.account} — ${r.name}` : r.name}</strong> <code class="muted">${r.arn}</code></div>${r.description ? html`<div class="muted">${r.description}</div>` : ''}
+${r.needsMfa ? html`<div class="muted">Requires multi-factor authentication.</div>` : ''}<p><button type="submit">Sign in as ${r.name}${r.account !== undefined ? ` (${r.account})` : ''}</button></p></form>`,
 )}`,
   );
 }

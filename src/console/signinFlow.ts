@@ -15,15 +15,16 @@ import type { SessionClaims } from '../credentials/types.js';
 import type { RoleModel } from '../config/model.js';
 import type { RequestInfo } from '../protocol/action.js';
 import type { ContextValue } from '../policy/types.js';
+import { roleAccountLabel } from '../roles/accounts.js';
 import { federatedTrustContext, judgeRole, type TrustIdentity } from '../roles/federatedTrust.js';
-import { mintRoleSession } from '../sessions/roleSession.js';
+import type { ConsoleOpening, IssuedSession } from '../sessions/issuer.js';
 import { federatedSessionIdentity, legacyMfaOwner, mfaOwnershipIn, type FederatedMfaOwner } from '../mfa/federatedOwner.js';
 import type { MfaDeviceView } from '../mfa/mfaService.js';
 import { tagAuditParameters } from '../sessions/tags/index.js';
 import { contentSecurityPolicy } from '../http/html.js';
 import { clientAddress } from '../http/clientAddress.js';
 import { requestInfoOf } from '../http/requestInfo.js';
-import { rememberConsoleRoles, type ConsoleSessions } from './consoleSession.js';
+import type { ConsoleSessions } from './consoleSession.js';
 import { csrfToken, csrfValid } from './csrf.js';
 import { errorPage, mfaEnrolmentPage, mfaPromptPage, rolePickerPage, type RoleChoice } from './pages.js';
 import { consumeSigninState, openSigninState, sealSigninState, type NewSigninState, type SigninState } from './signinState.js';
@@ -129,7 +130,8 @@ export class SigninFlow {
       ...state.mfaRoles.map((arn) => ({ arn, needsMfa: true })),
     ].map(({ arn, needsMfa }) => {
       const role = model.roleByArn(arn);
-      return { arn, name: role?.name ?? roleName(arn), ...(role?.description ? { description: role.description } : {}), needsMfa };
+      const account = role !== undefined ? roleAccountLabel(model, role) : undefined;
+      return { arn, name: role?.name ?? roleName(arn), ...(account !== undefined ? { account } : {}), ...(role?.description ? { description: role.description } : {}), needsMfa };
     });
     this.page(res, 200, rolePickerPage({ state: sealSigninState(this.broker.keyRing, state), csrf: csrfToken(req, res, this.secure), subject: state.subject, provider: state.provider, roles: choices }), state.destination);
   }
@@ -183,31 +185,46 @@ export class SigninFlow {
       this.page(res, 400, errorPage('Sign-in refused', e.message));
       return;
     }
-    const session = await mintRoleSession(this.broker.minter, {
-      issuer: state.type === 'saml' ? 'AssumeRoleWithSAML' : 'AssumeRoleWithWebIdentity',
-      role,
-      sessionName: state.sessionName,
-      lifetime,
-      federated: federatedSessionIdentity(model, state),
-      ...(state.sourceIdentity !== undefined ? { sourceIdentity: state.sourceIdentity } : {}),
-      ...(mfa ? { mfa } : {}),
-      ...(state.tags !== undefined ? { tags: state.tags } : {}),
-      context: sessionContext(state),
-    });
-    await rememberConsoleRoles(this.broker.store, session.claims, [...state.roles, ...state.mfaRoles]);
-    // Recorded before the browser gets its cookie: no audit event, no session.
+    let session: IssuedSession;
+    let opening: ConsoleOpening;
+    try {
+      session = await this.broker.issuerFor(role).issue({
+        issuer: state.type === 'saml' ? 'AssumeRoleWithSAML' : 'AssumeRoleWithWebIdentity',
+        role,
+        sessionName: state.sessionName,
+        lifetime,
+        federated: federatedSessionIdentity(model, state),
+        ...(state.sourceIdentity !== undefined ? { sourceIdentity: state.sourceIdentity } : {}),
+        person: state.subject,
+        ...(mfa ? { mfa } : {}),
+        ...(state.tags !== undefined ? { tags: state.tags } : {}),
+        context: sessionContext(state),
+      });
+      opening = await session.openConsole({
+        ...(state.destination !== undefined ? { destination: state.destination } : {}),
+        offeredRoles: [...state.roles, ...state.mfaRoles],
+        consoleSeconds: lifetime.expiresAt - lifetime.issuedAt,
+      });
+    } catch (e) {
+      // The upstream's refusal or silence: a page with its status, never a 500.
+      if (!(e instanceof AwsError)) throw e;
+      await this.auditFailure(req, state, e.message, e.code);
+      this.page(res, e.httpStatus, errorPage(e.httpStatus >= 500 ? 'Sign-in failed' : 'Sign-in refused', e.message));
+      return;
+    }
+    // Recorded before the browser is sent on: no audit event, no session.
     await this.recordConsoleLogin(info, state, {
       responseElements: { ConsoleLogin: 'Success' },
       additionalEventData: {
-        LoginTo: `${this.broker.loaded.publicUrl}/console`,
+        LoginTo: opening.loginTo,
         MFAUsed: mfa ? 'Yes' : 'No',
         roleArn: role.arn,
         accessKeyId: session.accessKeyId,
         ...tagAuditParameters('principalTags', state.tags),
       },
+      ...(session.upstream !== undefined ? { upstream: session.upstream } : {}),
     });
-    this.sessions.start(res, session.sessionToken, session.claims);
-    res.redirect(302, state.destination ?? `${this.broker.loaded.publicUrl}/console`);
+    opening.send(res);
   }
 
   /** The console session's length: the SAML SessionDuration attribute and SessionNotOnOrAfter, or the role's default. */
@@ -313,7 +330,7 @@ export class SigninFlow {
   private recordConsoleLogin(
     info: RequestInfo,
     state: Pick<NewSigninState, 'type' | 'providerArn' | 'subject'> | undefined,
-    outcome: Pick<AuditEventInput, 'responseElements' | 'additionalEventData' | 'errorCode' | 'errorMessage'>,
+    outcome: Pick<AuditEventInput, 'responseElements' | 'additionalEventData' | 'errorCode' | 'errorMessage' | 'upstream'>,
   ): Promise<void> {
     return this.broker.audit.record({
       eventSource: 'signin.amazonaws.com',
@@ -331,7 +348,8 @@ export class SigninFlow {
 
   /** A page; for a step of a sign-in bound for `destination`, its forms may lead there (CSP form-action). */
   page(res: Response, status: number, body: string, destination?: string): void {
-    const targets = destination !== undefined ? [new URL(destination).origin] : [];
+    // Forms of the sign-in steps may end in an upstream console too (the AWS federation endpoint).
+    const targets = [...(destination !== undefined ? [new URL(destination).origin] : []), ...this.broker.consoleOrigins];
     res.status(status).set('content-security-policy', contentSecurityPolicy(undefined, targets)).set('cache-control', 'no-store').type('html').send(body);
   }
 }

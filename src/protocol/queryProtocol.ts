@@ -170,6 +170,7 @@ export class QueryProtocol {
       responseElements: error ? null : (details.responseElements ?? null),
       ...(details.resources ? { resources: details.resources } : {}),
       ...(details.additionalEventData ? { additionalEventData: details.additionalEventData } : {}),
+      ...(details.upstream ? { upstream: details.upstream } : {}),
       ...(error ? { errorCode: error.code, errorMessage: error.message } : {}),
       requestID: info.requestId,
       recipientAccountId: this.options.accountId,
