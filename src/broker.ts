@@ -11,6 +11,7 @@ import { ConfigError } from './config/configError.js';
 import { startupIssues } from './config/startup.js';
 import type { LoadedConfig } from './config/load.js';
 import { buildModel, type BrokerModel } from './config/model.js';
+import { lintWarnings } from './config/lint/index.js';
 import { startDevProviders, type DevProviders } from './dev/devProviders.js';
 import { DEV_OIDC_PATH } from './dev/oidcIdp.js';
 import { DEV_SAML_PATH } from './dev/samlIdp.js';
@@ -232,7 +233,7 @@ export class Broker {
       ...(dev ? { extraProviders: dev.providers, samlMetadata: dev.samlMetadata } : {}),
       onMetadataError: (provider, e) => logger.warn({ provider, err: e }, 'SAML metadata refresh failed; keeping the last good metadata'),
     });
-    for (const w of model.warnings) logger.warn(w);
+    for (const w of [...model.warnings, ...lintWarnings(model)]) logger.warn(w);
 
     let store: Store | undefined;
     try {
@@ -310,7 +311,7 @@ export class Broker {
     this.#mfa = mfa;
     this.rateLimiter.setLimit(loaded.config.limits.requestsPerMinutePerIp);
     previous.close();
-    for (const w of model.warnings) this.logger.warn(w);
+    for (const w of [...model.warnings, ...lintWarnings(model)]) this.logger.warn(w);
     this.logger.info({ file: loaded.file }, 'configuration reloaded');
   }
 

@@ -12,6 +12,7 @@ import type { OidcProviderSettings } from '../federation/oidc/providerSettings.j
 import { loadMetadata, MetadataSource, SamlMetadataError, type ParsedMetadata } from '../federation/saml/metadata.js';
 import type { SamlProviderSettings } from '../federation/saml/settings.js';
 import { actionMatches, parsePolicy, PolicySyntaxError, summarizeStatements, type CompiledPolicy, type PolicyKind, type StatementSummary } from '../policy/index.js';
+import { brokerVariables, substituteBrokerVariables, type BrokerVariables } from './brokerVariables.js';
 import { ConfigError, type ConfigIssue } from './configError.js';
 import type { LoadedConfig } from './load.js';
 import type { RawConfig, RawOidcProvider, RawRole, RawSamlProvider } from './schema.js';
@@ -96,6 +97,12 @@ export interface BuildModelOptions {
   /** false: do not fetch metadata URLs (check-config --offline). Default true. */
   readonly fetchMetadata?: boolean;
   readonly onMetadataError?: (provider: string, error: Error) => void;
+  /**
+   * Providers that exist without being built here (check-config: the development providers, which
+   * serve creates itself). A trust policy naming a provider that is neither is left to the
+   * configuration checks (src/config/lint), which say so precisely.
+   */
+  readonly otherProviderNames?: readonly string[];
 }
 
 export async function buildModel(loaded: LoadedConfig, options: BuildModelOptions = {}): Promise<BrokerModel> {
@@ -104,6 +111,7 @@ export async function buildModel(loaded: LoadedConfig, options: BuildModelOption
   const partition = config.account.partition;
   const issues: ConfigIssue[] = [];
   const warnings: string[] = [];
+  const variables = brokerVariables(loaded);
 
   // ---- managed policies ----
   const managedPolicies = new Map<string, ManagedPolicyModel>();
@@ -113,7 +121,7 @@ export async function buildModel(loaded: LoadedConfig, options: BuildModelOption
       issues.push({ path: `policies[${i}].name`, message: `duplicate policy name ${p.name}` });
       return;
     }
-    const policy = compile(p.document, 'identity', p.name, POLICY_LIMITS.managed, `policies[${i}].document`, issues);
+    const policy = compile(p.document, 'identity', p.name, POLICY_LIMITS.managed, `policies[${i}].document`, issues, variables);
     if (policy === undefined) return;
     const model: ManagedPolicyModel = { name: p.name, arn: `arn:${partition}:iam::${account}:policy/${p.name}`, ...(p.description ? { description: p.description } : {}), policy };
     managedPolicies.set(p.name, model);
@@ -164,9 +172,9 @@ export async function buildModel(loaded: LoadedConfig, options: BuildModelOption
       issues.push({ path: `${path}.name`, message: `duplicate role name ${r.name} (role names are not case-sensitive)` });
       return;
     }
-    const trustPolicy = compile(r.trustPolicy, 'trust', `trust:${r.name}`, POLICY_LIMITS.trust, `${path}.trustPolicy`, issues);
+    const trustPolicy = compile(r.trustPolicy, 'trust', `trust:${r.name}`, POLICY_LIMITS.trust, `${path}.trustPolicy`, issues, variables);
     const inline = r.inlinePolicies
-      .map((d, j) => compile(d, 'identity', `inline:${r.name}#${j}`, undefined, `${path}.inlinePolicies[${j}]`, issues))
+      .map((d, j) => compile(d, 'identity', `inline:${r.name}#${j}`, undefined, `${path}.inlinePolicies[${j}]`, issues, variables))
       .filter((p): p is CompiledPolicy => p !== undefined);
     const inlineSize = inline.reduce((n, p) => n + p.size, 0);
     if (inlineSize > POLICY_LIMITS.roleInlineAggregate) {
@@ -176,7 +184,7 @@ export async function buildModel(loaded: LoadedConfig, options: BuildModelOption
     const boundary = boundaryOf(r.permissionsBoundary, `${path}.permissionsBoundary`);
     if (trustPolicy === undefined) return;
     checkTrustPrincipals(trustPolicy, path, issues);
-    checkTrustConstraints(r, trustPolicy, path, oidcProviders, issues, warnings);
+    checkTrustConstraints(r, trustPolicy, path, oidcProviders, options.otherProviderNames ?? [], issues, warnings);
     const model: RoleModel = {
       name: r.name,
       path: r.path,
@@ -205,7 +213,7 @@ export async function buildModel(loaded: LoadedConfig, options: BuildModelOption
       return;
     }
     const inline = u.inlinePolicies
-      .map((d, j) => compile(d, 'identity', `inline:user/${u.name}#${j}`, undefined, `${path}.inlinePolicies[${j}]`, issues))
+      .map((d, j) => compile(d, 'identity', `inline:user/${u.name}#${j}`, undefined, `${path}.inlinePolicies[${j}]`, issues, variables))
       .filter((p): p is CompiledPolicy => p !== undefined);
     const managed = managedList(u.managedPolicies, `${path}.managedPolicies`);
     const boundary = boundaryOf(u.permissionsBoundary, `${path}.permissionsBoundary`);
@@ -265,7 +273,7 @@ function uniqueName(names: Map<string, number>, name: string, index: number, pat
 }
 
 /** Policy documents are inline objects or paths to JSON/YAML files (already absolute). */
-function compile(document: unknown, kind: PolicyKind, name: string, maxSize: number | undefined, path: string, issues: ConfigIssue[]): CompiledPolicy | undefined {
+function compile(document: unknown, kind: PolicyKind, name: string, maxSize: number | undefined, path: string, issues: ConfigIssue[], variables: BrokerVariables): CompiledPolicy | undefined {
   let source: string | object;
   if (typeof document === 'string') {
     try {
@@ -276,6 +284,9 @@ function compile(document: unknown, kind: PolicyKind, name: string, maxSize: num
       return undefined;
     }
   } else source = document as object;
+  const unknownVariables = issues.length;
+  source = substituteBrokerVariables(source, variables, path, issues);
+  if (issues.length > unknownVariables) return undefined;
   try {
     return parsePolicy(source, { kind, name, ...(maxSize !== undefined ? { maxSize } : {}) });
   } catch (e) {
@@ -404,14 +415,15 @@ function checkTrustConstraints(
   trust: CompiledPolicy,
   path: string,
   oidcProviders: readonly OidcProviderModel[],
+  otherProviderNames: readonly string[],
   issues: ConfigIssue[],
   warnings: string[],
 ): void {
+  const exists = (name: string) => oidcProviders.some((p) => p.settings.name === name) || otherProviderNames.includes(name);
   for (const s of summarizeStatements(trust)) {
     if (s.effect !== 'Allow') continue;
     const allows = (action: string) =>
       s.actions !== undefined ? s.actions.some((a) => actionMatches(a, action)) : !(s.notActions ?? []).some((a) => actionMatches(a, action));
-    const keys = new Set(s.conditionKeys);
     // Anyone at all — Principal "*", {"AWS": "*"} (which matches federated callers too) or an Allow
     // with NotPrincipal (everyone but the listed) — counts as every provider.
     const everyone = s.principal === '*' || s.notPrincipal || (s.principal?.AWS ?? []).includes('*');
@@ -420,6 +432,7 @@ function checkTrustConstraints(
     if (allows('sts:AssumeRoleWithWebIdentity') && federated.length > 0) {
       for (const f of federated) {
         const name = f === '*' ? undefined : f.replace(/^arn:[^:]+:iam::\d{12}:oidc-provider\//, '');
+        if (name !== undefined && !exists(name)) continue; // no such provider: the configuration checks report it
         const prefixes = name !== undefined ? [name.toLowerCase()] : oidcProviders.map((p) => p.settings.name.toLowerCase());
         const hasAudience = prefixes.length > 0 && prefixes.every((n) => restricts(s, `${n}:aud`) || restricts(s, `${n}:azp`));
         if (!hasAudience && !role.allowUnconstrainedTrust) {
@@ -427,8 +440,9 @@ function checkTrustConstraints(
             path: `${where}.Condition`,
             message: `allows sts:AssumeRoleWithWebIdentity for ${f} without a condition on ${name ?? '<provider>'}:aud (any application of that provider could take the role); add one, or set allowUnconstrainedTrust: true`,
           });
-        } else if (!prefixes.every((n) => keys.has(`${n}:sub`)) && name !== undefined && !role.allowUnconstrainedTrust) {
-          warnings.push(`role ${role.name}: ${where} allows sts:AssumeRoleWithWebIdentity for ${f} without a condition on ${name}:sub`);
+        } else if (!prefixes.every((n) => restrictsUser(s, n)) && name !== undefined && !role.allowUnconstrainedTrust) {
+          // A condition on sub, groups or any other claim of the user narrows who; aud alone admits every user of the application.
+          warnings.push(`role ${role.name}: ${where} allows sts:AssumeRoleWithWebIdentity for ${f} to every user of the application: add a condition on ${name}:sub or another claim of the user (groups, email…)`);
         }
       }
     }
@@ -453,6 +467,12 @@ function restricts(statement: StatementSummary, key: string): boolean {
     const operator = c.operator.replace(/^For(All|Any)Values?:/i, '');
     return !/Not|^Null$/i.test(operator) && c.values.some((v) => !/^[*?]*$/.test(v));
   });
+}
+
+/** Does the statement restrict a key of provider `prefix` that describes the user (not the application)? */
+function restrictsUser(statement: StatementSummary, prefix: string): boolean {
+  const applicationKeys = new Set(['aud', 'azp', 'oaud', 'amr']);
+  return statement.conditions.some((c) => c.key.startsWith(`${prefix}:`) && !applicationKeys.has(c.key.slice(prefix.length + 1)) && restricts(statement, c.key));
 }
 
 /** The account root ARN and id, for principal matching of account-wide trust. */
