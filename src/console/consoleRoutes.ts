@@ -9,6 +9,7 @@ import { DEV_OIDC_PATH } from '../dev/oidcIdp.js';
 import { sessionCaller } from '../federation/sigv4/callers.js';
 import { currentMetadata } from '../federation/saml/index.js';
 import { html, layout } from '../http/html.js';
+import { noteRequest } from '../http/requestLog.js';
 import type { ConsoleSessions } from './consoleSession.js';
 import { csrfToken, csrfValid, CSRF_FIELD } from './csrf.js';
 import { errorPage } from './pages.js';
@@ -37,6 +38,7 @@ export function consoleRouter(broker: Broker, flow: SigninFlow, sessions: Consol
     const csrf = csrfToken(req, res, secure);
     const roleArn = p.kind === 'AssumedRole' ? `arn:${c.partition}:iam::${c.account}:role${p.rolePath}${p.roleName}` : undefined;
     const arn = sessionCaller(c).arn;
+    noteRequest(res, { principal: arn });
     const expires = new Date(session.expiresAt * 1000);
     const minutes = Math.max(0, Math.round((session.expiresAt * 1000 - Date.now()) / 60_000));
     flow.page(

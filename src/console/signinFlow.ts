@@ -21,6 +21,7 @@ import type { MfaOwner } from '../store/types.js';
 import { contentSecurityPolicy } from '../http/html.js';
 import { clientAddress } from '../http/clientAddress.js';
 import { requestInfoOf } from '../http/requestInfo.js';
+import { noteRequest } from '../http/requestLog.js';
 import { rememberConsoleRoles, type ConsoleSessions } from './consoleSession.js';
 import { csrfToken, csrfValid } from './csrf.js';
 import { errorPage, mfaEnrolmentPage, mfaPromptPage, rolePickerPage, type RoleChoice } from './pages.js';
@@ -185,6 +186,7 @@ export class SigninFlow {
       ...(mfa ? { mfa } : {}),
       context: sessionContext(state),
     });
+    noteRequest(res, { principal: session.assumedRoleArn });
     await rememberConsoleRoles(this.broker.store, session.claims, [...state.roles, ...state.mfaRoles]);
     // Recorded before the browser gets its cookie: no audit event, no session.
     await this.recordConsoleLogin(info, state, {

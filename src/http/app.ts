@@ -6,7 +6,10 @@
 import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from '../log.js';
 import { AwsError, ServiceUnavailable } from '../errors.js';
+import { clientAddress } from './clientAddress.js';
 import type { Metrics } from './metrics.js';
+import { requestIdOf } from './requestInfo.js';
+import { requestLogger } from './requestLog.js';
 
 export interface ReadinessCheck {
   readonly name: string;
@@ -28,6 +31,8 @@ export function createApp(options: AppOptions): Express {
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('trust proxy', options.trustProxy);
+
+  app.use(requestLogger(options.logger, requestIdOf, (req) => clientAddress(req, options.trustProxy).sourceIp));
 
   app.use((_req, res, next) => {
     // Conservative defaults for every page; routers may tighten further.
