@@ -10,10 +10,11 @@ import { AwsError, IDPRejectedClaim } from '../errors.js';
 import { requestConditionKeys } from '../actions/common/requestContext.js';
 import type { Broker } from '../broker.js';
 import { buildAuthnRequest, buildSpMetadata, currentMetadata } from '../federation/saml/index.js';
+import { REPLAYED_ASSERTION } from '../federation/saml/checks/replay.js';
 import { federatedTrustContext } from '../roles/federatedTrust.js';
 import { mapSamlRoles, samlSessionName, samlTrustIdentity } from '../roles/samlRoles.js';
 import { isAllowedDestination, resolveRelayState } from './destinations.js';
-import { errorPage } from './pages.js';
+import { alreadyUsedPage, errorPage } from './pages.js';
 import type { SigninFlow } from './signinFlow.js';
 
 /** Outstanding SP-initiated requests live this long (the user has to sign in at the IdP meanwhile). */
@@ -93,6 +94,8 @@ export function samlRouter(broker: Broker, flow: SigninFlow): Router {
     } catch (e) {
       if (!(e instanceof AwsError) || e.httpStatus >= 500) throw e;
       await flow.auditFailure(req, undefined, e.message, e.code);
+      // A refreshed role picker (or the Back button) posts the same response again: say so plainly.
+      if (e.message === REPLAYED_ASSERTION) return flow.page(res, 403, alreadyUsedPage(e.message));
       return flow.page(res, e.httpStatus === 413 ? 413 : 403, errorPage('Your request included an invalid SAML response', e.message));
     }
     const sessionName = samlSessionName(assertion);

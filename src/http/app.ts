@@ -7,7 +7,9 @@ import express, { type Express, type NextFunction, type Request, type Response, 
 import type { Logger } from '../log.js';
 import { AwsError, ServiceUnavailable } from '../errors.js';
 import { clientAddress } from './clientAddress.js';
+import { sendFavicon } from './favicon.js';
 import type { Metrics } from './metrics.js';
+import { notFoundHandlers } from './notFound.js';
 import { requestIdOf } from './requestInfo.js';
 import { requestLogger } from './requestLog.js';
 
@@ -65,14 +67,14 @@ export function createApp(options: AppOptions): Express {
     res.type('text/plain; version=0.0.4').send(options.metrics.render());
   });
 
+  app.get(['/favicon.svg', '/favicon.ico'], sendFavicon);
+
   // People who open the broker's address in a browser land on the console.
   app.get('/', (_req, res) => res.redirect(302, '/console'));
 
   for (const { path, router } of options.routers) app.use(path, router);
 
-  app.use((_req, res) => {
-    res.status(404).type('text/plain').send('Not found');
-  });
+  app.use(notFoundHandlers());
 
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     // Body-parser errors carry `status`; the broker's own (AwsError) carry `httpStatus` — a store
