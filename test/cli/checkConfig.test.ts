@@ -154,7 +154,7 @@ describe('fedbroker check-config', () => {
     // NotPrincipal never gets that far: a trust policy may not use it (as IAM).
     failsAt(await check(open({ NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNT}:user/mallory` } })), 'roles[0].trustPolicy.Statement[0].NotPrincipal');
     const constrained = await check(
-      open({ Principal: { AWS: '*' }, Condition: { StringEquals: { 'login.example.com:aud': 'app', 'saml:aud': 'https://broker.example.com/saml' } } }),
+      open({ Principal: { AWS: '*' }, Condition: { StringEquals: { 'login.example.com:aud': 'app', 'saml:aud': '${fedbroker:AcsUrl}' } } }),
     );
     expect(constrained.code, constrained.stderr).toBe(0);
   });
