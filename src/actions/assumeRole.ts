@@ -3,16 +3,18 @@
  * chaining) takes a role. Both halves must agree: the caller's own policies allow sts:AssumeRole on
  * the role (unless the trust policy names the caller itself) and the role's trust policy allows the
  * caller (G8922). Role chaining is capped at one hour and never outlives the calling session;
- * MFA (aws:MultiFactorAuthAge) and SourceIdentity carry through the chain.
+ * MFA (aws:MultiFactorAuthAge), SourceIdentity and transitive session tags carry through the chain.
+ * Session tags (Tags, TransitiveTagKeys) need sts:TagSession from both halves as well.
  */
 import { AccessDenied } from '../errors.js';
 import { chainedRoleSessionLifetime, roleSessionLifetime } from '../credentials/durations.js';
 import type { Broker } from '../broker.js';
 import { authorize, explain } from '../policy/index.js';
 import { defineAction } from '../protocol/action.js';
-import { ASSUME_ROLE_PARAMS, EXTERNAL_ID_PARAM, ROLE_SESSION_NAME_PARAM, SOURCE_IDENTITY_PARAM } from '../protocol/params.js';
+import { ASSUME_ROLE_PARAMS, EXTERNAL_ID_PARAM, ROLE_SESSION_NAME_PARAM, SOURCE_IDENTITY_PARAM, TAGS_PARAM, TRANSITIVE_TAG_KEYS_PARAM } from '../protocol/params.js';
 import { credentialsResult, mintRoleSession } from '../sessions/roleSession.js';
 import { resolveSessionPolicy } from '../sessions/sessionPolicy.js';
+import { chainSessionTags, requestedSessionTags, requestTagKeys, requireAllowedTagKeys, roleResourceTagKeys, tagAuditParameters } from '../sessions/tags/index.js';
 import { callerLayers, callerRequest } from './common/callerPolicy.js';
 import { findRole } from './common/roles.js';
 import { refuseFederatedUser, requireCaller } from './common/signedCaller.js';
@@ -32,6 +34,8 @@ export function assumeRole(broker: Broker) {
       RoleSessionName: { ...ROLE_SESSION_NAME_PARAM, required: true },
       ExternalId: EXTERNAL_ID_PARAM,
       SourceIdentity: SOURCE_IDENTITY_PARAM,
+      Tags: TAGS_PARAM,
+      TransitiveTagKeys: TRANSITIVE_TAG_KEYS_PARAM,
     },
     async handle({ params, caller: signed, request, audit }) {
       const caller = requireCaller(signed);
@@ -45,9 +49,15 @@ export function assumeRole(broker: Broker) {
         ...(params.ExternalId !== undefined ? { externalId: params.ExternalId } : {}),
         ...(params.SerialNumber !== undefined ? { serialNumber: params.SerialNumber } : {}),
         ...(params.SourceIdentity !== undefined ? { sourceIdentity: params.SourceIdentity } : {}),
+        ...tagAuditParameters('tags', { tags: params.Tags, transitiveTagKeys: params.TransitiveTagKeys }),
       };
 
       const source = caller.session;
+      // Tags: the request's own (checked), then the calling session's transitive ones in front of them.
+      const requested = requestedSessionTags(params.Tags, params.TransitiveTagKeys);
+      const chainedTags = chainSessionTags(source?.tags, requested);
+      const tags = chainedTags.tags;
+      Object.assign(audit.requestParameters, tagAuditParameters('tags', undefined, chainedTags.incoming));
       // SourceIdentity, once set, persists across chained sessions and cannot be changed.
       if (source?.sourceIdentity !== undefined && params.SourceIdentity !== undefined && params.SourceIdentity !== source.sourceIdentity) {
         throw new AccessDenied('SourceIdentity cannot be changed once it is set: the calling session already has one');
@@ -62,13 +72,15 @@ export function assumeRole(broker: Broker) {
       const lifetime = chained
         ? chainedRoleSessionLifetime(params.DurationSeconds, role, lifetimeOptions)
         : roleSessionLifetime(params.DurationSeconds, role, lifetimeOptions);
-      const sessionPolicy = resolveSessionPolicy(model, params.Policy, params.PolicyArns);
+      const sessionPolicy = resolveSessionPolicy(model, params.Policy, params.PolicyArns, tags);
 
       const fresh = await verifiedMfa(broker, mfaOwnerOf(caller), params.SerialNumber, params.TokenCode, request);
       const mfa = fresh ?? source?.mfa;
       const nowSeconds = Math.floor(request.receivedAt / 1000);
 
-      const authz = callerRequest(caller, request, ACTION, role.arn, {
+      const authz = callerRequest(broker, caller, request, ACTION, role.arn, {
+        ...requestTagKeys(requested),
+        ...roleResourceTagKeys(role.tags),
         'sts:externalid': params.ExternalId,
         'sts:rolesessionname': params.RoleSessionName,
         'sts:sourceidentity': sourceIdentity,
@@ -91,14 +103,20 @@ export function assumeRole(broker: Broker) {
         );
       }
 
-      if (params.SourceIdentity !== undefined && source?.sourceIdentity === undefined) {
-        const setRequest = { ...authz, action: 'sts:SetSourceIdentity' };
-        if (authorize(layers, setRequest).decision !== 'Allow') {
-          throw new AccessDenied(`User: ${caller.arn} is not authorized to perform: sts:SetSourceIdentity on resource: ${role.arn}`, {
-            explanation: { request: describeRequest(setRequest), policies: explain(layers, setRequest) },
+      // Setting a source identity, and passing tags (incoming transitive ones included), are actions of their own.
+      const alsoNeeded = [
+        ...(params.SourceIdentity !== undefined && source?.sourceIdentity === undefined ? ['sts:SetSourceIdentity'] : []),
+        ...(tags !== undefined ? ['sts:TagSession'] : []),
+      ];
+      for (const action of alsoNeeded) {
+        const also = { ...authz, action };
+        if (authorize(layers, also).decision !== 'Allow') {
+          throw new AccessDenied(`User: ${caller.arn} is not authorized to perform: ${action} on resource: ${role.arn}`, {
+            explanation: { request: describeRequest(also), policies: explain(layers, also) },
           });
         }
       }
+      requireAllowedTagKeys(role, tags);
 
       const session = await mintRoleSession(broker.minter, {
         issuer: 'AssumeRole',
@@ -111,6 +129,7 @@ export function assumeRole(broker: Broker) {
         ...(chained || source !== undefined ? { chained: true } : {}),
         ...(sessionPolicy.stored ? { sessionPolicy: sessionPolicy.stored } : {}),
         ...(source?.context ? { context: source.context } : {}),
+        ...(tags !== undefined ? { tags } : {}),
       });
 
       audit.resources = [{ ARN: role.arn, accountId: model.account, type: 'AWS::IAM::Role' }];

@@ -14,14 +14,15 @@ import type { Broker } from '../broker.js';
 import { defineAction } from '../protocol/action.js';
 import { ARN_PARAM, ASSUME_ROLE_PARAMS } from '../protocol/params.js';
 import type { ContextValue } from '../policy/types.js';
-import { federatedTrustContext } from '../roles/federatedTrust.js';
+import { federatedTrustContext, trustRequest as roleTrustRequest, type TrustIdentity } from '../roles/federatedTrust.js';
 import { SAML_ACTION, samlSessionName, samlTrustIdentity } from '../roles/samlRoles.js';
 import { credentialsResult, mintRoleSession } from '../sessions/roleSession.js';
 import { resolveSessionPolicy } from '../sessions/sessionPolicy.js';
+import { requireAllowedTagKeys, samlSessionTags, tagAuditParameters } from '../sessions/tags/index.js';
 import { federatedMfa } from './common/federatedMfa.js';
 import { requestConditionKeys } from './common/requestContext.js';
 import { checkRoleArnSyntax, findRole } from './common/roles.js';
-import { authorizeTrust, requireSetSourceIdentity } from './common/trust.js';
+import { authorizeTrust, requireSetSourceIdentity, requireTagSession } from './common/trust.js';
 
 /** SAML keys that stay usable in permission policies for the session (guide G19586–G19606). */
 const SESSION_KEYS = ['saml:namequalifier', 'saml:sub', 'saml:sub_type', 'saml:iss', 'saml:doc', 'aws:federatedprovider'];
@@ -79,7 +80,9 @@ export function assumeRoleWithSAML(broker: Broker) {
         if (!offered) throw new AccessDenied(`Not authorized to perform ${SAML_ACTION}`);
       }
 
-      const sessionPolicy = resolveSessionPolicy(model, params.Policy, params.PolicyArns);
+      const tags = samlSessionTags(model, assertion.provider, identity.subject, assertion.attributes);
+      Object.assign(audit.requestParameters as Record<string, unknown>, tagAuditParameters('principalTags', tags));
+      const sessionPolicy = resolveSessionPolicy(model, params.Policy, params.PolicyArns, tags);
       const lifetime = samlRoleSessionLifetime(
         params.DurationSeconds,
         role,
@@ -93,10 +96,13 @@ export function assumeRoleWithSAML(broker: Broker) {
         throw new IDPRejectedClaim(REPLAYED_ASSERTION);
       }
       const mfa = await federatedMfa(broker, identity, params.SerialNumber, params.TokenCode, request);
-      const context = federatedTrustContext(samlTrustIdentity(assertion), requestConditionKeys(request), mfa, request.receivedAt, sessionName);
-      const trustRequest = { action: SAML_ACTION, resource: role.arn, principal: { federated: identity.providerArn }, context };
+      const trustIdentity: TrustIdentity = { ...samlTrustIdentity(assertion), ...(tags !== undefined ? { tags } : {}) };
+      const context = federatedTrustContext(trustIdentity, requestConditionKeys(request), mfa, request.receivedAt, sessionName);
+      const trustRequest = roleTrustRequest(role, trustIdentity, context);
       authorizeTrust(role, trustRequest, mfa !== undefined);
       if (assertion.sourceIdentity !== undefined) requireSetSourceIdentity(role, trustRequest);
+      if (tags !== undefined) requireTagSession(role, trustRequest);
+      requireAllowedTagKeys(role, tags);
 
       const kept: Record<string, ContextValue> = {};
       for (const k of SESSION_KEYS) {
@@ -120,6 +126,7 @@ export function assumeRoleWithSAML(broker: Broker) {
         ...(mfa ? { mfa } : {}),
         ...(sessionPolicy.stored ? { sessionPolicy: sessionPolicy.stored } : {}),
         ...(assertionNotAfter !== undefined ? { notAfter: assertionNotAfter } : {}),
+        ...(tags !== undefined ? { tags } : {}),
         context: kept,
       });
 

@@ -11,12 +11,13 @@ import type { ContextValue } from '../policy/types.js';
 import { defineAction } from '../protocol/action.js';
 import { ASSUME_ROLE_PARAMS, ROLE_SESSION_NAME_PARAM } from '../protocol/params.js';
 import { credentialsResult, mintRoleSession } from '../sessions/roleSession.js';
-import { federatedTrustContext } from '../roles/federatedTrust.js';
+import { federatedTrustContext, trustRequest as roleTrustRequest, type TrustIdentity } from '../roles/federatedTrust.js';
+import { oidcSessionTags, requireAllowedTagKeys, tagAuditParameters } from '../sessions/tags/index.js';
 import { resolveSessionPolicy } from '../sessions/sessionPolicy.js';
 import { requestConditionKeys } from './common/requestContext.js';
 import { checkRoleArnSyntax, findRole } from './common/roles.js';
 import { federatedMfa } from './common/federatedMfa.js';
-import { authorizeTrust, requireSetSourceIdentity } from './common/trust.js';
+import { authorizeTrust, requireSetSourceIdentity, requireTagSession } from './common/trust.js';
 
 const ACTION = 'sts:AssumeRoleWithWebIdentity';
 /** The claim AWS reads SourceIdentity from. */
@@ -65,20 +66,25 @@ export function assumeRoleWithWebIdentity(broker: Broker) {
       const sourceIdentityClaim = verified.claims[SOURCE_IDENTITY_CLAIM];
       const sourceIdentity = typeof sourceIdentityClaim === 'string' && isValidSourceIdentity(sourceIdentityClaim) ? sourceIdentityClaim : undefined;
 
+      const tags = oidcSessionTags(model, verified.providerName, identity.subject, verified.claims);
+      Object.assign(audit.requestParameters, tagAuditParameters('principalTags', tags));
       // Checked before the MFA code is spent, so a corrected retry can still use it.
-      const sessionPolicy = resolveSessionPolicy(model, params.Policy, params.PolicyArns);
+      const sessionPolicy = resolveSessionPolicy(model, params.Policy, params.PolicyArns, tags);
       const lifetime = roleSessionLifetime(params.DurationSeconds, role, { nowMs: request.receivedAt });
       const mfa = await federatedMfa(broker, identity, params.SerialNumber, params.TokenCode, request);
-      const context = federatedTrustContext(
-        { type: 'oidc', providerArn: identity.providerArn, conditionKeys: identity.conditionKeys, ...(sourceIdentity !== undefined ? { sourceIdentity } : {}) },
-        requestConditionKeys(request),
-        mfa,
-        request.receivedAt,
-        params.RoleSessionName,
-      );
-      const trustRequest = { action: ACTION, resource: role.arn, principal: { federated: identity.providerArn }, context };
+      const trustIdentity: TrustIdentity = {
+        type: 'oidc',
+        providerArn: identity.providerArn,
+        conditionKeys: identity.conditionKeys,
+        ...(sourceIdentity !== undefined ? { sourceIdentity } : {}),
+        ...(tags !== undefined ? { tags } : {}),
+      };
+      const context = federatedTrustContext(trustIdentity, requestConditionKeys(request), mfa, request.receivedAt, params.RoleSessionName);
+      const trustRequest = roleTrustRequest(role, trustIdentity, context);
       authorizeTrust(role, trustRequest, mfa !== undefined);
       if (sourceIdentity !== undefined) requireSetSourceIdentity(role, trustRequest);
+      if (tags !== undefined) requireTagSession(role, trustRequest);
+      requireAllowedTagKeys(role, tags);
 
       const session = await mintRoleSession(broker.minter, {
         issuer: 'AssumeRoleWithWebIdentity',
@@ -89,6 +95,7 @@ export function assumeRoleWithWebIdentity(broker: Broker) {
         ...(sourceIdentity !== undefined ? { sourceIdentity } : {}),
         ...(mfa ? { mfa } : {}),
         ...(sessionPolicy.stored ? { sessionPolicy: sessionPolicy.stored } : {}),
+        ...(tags !== undefined ? { tags } : {}),
         context: sessionKeys(verified.providerName, identity.conditionKeys),
       });
 

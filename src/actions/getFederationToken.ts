@@ -2,7 +2,8 @@
  * GetFederationToken (guide G9506–G9581): an IAM user's long-term keys → credentials for a federated
  * user `arn:…:sts::ACCOUNT:federated-user/NAME`, 900..129600 s. Their permissions are the calling
  * user's policies ∩ the session policy — without a session policy they grant nothing (G9577). The
- * caller needs sts:GetFederationToken on the federated-user ARN (G10280).
+ * caller needs sts:GetFederationToken on the federated-user ARN (G10280), and sts:TagSession there to
+ * pass session tags (which override the user's own tags in the federated user's aws:PrincipalTag).
  */
 import { federatedUserArn } from '../credentials/arns.js';
 import { getFederationTokenLifetime } from '../credentials/durations.js';
@@ -10,9 +11,10 @@ import { newAccessKeyId, newSecretAccessKey } from '../credentials/ids.js';
 import type { SessionClaims } from '../credentials/types.js';
 import type { Broker } from '../broker.js';
 import { defineAction } from '../protocol/action.js';
-import { POLICY_ARNS_PARAM, SESSION_POLICY_PARAM } from '../protocol/params.js';
+import { POLICY_ARNS_PARAM, SESSION_POLICY_PARAM, TAGS_PARAM } from '../protocol/params.js';
 import { credentialsResult, sealed } from '../sessions/roleSession.js';
 import { resolveSessionPolicy } from '../sessions/sessionPolicy.js';
+import { requestedSessionTags, requestTagKeys, tagAuditParameters } from '../sessions/tags/index.js';
 import { authorizeCaller } from './common/callerPolicy.js';
 import { requireCaller, requireLongTermUser } from './common/signedCaller.js';
 
@@ -27,6 +29,7 @@ export function getFederationToken(broker: Broker) {
       DurationSeconds: { type: 'integer', min: 900, max: 129600 },
       Policy: SESSION_POLICY_PARAM,
       PolicyArns: POLICY_ARNS_PARAM,
+      Tags: TAGS_PARAM,
     },
     async handle({ params, caller: signed, request, audit }) {
       const caller = requireLongTermUser(requireCaller(signed), 'GetFederationToken');
@@ -37,9 +40,13 @@ export function getFederationToken(broker: Broker) {
         ...(params.DurationSeconds !== undefined ? { durationSeconds: params.DurationSeconds } : {}),
         ...(params.Policy !== undefined ? { policy: params.Policy } : {}),
         ...(params.PolicyArns.length > 0 ? { policyArns: params.PolicyArns.map((a) => ({ arn: a })) } : {}),
+        ...tagAuditParameters('tags', { tags: params.Tags, transitiveTagKeys: [] }),
       };
-      authorizeCaller(broker, caller, request, 'sts:GetFederationToken', arn);
-      const sessionPolicy = resolveSessionPolicy(model, params.Policy, params.PolicyArns);
+      const tags = requestedSessionTags(params.Tags);
+      const tagKeys = requestTagKeys(tags);
+      authorizeCaller(broker, caller, request, 'sts:GetFederationToken', arn, tagKeys);
+      if (tags !== undefined) authorizeCaller(broker, caller, request, 'sts:TagSession', arn, tagKeys);
+      const sessionPolicy = resolveSessionPolicy(model, params.Policy, params.PolicyArns, tags);
       const lifetime = getFederationTokenLifetime(params.DurationSeconds, { nowMs: request.receivedAt });
       const claims: SessionClaims = {
         accessKeyId: newAccessKeyId(),
@@ -51,6 +58,7 @@ export function getFederationToken(broker: Broker) {
         issuer: 'GetFederationToken',
         principal: { kind: 'FederatedUser', name: params.Name, userName: caller.userName, userId: caller.userId, userPath: model.users.get(caller.userName)?.path ?? '/' },
         ...(sessionPolicy.stored ? { sessionPolicy: sessionPolicy.stored } : {}),
+        ...(tags !== undefined ? { tags } : {}),
       };
       const issued = sealed(broker.keyRing, claims);
       const federatedUserId = `${model.account}:${params.Name}`;

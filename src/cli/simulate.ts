@@ -8,6 +8,9 @@
  *   fedbroker simulate --config FILE --provider NAME --attributes attrs.json
  *   fedbroker simulate --config FILE --token id_token.jwt
  *
+ * It also shows the session tags the sign-in would carry (the IdP's and the provider's mapping) and,
+ * per role, the policy statements that read tags.
+ *
  * The request keys are those of a sign-in now: aws:CurrentTime/EpochTime, aws:SecureTransport from
  * the public URL, aws:SourceIp from --source-ip when given.
  */
@@ -19,6 +22,9 @@ import { OidcFederation } from '../federation/oidc/index.js';
 import { buildConditionKeys, computeNameQualifier, parseRoleValue, SamlValidator, type ValidatedAssertion } from '../federation/saml/index.js';
 import { samlProviderArn } from '../credentials/arns.js';
 import type { ContextValue, PolicyExplanation } from '../policy/types.js';
+import type { SessionTags } from '../credentials/types.js';
+import { AwsError } from '../errors.js';
+import { oidcSessionTags, samlSessionTags, statementsUsingTags } from '../sessions/tags/index.js';
 import { requestConditionKeys } from '../actions/common/requestContext.js';
 import { federatedTrustContext, judgeRole, type RoleVerdict, type TrustIdentity } from '../roles/federatedTrust.js';
 import { mapSamlRoles, samlSessionName, samlTrustIdentity } from '../roles/samlRoles.js';
@@ -49,12 +55,17 @@ export async function simulate(args: CliArgs): Promise<number> {
     let verdicts: RoleVerdict[];
     let refused: { value: string; reason: string }[] = [];
     let who: string;
+    let tags: SessionTags | undefined;
     if (tokenFile !== undefined) {
       const oidc = new OidcFederation(model.oidcProviders.map((p) => p.settings), { account: model.account, partition: model.partition });
       try {
         const verified = await oidc.verify(readFileSync(tokenFile, 'utf8').trim());
         who = `${verified.identity.subject} (OIDC provider ${verified.providerName})`;
-        verdicts = judgeAll(model, oidcIdentity(verified.identity), mfaFlag || verified.identity.mfaAtIdp, verified.identity.subject, simulatedRequestKeys(loaded.publicUrl, args));
+        const found = sessionTagsOr(() => oidcSessionTags(model, verified.providerName, verified.identity.subject, verified.claims));
+        if (found === null) return 1;
+        tags = found;
+        const identity = { ...oidcIdentity(verified.identity), ...(tags !== undefined ? { tags } : {}) };
+        verdicts = judgeAll(model, identity, mfaFlag || verified.identity.mfaAtIdp, verified.identity.subject, simulatedRequestKeys(loaded.publicUrl, args));
       } finally {
         oidc.close();
       }
@@ -71,8 +82,12 @@ export async function simulate(args: CliArgs): Promise<number> {
           : decodedAssertion(model, loaded.acsUrl, provider.settings.name, provider.arn, JSON.parse(readFileSync(attributesFile!, 'utf8')) as AttributeSet);
       const name = samlSessionName(assertion).name ?? 'simulated';
       const mfa = mfaFlag || assertion.identity.mfaAtIdp ? { authenticatedAt: Math.floor(Date.now() / 1000) } : undefined;
-      const context = federatedTrustContext(samlTrustIdentity(assertion), simulatedRequestKeys(loaded.publicUrl, args), mfa, Date.now(), name);
-      const mapping = mapSamlRoles(model, assertion, context);
+      const found = sessionTagsOr(() => samlSessionTags(model, assertion.provider, assertion.identity.subject, assertion.attributes));
+      if (found === null) return 1;
+      tags = found;
+      const identity = { ...samlTrustIdentity(assertion), ...(tags !== undefined ? { tags } : {}) };
+      const context = federatedTrustContext(identity, simulatedRequestKeys(loaded.publicUrl, args), mfa, Date.now(), name);
+      const mapping = mapSamlRoles(model, assertion, context, tags);
       verdicts = [...mapping.verdicts];
       refused = [...mapping.refusedValues];
       who = `${assertion.identity.subject} (SAML provider ${assertion.provider}${mapping.fromAttribute ? ', Role attribute' : ', trust policies only'})`;
@@ -80,9 +95,10 @@ export async function simulate(args: CliArgs): Promise<number> {
     const only = option(args, 'role');
     if (only !== undefined) verdicts = verdicts.filter((v) => v.role.arn === only || v.role.name === only);
     if (args.options.get('json') === true) {
-      process.stdout.write(`${JSON.stringify({ identity: who, roles: verdicts.map(toJson), refusedRoleValues: refused }, null, 2)}\n`);
+      const sessionTags = tags ?? { tags: [], transitiveTagKeys: [] };
+      process.stdout.write(`${JSON.stringify({ identity: who, sessionTags, roles: verdicts.map(toJson), refusedRoleValues: refused }, null, 2)}\n`);
     } else {
-      process.stdout.write(report(who, verdicts, refused));
+      process.stdout.write(report(who, tags, verdicts, refused));
     }
     return verdicts.some((v) => v.allowed) ? 0 : 1;
   } finally {
@@ -144,18 +160,52 @@ function decodedAssertion(model: BrokerModel, acsUrl: string, provider: string, 
   };
 }
 
-function toJson(v: RoleVerdict) {
-  return { role: v.role.arn, allowed: v.allowed, needsMfa: v.needsMfa, ...('explanation' in v ? { explanation: v.explanation } : {}) };
+/** The sign-in's session tags; null (after saying why on stderr) when they would refuse the sign-in. */
+function sessionTagsOr(compute: () => SessionTags | undefined): SessionTags | undefined | null {
+  try {
+    return compute();
+  } catch (e) {
+    if (!(e instanceof AwsError)) throw e;
+    process.stderr.write(`The sign-in would be refused for its session tags: ${e.code}: ${e.message}\n`);
+    return null;
+  }
 }
 
-function report(who: string, verdicts: readonly RoleVerdict[], refused: readonly { value: string; reason: string }[]): string {
-  const lines = [`Identity: ${who}`, ''];
+/** The role's policies (trust, permissions, boundary) whose statements read tags. */
+function tagUses(v: RoleVerdict) {
+  const role = v.role;
+  return statementsUsingTags([role.trustPolicy, ...role.permissionPolicies, ...(role.permissionsBoundary ? [role.permissionsBoundary] : [])]);
+}
+
+function toJson(v: RoleVerdict) {
+  return {
+    role: v.role.arn,
+    allowed: v.allowed,
+    needsMfa: v.needsMfa,
+    ...('explanation' in v ? { explanation: v.explanation } : {}),
+    ...('refusal' in v && v.refusal !== undefined ? { refusal: v.refusal } : {}),
+    tagStatements: tagUses(v),
+  };
+}
+
+function report(who: string, tags: SessionTags | undefined, verdicts: readonly RoleVerdict[], refused: readonly { value: string; reason: string }[]): string {
+  const lines = [`Identity: ${who}`];
+  if (tags === undefined) lines.push('Session tags: none');
+  else {
+    const shown = tags.tags.map((t) => `${t.key}=${t.value}${tags.transitiveTagKeys.includes(t.key) ? ' (transitive)' : ''}`);
+    lines.push(`Session tags: ${shown.join(', ')}`);
+  }
+  lines.push('');
   for (const v of verdicts) {
     if (v.allowed) lines.push(`ALLOW  ${v.role.arn}`);
     else if (v.needsMfa) lines.push(`MFA    ${v.role.arn}  (allowed once multi-factor authentication is present)`);
     else {
       lines.push(`DENY   ${v.role.arn}`);
-      for (const reason of reasons(v.explanation)) lines.push(`         ${reason}`);
+      if ('refusal' in v && v.refusal !== undefined) lines.push(`         ${v.refusal}`);
+      else for (const reason of reasons(v.explanation)) lines.push(`         ${reason}`);
+    }
+    for (const use of tagUses(v)) {
+      lines.push(`         tags: ${use.policy} Statement[${use.index}]${use.sid ? ` (${use.sid})` : ''} reads ${use.keys.join(', ')}`);
     }
   }
   if (verdicts.length === 0) lines.push('No role is a candidate for this identity.');

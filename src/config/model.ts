@@ -12,6 +12,8 @@ import type { OidcProviderSettings } from '../federation/oidc/providerSettings.j
 import { loadMetadata, MetadataSource, SamlMetadataError, type ParsedMetadata } from '../federation/saml/metadata.js';
 import type { SamlProviderSettings } from '../federation/saml/settings.js';
 import { actionMatches, parsePolicy, PolicySyntaxError, summarizeStatements, type CompiledPolicy, type PolicyKind, type StatementSummary } from '../policy/index.js';
+import type { SessionTag } from '../credentials/types.js';
+import { compileSessionTagMapping, type SessionTagMapping } from '../sessions/tags/mapping.js';
 import { brokerVariables, substituteBrokerVariables, type BrokerVariables } from './brokerVariables.js';
 import { ConfigError, type ConfigIssue } from './configError.js';
 import type { LoadedConfig } from './load.js';
@@ -40,6 +42,10 @@ export interface RoleModel {
   readonly permissionPolicies: readonly CompiledPolicy[];
   readonly managedPolicyNames: readonly string[];
   readonly permissionsBoundary?: CompiledPolicy;
+  /** The role's own tags: aws:PrincipalTag of its sessions (under session tags), iam:ResourceTag in trust. */
+  readonly tags: readonly SessionTag[];
+  /** Lower-cased session tag keys the role accepts; undefined: any. */
+  readonly allowedSessionTagKeys?: ReadonlySet<string>;
 }
 
 export interface UserModel {
@@ -49,6 +55,8 @@ export interface UserModel {
   readonly accessKeyIds: readonly string[];
   readonly permissionPolicies: readonly CompiledPolicy[];
   readonly permissionsBoundary?: CompiledPolicy;
+  /** The user's own tags: aws:PrincipalTag of its requests (and, under session tags, of its federated users). */
+  readonly tags: readonly SessionTag[];
 }
 
 export interface AccessKeyModel {
@@ -61,6 +69,8 @@ export interface SamlProviderModel {
   readonly arn: string;
   /** Where the metadata came from: file path or URL. */
   readonly metadataSource: string;
+  /** Configured session tags (sessionTags), added to those the IdP sends. */
+  readonly sessionTags?: SessionTagMapping;
 }
 
 export interface OidcProviderModel {
@@ -68,6 +78,8 @@ export interface OidcProviderModel {
   readonly arn: string;
   /** Browser sign-in through this provider (authorization code + PKCE), when configured. */
   readonly login?: { readonly clientId: string; readonly clientSecret?: string; readonly scopes: readonly string[] };
+  /** Configured session tags (sessionTags), added to those the IdP sends. */
+  readonly sessionTags?: SessionTagMapping;
 }
 
 export interface BrokerModel {
@@ -197,6 +209,8 @@ export async function buildModel(loaded: LoadedConfig, options: BuildModelOption
       permissionPolicies: [...managed, ...inline],
       managedPolicyNames: r.managedPolicies,
       ...(boundary ? { permissionsBoundary: boundary } : {}),
+      tags: entityTags(r.tags),
+      ...(r.allowedSessionTagKeys !== undefined ? { allowedSessionTagKeys: new Set(r.allowedSessionTagKeys.map((k) => k.toLowerCase())) } : {}),
     };
     if (r.allowUnconstrainedTrust) warnings.push(`role ${r.name} sets allowUnconstrainedTrust: its trust policy is not required to constrain the audience`);
     roles.set(model.arn, model);
@@ -224,6 +238,7 @@ export async function buildModel(loaded: LoadedConfig, options: BuildModelOption
       accessKeyIds: u.accessKeys.map((k) => k.id),
       permissionPolicies: [...managed, ...inline],
       ...(boundary ? { permissionsBoundary: boundary } : {}),
+      tags: entityTags(u.tags),
     };
     users.set(u.name, model);
     u.accessKeys.forEach((k, j) => {
@@ -261,6 +276,8 @@ export async function buildModel(loaded: LoadedConfig, options: BuildModelOption
     },
   };
 }
+
+const entityTags = (tags: Readonly<Record<string, string>>): SessionTag[] => Object.entries(tags).map(([key, value]) => ({ key, value }));
 
 function uniqueName(names: Map<string, number>, name: string, index: number, path: string, issues: ConfigIssue[]): boolean {
   const before = names.get(name);
@@ -325,7 +342,8 @@ function prepareOidcProvider(p: RawOidcProvider, path: string, account: string, 
     issues.push({ path: `${path}.login.clientId`, message: `must be one of clientIds (${p.clientIds.join(', ')}): the ID tokens of the sign-in carry it as aud` });
     return undefined;
   }
-  return { settings, arn: oidcProviderArn(partition, account, name), ...(p.login ? { login: p.login } : {}) };
+  const sessionTags = p.sessionTags !== undefined ? compileSessionTagMapping(p.sessionTags, 'oidc', p.sessionTagsOverride ?? false, `${path}.sessionTags`, issues) : undefined;
+  return { settings, arn: oidcProviderArn(partition, account, name), ...(p.login ? { login: p.login } : {}), ...(sessionTags ? { sessionTags } : {}) };
 }
 
 async function prepareSamlProvider(
@@ -370,6 +388,7 @@ async function prepareSamlProvider(
     },
     arn: samlProviderArn(partition, account, p.name),
     metadataSource: p.metadata,
+    ...(p.sessionTags !== undefined ? { sessionTags: compileSessionTagMapping(p.sessionTags, 'saml', p.sessionTagsOverride ?? false, `${path}.sessionTags`, issues) } : {}),
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import { SAML_PROVIDER_NAME } from '../credentials/arns.js';
 import { parseStoreUrl } from '../store/url.js';
+import { allowedSessionTagKeysSchema, entityTagsSchema, sessionTagMappingSchema } from '../sessions/tags/configSchema.js';
 import { z } from 'zod';
 
 const nonEmpty = z.string().min(1);
@@ -57,6 +58,8 @@ const samlProviderSchema = z
     allowIdpInitiated: z.boolean().default(true),
     requireSignedAssertion: z.boolean().default(true),
     allowSha1: z.boolean().default(false),
+    sessionTags: sessionTagMappingSchema.optional(),
+    sessionTagsOverride: z.boolean().optional(),
   })
   .strict();
 
@@ -79,6 +82,8 @@ const oidcProviderSchema = z
       })
       .strict()
       .optional(),
+    sessionTags: sessionTagMappingSchema.optional(),
+    sessionTagsOverride: z.boolean().optional(),
   })
   .strict()
   .refine((p) => !(p.jwksUri && p.jwksFile), { message: 'set at most one of jwksUri and jwksFile', path: ['jwksFile'] });
@@ -97,6 +102,8 @@ const roleSchema = z
     managedPolicies: z.array(iamName).default([]),
     inlinePolicies: z.array(policyDocument).default([]),
     permissionsBoundary: iamName.nullable().default(null),
+    tags: entityTagsSchema.default({}),
+    allowedSessionTagKeys: allowedSessionTagKeysSchema.optional(),
   })
   .strict();
 
@@ -118,6 +125,7 @@ const userSchema = z
     managedPolicies: z.array(iamName).default([]),
     inlinePolicies: z.array(policyDocument).default([]),
     permissionsBoundary: iamName.nullable().default(null),
+    tags: entityTagsSchema.default({}),
   })
   .strict();
 

@@ -11,6 +11,7 @@ import { currentMetadata } from '../federation/saml/index.js';
 import { html, layout } from '../http/html.js';
 import { timeHtml } from '../http/readableTime.js';
 import { noteRequest } from '../http/requestLog.js';
+import { hasKey } from '../sessions/tags/limits.js';
 import type { ConsoleSessions } from './consoleSession.js';
 import { csrfToken, csrfValid, CSRF_FIELD } from './csrf.js';
 import { errorPage } from './pages.js';
@@ -51,6 +52,7 @@ export function consoleRouter(broker: Broker, flow: SigninFlow, sessions: Consol
 ${roleArn ? html`<tr><th>Role</th><td><code>${roleArn}</code></td></tr>` : ''}
 ${c.federated ? html`<tr><th>Identity provider</th><td>${c.federated.provider} (${c.federated.type.toUpperCase()})</td></tr><tr><th>Subject</th><td><code>${c.federated.subject}</code></td></tr>` : ''}
 ${c.sourceIdentity !== undefined ? html`<tr><th>Source identity</th><td><code>${c.sourceIdentity}</code></td></tr>` : ''}
+${c.tags !== undefined ? html`<tr><th>Session tags</th><td><ul class="tags">${c.tags.tags.map((t) => html`<li><code>${t.key}</code> = <code>${t.value}</code>${hasKey(c.tags!.transitiveTagKeys, t.key) ? html` <span class="muted">(transitive)</span>` : ''}</li>`)}</ul></td></tr>` : ''}
 <tr><th>MFA</th><td>${c.mfa ? 'yes' : 'no'}</td></tr>
 <tr><th>Session expires</th><td>${timeHtml(session.expiresAt * 1000)}</td></tr>
 </table></div>

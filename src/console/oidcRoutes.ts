@@ -22,6 +22,7 @@ import { AwsError } from '../errors.js';
 import { constantTimeEqual } from '../keys/constantTime.js';
 import { randomBytesPooled } from '../keys/randomPool.js';
 import { federatedTrustContext } from '../roles/federatedTrust.js';
+import { oidcSessionTags } from '../sessions/tags/index.js';
 import { clearCookie, readCookie, setCookie } from './cookies.js';
 import { isAllowedDestination, resolveRelayState } from './destinations.js';
 import { errorPage } from './pages.js';
@@ -171,7 +172,15 @@ export function oidcRouter(broker: Broker, flow: SigninFlow): Router {
     const identity = verified.identity;
     const sessionName = sessionNameOf(verified.claims, identity.subject);
     const mfa = identity.mfaAtIdp ? { authenticatedAt: identity.authenticatedAt ?? Math.floor(info.receivedAt / 1000) } : undefined;
-    const trustIdentity = { type: 'oidc' as const, providerArn: identity.providerArn, conditionKeys: identity.conditionKeys };
+    let tags;
+    try {
+      tags = oidcSessionTags(broker.model, verified.providerName, identity.subject, verified.claims);
+    } catch (e) {
+      if (!(e instanceof AwsError) || e.httpStatus >= 500) throw e;
+      await flow.auditFailure(req, identity, e.message, e.code);
+      return flow.page(res, 400, errorPage('Invalid session tags', e.message));
+    }
+    const trustIdentity = { type: 'oidc' as const, providerArn: identity.providerArn, conditionKeys: identity.conditionKeys, ...(tags !== undefined ? { tags } : {}) };
     const context = federatedTrustContext(trustIdentity, requestConditionKeys(info), mfa, info.receivedAt, sessionName);
     const judged = judgeCandidates([...broker.model.roles.values()], trustIdentity, context);
     await flow.begin(req, res, {
@@ -181,6 +190,7 @@ export function oidcRouter(broker: Broker, flow: SigninFlow): Router {
       subject: identity.subject,
       issuer: verified.issuer,
       conditionKeys: identity.conditionKeys,
+      ...(tags !== undefined ? { tags } : {}),
       sessionName,
       ...(mfa ? { mfa } : {}),
       roles: judged.allowed.map((r) => r.arn),

@@ -13,6 +13,7 @@ import { buildAuthnRequest, buildSpMetadata, currentMetadata } from '../federati
 import { REPLAYED_ASSERTION } from '../federation/saml/checks/replay.js';
 import { federatedTrustContext } from '../roles/federatedTrust.js';
 import { mapSamlRoles, samlSessionName, samlTrustIdentity } from '../roles/samlRoles.js';
+import { samlSessionTags } from '../sessions/tags/index.js';
 import { isAllowedDestination, resolveRelayState } from './destinations.js';
 import { alreadyUsedPage, errorPage } from './pages.js';
 import type { SigninFlow } from './signinFlow.js';
@@ -104,10 +105,18 @@ export function samlRouter(broker: Broker, flow: SigninFlow): Router {
       await flow.auditFailure(req, identity, sessionName.error ?? 'invalid RoleSessionName', 'InvalidIdentityToken');
       return flow.page(res, 400, errorPage('Invalid SAML response', sessionName.error ?? 'RoleSessionName is required in AuthnResponse'));
     }
-    const identity = samlTrustIdentity(assertion);
+    let tags;
+    try {
+      tags = samlSessionTags(broker.model, assertion.provider, assertion.identity.subject, assertion.attributes);
+    } catch (e) {
+      if (!(e instanceof AwsError) || e.httpStatus >= 500) throw e;
+      await flow.auditFailure(req, { type: 'saml', providerArn: assertion.identity.providerArn, subject: assertion.identity.subject }, e.message, e.code);
+      return flow.page(res, 400, errorPage('Invalid session tags', e.message));
+    }
+    const identity = { ...samlTrustIdentity(assertion), ...(tags !== undefined ? { tags } : {}) };
     const mfa = assertion.identity.mfaAtIdp ? { authenticatedAt: assertion.identity.authenticatedAt ?? Math.floor(info.receivedAt / 1000) } : undefined;
     const context = federatedTrustContext(identity, requestConditionKeys(info), mfa, info.receivedAt, sessionName.name);
-    const mapping = mapSamlRoles(broker.model, assertion, context);
+    const mapping = mapSamlRoles(broker.model, assertion, context, tags);
     await flow.begin(req, res, {
       type: 'saml',
       provider: assertion.provider,
@@ -116,6 +125,7 @@ export function samlRouter(broker: Broker, flow: SigninFlow): Router {
       issuer: assertion.identity.issuer,
       conditionKeys: assertion.identity.conditionKeys,
       ...(assertion.sourceIdentity !== undefined ? { sourceIdentity: assertion.sourceIdentity } : {}),
+      ...(tags !== undefined ? { tags } : {}),
       sessionName: sessionName.name,
       ...(assertion.sessionDuration !== undefined ? { sessionDuration: assertion.sessionDuration } : {}),
       ...(assertion.sessionNotOnOrAfter !== undefined ? { sessionNotOnOrAfter: Math.floor(assertion.sessionNotOnOrAfter / 1000) } : {}),

@@ -18,6 +18,7 @@ import type { ContextValue } from '../policy/types.js';
 import { federatedTrustContext, judgeRole, type TrustIdentity } from '../roles/federatedTrust.js';
 import { mintRoleSession } from '../sessions/roleSession.js';
 import { MfaCodeRefused } from '../mfa/codeRefused.js';
+import { tagAuditParameters } from '../sessions/tags/index.js';
 import type { MfaOwner } from '../store/types.js';
 import { contentSecurityPolicy } from '../http/html.js';
 import { clientAddress } from '../http/clientAddress.js';
@@ -203,6 +204,7 @@ export class SigninFlow {
       federated: { type: state.type, provider: state.provider, subject: state.subject },
       ...(state.sourceIdentity !== undefined ? { sourceIdentity: state.sourceIdentity } : {}),
       ...(mfa ? { mfa } : {}),
+      ...(state.tags !== undefined ? { tags: state.tags } : {}),
       context: sessionContext(state),
     });
     noteRequest(res, { principal: session.assumedRoleArn });
@@ -210,7 +212,13 @@ export class SigninFlow {
     // Recorded before the browser gets its cookie: no audit event, no session.
     await this.recordConsoleLogin(info, state, {
       responseElements: { ConsoleLogin: 'Success' },
-      additionalEventData: { LoginTo: `${this.broker.loaded.publicUrl}/console`, MFAUsed: mfa ? 'Yes' : 'No', roleArn: role.arn, accessKeyId: session.accessKeyId },
+      additionalEventData: {
+        LoginTo: `${this.broker.loaded.publicUrl}/console`,
+        MFAUsed: mfa ? 'Yes' : 'No',
+        roleArn: role.arn,
+        accessKeyId: session.accessKeyId,
+        ...tagAuditParameters('principalTags', state.tags),
+      },
     });
     this.sessions.start(res, session.sessionToken, session.claims);
     const next = state.destination ?? `${this.broker.loaded.publicUrl}/console`;
@@ -329,8 +337,14 @@ function roleName(arn: string): string {
   return arn.slice(arn.lastIndexOf('/') + 1);
 }
 
-export function trustIdentityOf(state: Pick<NewSigninState, 'type' | 'providerArn' | 'conditionKeys' | 'sourceIdentity'>): TrustIdentity {
-  return { type: state.type, providerArn: state.providerArn, conditionKeys: state.conditionKeys, ...(state.sourceIdentity !== undefined ? { sourceIdentity: state.sourceIdentity } : {}) };
+export function trustIdentityOf(state: Pick<NewSigninState, 'type' | 'providerArn' | 'conditionKeys' | 'sourceIdentity' | 'tags'>): TrustIdentity {
+  return {
+    type: state.type,
+    providerArn: state.providerArn,
+    conditionKeys: state.conditionKeys,
+    ...(state.sourceIdentity !== undefined ? { sourceIdentity: state.sourceIdentity } : {}),
+    ...(state.tags !== undefined ? { tags: state.tags } : {}),
+  };
 }
 
 /** Condition keys kept in the console session's credentials (usable in permission policies). */

@@ -7,7 +7,7 @@
  * on it, handing the next step a freshly sealed one, so no form of the flow can be replayed.
  */
 import { randomBytes } from 'node:crypto';
-import type { SessionClaims } from '../credentials/types.js';
+import type { SessionClaims, SessionTags } from '../credentials/types.js';
 import type { KeyRing } from '../keys/keyRing.js';
 import type { ContextValue } from '../policy/types.js';
 import type { Store } from '../store/types.js';
@@ -27,6 +27,8 @@ export interface SigninState {
   readonly issuer: string;
   readonly conditionKeys: Readonly<Record<string, ContextValue>>;
   readonly sourceIdentity?: string;
+  /** Session tags from the IdP and the provider's mapping, already checked. */
+  readonly tags?: SessionTags;
   readonly sessionName: string;
   /** SAML bounds: SessionDuration attribute (s) and SessionNotOnOrAfter (epoch s). */
   readonly sessionDuration?: number;

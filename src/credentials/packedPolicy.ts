@@ -10,21 +10,30 @@
  *    uses ~9 %, a 2048-character policy of typical shape (repeated keys, actions, ARN prefixes) ~30–65 %,
  *    while text that does not compress (random bucket names, base64 blobs) stops fitting above ~1300
  *    characters.
+ * 3. Session tags count too (AWS packs "inline policy + policy ARNs + tags" together): each tag adds a
+ *    `key=value` line to the packed text. Tags alone over 100 % get AWS's "Packed size of session tags
+ *    consumes N% of allotted space".
  */
 import { deflateRawSync } from 'node:zlib';
 import { PackedPolicyTooLarge, ValidationError } from '../errors.js';
+import type { SessionTag } from './types.js';
 
 export const MAX_SESSION_POLICY_PLAINTEXT = 2048;
 export const MAX_POLICY_ARNS = 10;
 export const PACKED_POLICY_BUDGET_BYTES = 1024;
 
 /**
- * The PackedPolicySize percentage for a session policy; undefined when there is none (AWS then omits
- * the element). Throws ValidationError (more than 10 ARNs, inline policy over 2048 characters) or
- * PackedPolicyTooLarge (plaintext over 2048 characters, packed over 100 %).
+ * The PackedPolicySize percentage for a session policy and session tags; undefined when there are
+ * neither (AWS then omits the element). Throws ValidationError (more than 10 ARNs, inline policy over
+ * 2048 characters) or PackedPolicyTooLarge (plaintext over 2048 characters, packed over 100 %).
  */
-export function packedPolicySize(inlinePolicyText: string | undefined, policyArns: readonly string[], managedPolicyChars?: number): number | undefined {
-  if (inlinePolicyText === undefined && policyArns.length === 0) return undefined;
+export function packedPolicySize(
+  inlinePolicyText: string | undefined,
+  policyArns: readonly string[],
+  managedPolicyChars?: number,
+  tags: readonly SessionTag[] = [],
+): number | undefined {
+  if (inlinePolicyText === undefined && policyArns.length === 0 && tags.length === 0) return undefined;
   if (policyArns.length > MAX_POLICY_ARNS) {
     throw new ValidationError(
       `1 validation error detected: Value at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to ${MAX_POLICY_ARNS}`,
@@ -42,10 +51,25 @@ export function packedPolicySize(inlinePolicyText: string | undefined, policyArn
       `The session policies' plaintext (Policy plus PolicyArns) is ${inlineChars + managedChars} characters, more than the ${MAX_SESSION_POLICY_PLAINTEXT} allowed, please use a smaller policy`,
     );
   }
-  const packed = deflateRawSync(Buffer.from(packingText(inlinePolicyText, policyArns), 'utf8'), { level: 9 }).length;
-  const percent = Math.ceil((packed * 100) / PACKED_POLICY_BUDGET_BYTES);
-  if (percent > 100) throw new PackedPolicyTooLarge(`The packed policy consumes ${percent}% of allotted space, please use a smaller policy`);
+  const tagText = tags.map((t) => `\n${t.key}=${t.value}`).join('');
+  if (tags.length > 0) {
+    const tagPercent = percentOf(tagText);
+    if (tagPercent > 100) throw new PackedPolicyTooLarge(`Packed size of session tags consumes ${tagPercent}% of allotted space`);
+  }
+  const percent = percentOf(packingText(inlinePolicyText, policyArns) + tagText);
+  if (percent > 100) {
+    throw new PackedPolicyTooLarge(
+      tags.length > 0
+        ? `Packed size of session policies and tags consumes ${percent}% of allotted space, please use a smaller policy or fewer tags`
+        : `The packed policy consumes ${percent}% of allotted space, please use a smaller policy`,
+    );
+  }
   return percent;
+}
+
+function percentOf(text: string): number {
+  const packed = deflateRawSync(Buffer.from(text, 'utf8'), { level: 9 }).length;
+  return Math.ceil((packed * 100) / PACKED_POLICY_BUDGET_BYTES);
 }
 
 /** Minified JSON when it parses (white space does not count, as IAM sizes policies), else the text as given. */

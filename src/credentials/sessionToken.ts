@@ -6,14 +6,14 @@
  * Plaintext layout (version 1):
  *   0x01 | core length (uint16 BE) | core JSON | [bulk encoding (1 byte) | bulk bytes]
  * - core: the identity and the secret, with short field names (see CoreJson).
- * - bulk (optional): session policies and context keys, the parts that grow. Raw DEFLATE when it is
+ * - bulk (optional): session policies, context keys and session tags, the parts that grow. Raw DEFLATE when it is
  *   large and compresses, so a 2 KB session policy still gives a token well under 4096 bytes. The
  *   secret is never in the compressed stream (no compression oracle on it).
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { ExpiredToken, InvalidClientTokenId } from '../errors.js';
 import type { KeyRing } from '../keys/keyRing.js';
-import type { FederatedIdentity, SessionClaims, SessionIssuer, SessionPrincipal } from './types.js';
+import type { FederatedIdentity, SessionClaims, SessionIssuer, SessionPrincipal, SessionTag } from './types.js';
 
 export const SESSION_TOKEN_PURPOSE = 'session-token';
 /** Far above any real token (a 2 KB incompressible policy gives ~3.3 KB); refuses junk early. */
@@ -65,6 +65,8 @@ interface BulkJson {
   pi?: string; // sessionPolicy.inline
   pm?: readonly string[]; // sessionPolicy.managed
   x?: Readonly<Record<string, string | readonly string[]>>; // context
+  g?: readonly (readonly [string, string])[]; // tags: [key, value]
+  gt?: readonly string[]; // transitive tag keys
 }
 
 export function sealSessionToken(ring: KeyRing, claims: SessionClaims): string {
@@ -151,7 +153,11 @@ function toBulkJson(c: SessionClaims): BulkJson | undefined {
   if (c.sessionPolicy?.inline !== undefined) bulk.pi = c.sessionPolicy.inline;
   if (c.sessionPolicy?.managed !== undefined) bulk.pm = c.sessionPolicy.managed;
   if (c.context !== undefined && Object.keys(c.context).length > 0) bulk.x = c.context;
-  return bulk.pi === undefined && bulk.pm === undefined && bulk.x === undefined ? undefined : bulk;
+  if (c.tags !== undefined && c.tags.tags.length > 0) {
+    bulk.g = c.tags.tags.map((t) => [t.key, t.value] as const);
+    if (c.tags.transitiveTagKeys.length > 0) bulk.gt = c.tags.transitiveTagKeys;
+  }
+  return bulk.pi === undefined && bulk.pm === undefined && bulk.x === undefined && bulk.g === undefined ? undefined : bulk;
 }
 
 // ---- decoding: returns undefined for anything that is not exactly what sealSessionToken wrote ----
@@ -250,6 +256,8 @@ function decodeBulk(encoding: number, bytes: Buffer): BulkJson | undefined {
     if (typeof j.x !== 'object' || j.x === null || Array.isArray(j.x)) return undefined;
     for (const v of Object.values(j.x)) if (!isString(v) && !isStringArray(v)) return undefined;
   }
+  if (j.g !== undefined && !(Array.isArray(j.g) && j.g.every((t) => isStringArray(t) && t.length === 2))) return undefined;
+  if (j.gt !== undefined && (j.g === undefined || !isStringArray(j.gt))) return undefined;
   return j as BulkJson;
 }
 
@@ -262,5 +270,9 @@ function withBulk(claims: SessionClaims, bulk: BulkJson): SessionClaims {
     };
   }
   if (bulk.x !== undefined) out.context = bulk.x;
+  if (bulk.g !== undefined) {
+    const tags: SessionTag[] = bulk.g.map(([key, value]) => ({ key, value }));
+    out.tags = { tags, transitiveTagKeys: bulk.gt ?? [] };
+  }
   return out;
 }

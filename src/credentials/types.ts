@@ -42,6 +42,22 @@ export interface FederatedIdentity {
   readonly subject: string;
 }
 
+/** One session tag (tags.md): a key of 1–128 and a value of 0–256 characters. */
+export interface SessionTag {
+  readonly key: string;
+  readonly value: string;
+}
+
+/**
+ * A session's tags: `aws:PrincipalTag/{Key}` in every later decision. `transitiveTagKeys` (spelled as
+ * in `tags`) pass into sessions chained from this one. This is also what an issuer forwards to AWS
+ * (`Tags` / `TransitiveTagKeys` of AssumeRole).
+ */
+export interface SessionTags {
+  readonly tags: readonly SessionTag[];
+  readonly transitiveTagKeys: readonly string[];
+}
+
 export interface SessionClaims {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
@@ -71,6 +87,8 @@ export interface SessionClaims {
   readonly notAfter?: number;
   /** Session policies: inline document text and managed policy names (resolved from PolicyArns). */
   readonly sessionPolicy?: { readonly inline?: string; readonly managed?: readonly string[] };
+  /** Session tags (absent when the session has none). */
+  readonly tags?: SessionTags;
   /**
    * Condition keys that stay available for the whole session (lower-case keys), e.g. saml:sub,
    * saml:namequalifier, saml:sub_type, <provider>:sub, <provider>:aud, aws:FederatedProvider.

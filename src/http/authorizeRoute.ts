@@ -17,15 +17,17 @@
  * or failed call of the service is.
  */
 import express, { type Request, type Response, type Router } from 'express';
-import { authorizeCaller, callerLayers } from '../actions/common/callerPolicy.js';
+import { authorizeCaller, callerContextKeys, callerLayers } from '../actions/common/callerPolicy.js';
 import { callerUserIdentity } from '../audit/userIdentity.js';
 import type { Broker } from '../broker.js';
 import { AwsError, ValidationError } from '../errors.js';
 import type { Caller } from '../federation/identity.js';
 import { sessionCaller } from '../federation/sigv4/callers.js';
-import { callerConditionContext, callerPrincipal } from '../federation/sigv4/context.js';
-import { authorize, createContext } from '../policy/index.js';
+import { callerPrincipal } from '../federation/sigv4/context.js';
+import { authorize, createContext, explain } from '../policy/index.js';
+import type { PolicyExplanation } from '../policy/types.js';
 import { openPresentedCredentials } from '../sessions/presentedCredentials.js';
+import { callerPrincipalTags, tagObject } from '../sessions/tags/index.js';
 import { isoSeconds } from '../time.js';
 import type { ContextValue } from '../policy/types.js';
 import { requestInfoOf } from './requestInfo.js';
@@ -58,8 +60,10 @@ export function authorizeRouter(broker: Broker): Router {
       const subject = subjectOf(broker, input, info.receivedAt);
       // The service's keys first; the broker's time and the subject's own keys after them, so those win.
       const now = { 'aws:currenttime': isoSeconds(info.receivedAt), 'aws:epochtime': String(Math.floor(info.receivedAt / 1000)) };
-      const context = createContext(input.context, now, callerConditionContext(subject, info.receivedAt));
-      const result = authorize(callerLayers(broker, subject), { action: input.action, resource: input.resource, principal: callerPrincipal(subject), context });
+      const context = createContext(input.context, now, callerContextKeys(broker, subject, info.receivedAt));
+      const layers = callerLayers(broker, subject);
+      const authz = { action: input.action, resource: input.resource, principal: callerPrincipal(subject), context };
+      const result = authorize(layers, authz);
       const allowed = result.decision === 'Allow';
       res
         .status(200)
@@ -68,14 +72,14 @@ export function authorizeRouter(broker: Broker): Router {
         .send(
           JSON.stringify({
             decision: allowed ? 'Allow' : 'Deny',
-            principal: { arn: subject.arn, userId: subject.userId, account: subject.account, type: subject.kind },
+            principal: { arn: subject.arn, userId: subject.userId, account: subject.account, type: subject.kind, ...principalTagsOf(broker, subject) },
             matchedStatements: result.matched.map((m) => ({ policy: m.policy, index: m.index, ...(m.sid !== undefined ? { sid: m.sid } : {}), effect: m.effect })),
             reason:
               result.decision === 'Allow'
                 ? `${input.action} on ${input.resource} is allowed`
                 : result.decision === 'ExplicitDeny'
                   ? `${input.action} on ${input.resource} is denied explicitly`
-                  : `no statement allows ${input.action} on ${input.resource} (implicit deny)`,
+                  : `no statement allows ${input.action} on ${input.resource} (implicit deny)${unmetConditions(explain(layers, authz))}`,
           }),
         );
     } catch (e) {
@@ -200,6 +204,29 @@ function subjectOf(broker: Broker, input: AuthorizeInput, now: number): Caller {
     { method: r.method.toUpperCase(), path: r.url.pathname, query: r.url.searchParams, headers: r.headers, body: r.body },
     { anyService: true },
   ).caller;
+}
+
+/**
+ * For an implicit deny: the Allow statements that matched the action and resource but not a
+ * condition (an ABAC mismatch such as aws:ResourceTag/Project against aws:PrincipalTag/Project).
+ */
+function unmetConditions(explanations: readonly PolicyExplanation[]): string {
+  const unmet: string[] = [];
+  for (const p of explanations) {
+    for (const s of p.statements) {
+      const o = s.outcome;
+      if (s.ref.effect !== 'Allow' || o.applies) continue;
+      if (o.reason === 'condition') unmet.push(`${p.policy} Statement[${s.ref.index}]: ${o.operator} ${o.key} expects ${JSON.stringify(o.expected)}, request has ${o.actual === undefined ? 'none' : JSON.stringify(o.actual)}`);
+      else if (o.reason === 'variable') unmet.push(`${p.policy} Statement[${s.ref.index}]: ${o.variable} has no value`);
+    }
+  }
+  return unmet.length > 0 ? `; not met: ${unmet.slice(0, 5).join('; ')}` : '';
+}
+
+/** The subject's effective tags (aws:PrincipalTag/…), shown so a service can see what ABAC decided on. */
+function principalTagsOf(broker: Broker, subject: Caller): { tags?: Record<string, string> } {
+  const tags = callerPrincipalTags(broker.model, subject);
+  return tags.length > 0 ? { tags: { ...tagObject(tags) } } : {};
 }
 
 function answerError(res: Response, status: number, code: string, message: string): void {

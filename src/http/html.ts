@@ -48,7 +48,7 @@ h1{font-size:1.4rem}code,pre,textarea{font-family:ui-monospace,monospace;font-si
 .card{border:1px solid #dde;border-radius:6px;padding:1rem;margin:.75rem 0}.muted{color:#667}.error{color:#a21}.notice{color:#1d6b35}
 fieldset{border:0;padding:0;margin:0}fieldset:disabled{opacity:.55}button:disabled{cursor:not-allowed}
 button{padding:.45rem .9rem;border-radius:4px;border:1px solid #446;background:#2b4d7d;color:#fff;cursor:pointer}
-label{display:block;margin:.4rem 0}input[type=text]{padding:.35rem;font-size:1rem;width:8rem}table{border-collapse:collapse}td,th{padding:.25rem .6rem;text-align:left;border-bottom:1px solid #eee}`;
+label{display:block;margin:.4rem 0}input[type=text]{padding:.35rem;font-size:1rem;width:8rem}table{border-collapse:collapse}td,th{padding:.25rem .6rem;text-align:left;border-bottom:1px solid #eee}ul.tags{margin:0;padding-left:1.1rem}`;
 
 export function layout(title: string, body: RawHtml, options: { nonce?: string; banner?: string } = {}): string {
   return html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -5,6 +5,8 @@
  */
 import { MissingParameter, ValidationError } from '../errors.js';
 import { SOURCE_IDENTITY_CHARS, SOURCE_IDENTITY_CHARS_TEXT, SOURCE_IDENTITY_MAX, SOURCE_IDENTITY_MIN } from '../credentials/sourceIdentity.js';
+import { MAX_SESSION_TAGS, MAX_TRANSITIVE_TAG_KEYS, TAG_KEY_SPEC, TAG_VALUE_SPEC } from '../credentials/tagLimits.js';
+import type { SessionTag } from '../credentials/types.js';
 
 interface Common {
   readonly required?: boolean;
@@ -36,10 +38,18 @@ export interface ListParam extends Common {
   readonly item: Omit<StringParam, 'type' | 'required'>;
 }
 
-export type ParamSpec = StringParam | IntegerParam | ListParam;
+/** `Name.member.N.Key` / `Name.member.N.Value` pairs (session tags), N from 1. */
+export interface TagListParam extends Common {
+  readonly type: 'tags';
+  readonly maxItems: number;
+}
+
+export type ParamSpec = StringParam | IntegerParam | ListParam | TagListParam;
 export type ParamSpecs = Readonly<Record<string, ParamSpec>>;
 
-type ValueOf<P extends ParamSpec> = P extends ListParam
+type ValueOf<P extends ParamSpec> = P extends TagListParam
+  ? SessionTag[]
+  : P extends ListParam
   ? string[]
   : P extends IntegerParam
     ? P extends { required: true }
@@ -58,7 +68,8 @@ function quote(value: string, spec: Common): string {
   return spec.sensitive ? '' : `'${value.length > 256 ? `${value.slice(0, 256)}…` : value}' `;
 }
 
-function checkString(name: string, value: string, spec: Omit<StringParam, 'type'>, problems: string[]): void {
+/** Appends AWS's model-validation problem for `value` at member `name`, if any. */
+export function checkString(name: string, value: string, spec: Omit<StringParam, 'type'>, problems: string[]): void {
   const at = `Value ${quote(value, spec)}at '${name}' failed to satisfy constraint: Member must`;
   if (spec.min !== undefined && value.length < spec.min) problems.push(`${at} have length greater than or equal to ${spec.min}`);
   else if (spec.max !== undefined && value.length > spec.max) problems.push(`${at} have length less than or equal to ${spec.max}`);
@@ -74,6 +85,10 @@ export function readParams<S extends ParamSpecs>(params: URLSearchParams, specs:
     const member = memberName(name);
     if (spec.type === 'list') {
       out[name] = readList(params, name, member, spec, problems);
+      continue;
+    }
+    if (spec.type === 'tags') {
+      out[name] = readTags(params, name, member, spec, problems);
       continue;
     }
     const raw = params.get(name);
@@ -122,6 +137,35 @@ function readList(params: URLSearchParams, name: string, member: string, spec: L
   return values;
 }
 
+function readTags(params: URLSearchParams, name: string, member: string, spec: TagListParam, problems: string[]): SessionTag[] {
+  const prefix = `${name}.member.`;
+  const byIndex = new Map<number, { key?: string; value?: string }>();
+  for (const [k, v] of params) {
+    if (!k.startsWith(prefix)) continue;
+    const m = /^([1-9]\d{0,3})\.(Key|Value)$/.exec(k.slice(prefix.length));
+    if (m === null) continue;
+    const entry = byIndex.get(Number(m[1])) ?? {};
+    if (m[2] === 'Key') entry.key = v;
+    else entry.value = v;
+    byIndex.set(Number(m[1]), entry);
+  }
+  const entries = [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([, e]) => e);
+  if (entries.length > spec.maxItems) {
+    problems.push(`Value at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${spec.maxItems}`);
+    return [];
+  }
+  const tags: SessionTag[] = [];
+  entries.forEach((e, i) => {
+    const at = `${member}.${i + 1}.member`;
+    if (e.key === undefined) problems.push(`Value null at '${at}.key' failed to satisfy constraint: Member must not be null`);
+    else checkString(`${at}.key`, e.key, TAG_KEY_SPEC, problems);
+    if (e.value === undefined) problems.push(`Value null at '${at}.value' failed to satisfy constraint: Member must not be null`);
+    else checkString(`${at}.value`, e.value, TAG_VALUE_SPEC, problems);
+    if (e.key !== undefined && e.value !== undefined) tags.push({ key: e.key, value: e.value });
+  });
+  return tags;
+}
+
 // ---- shared constraints (aws-reference.md §1.2) ------------------------------------------------
 /* eslint-disable no-control-regex -- AWS's patterns name tab, LF and CR explicitly */
 
@@ -140,6 +184,10 @@ export const SERIAL_NUMBER_PARAM = { type: 'string', min: 9, max: 256, pattern: 
 export const TOKEN_CODE_PARAM = { type: 'string', min: 6, max: 6, pattern: /^\d+$/, patternText: '[\\d]*', sensitive: true } as const;
 export const EXTERNAL_ID_PARAM = { type: 'string', min: 2, max: 1224, pattern: /^[\w+=,.@:/-]*$/, patternText: '[\\w+=,.@:\\/-]*' } as const;
 /* eslint-enable no-control-regex */
+
+/** Session tags (AssumeRole, GetFederationToken) and AssumeRole's transitive keys. */
+export const TAGS_PARAM = { type: 'tags', maxItems: MAX_SESSION_TAGS } as const;
+export const TRANSITIVE_TAG_KEYS_PARAM = { type: 'list', maxItems: MAX_TRANSITIVE_TAG_KEYS, item: TAG_KEY_SPEC } as const;
 
 /** What every AssumeRole* action takes: the role, the session's duration, session policies and MFA. */
 export const ASSUME_ROLE_PARAMS = {

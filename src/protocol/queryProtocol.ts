@@ -205,6 +205,18 @@ function loggableParameters(params: URLSearchParams, specs: ParamSpecs): Record<
   for (const [name, spec] of Object.entries(specs)) {
     if (spec.sensitive) continue;
     const member = name.charAt(0).toLowerCase() + name.slice(1);
+    if (spec.type === 'tags') {
+      const tags = new Map<string, { key?: string; value?: string }>();
+      for (const [k, v] of params) {
+        const m = k.startsWith(`${name}.member.`) ? /^(\d{1,4})\.(Key|Value)$/.exec(k.slice(name.length + 8)) : null;
+        if (m === null) continue;
+        const tag = tags.get(m[1]!) ?? {};
+        tag[m[2] === 'Key' ? 'key' : 'value'] = v.slice(0, 256);
+        tags.set(m[1]!, tag);
+      }
+      if (tags.size) out[member] = [...tags.values()].slice(0, 64);
+      continue;
+    }
     if (spec.type === 'list') {
       const values = [...params.entries()].filter(([k]) => k.startsWith(`${name}.member.`)).map(([, v]) => v.slice(0, 2048));
       if (values.length) out[member] = values;

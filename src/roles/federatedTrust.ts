@@ -4,8 +4,9 @@
  * allowed with MFA", which drives the broker's TOTP step-up.
  */
 import type { RoleModel } from '../config/model.js';
-import type { SessionClaims } from '../credentials/types.js';
+import type { SessionClaims, SessionTags } from '../credentials/types.js';
 import { createContext, evaluatePolicies, explainPolicies } from '../policy/index.js';
+import { refusedTagKey, refusedTagKeyMessage, requestTagKeys, roleResourceTagKeys } from '../sessions/tags/index.js';
 import type { AuthzRequest, ContextValue, PolicyExplanation, RequestContext } from '../policy/types.js';
 
 /** What trust evaluation needs to know about a federated identity (survives a round trip through signed state). */
@@ -15,6 +16,8 @@ export interface TrustIdentity {
   /** Keys derived from the assertion or token (lower-case). */
   readonly conditionKeys: Readonly<Record<string, ContextValue>>;
   readonly sourceIdentity?: string;
+  /** The session tags this sign-in would carry (IdP and configured mapping), already checked. */
+  readonly tags?: SessionTags;
 }
 
 export const TRUST_ACTIONS = { saml: 'sts:AssumeRoleWithSAML', oidc: 'sts:AssumeRoleWithWebIdentity' } as const;
@@ -23,7 +26,8 @@ export type RoleVerdict =
   | { readonly role: RoleModel; readonly allowed: true; readonly needsMfa: false }
   /** Denied now, but the trust policy would allow it with MFA (broker TOTP step-up). */
   | { readonly role: RoleModel; readonly allowed: false; readonly needsMfa: true; readonly explanation: PolicyExplanation[] }
-  | { readonly role: RoleModel; readonly allowed: false; readonly needsMfa: false; readonly explanation: PolicyExplanation[] };
+  /** Denied; `refusal` says why when no policy statement does (the role's allowedSessionTagKeys). */
+  | { readonly role: RoleModel; readonly allowed: false; readonly needsMfa: false; readonly explanation: PolicyExplanation[]; readonly refusal?: string };
 
 export function federatedTrustContext(
   identity: TrustIdentity,
@@ -33,7 +37,7 @@ export function federatedTrustContext(
   sessionName: string,
 ): RequestContext {
   // Later sources win: the broker's own keys cannot be replaced by anything derived from the IdP.
-  return createContext(base, identity.conditionKeys, {
+  return createContext(base, identity.conditionKeys, requestTagKeys(identity.tags), {
     'aws:principaltype': identity.type === 'saml' ? 'SAMLUser' : 'WebIdentityUser',
     'aws:federatedprovider': identity.providerArn,
     'aws:multifactorauthpresent': mfa ? 'true' : 'false',
@@ -44,28 +48,43 @@ export function federatedTrustContext(
   });
 }
 
+/** The trust request for one role: the identity's context plus the role's own tags (iam:ResourceTag/…). */
 export function trustRequest(role: RoleModel, identity: TrustIdentity, context: ReadonlyMap<string, ContextValue>): AuthzRequest {
-  return { action: TRUST_ACTIONS[identity.type], resource: role.arn, principal: { federated: identity.providerArn }, context };
+  const withRoleTags = role.tags.length > 0 ? createContext(context, roleResourceTagKeys(role.tags)) : context;
+  return { action: TRUST_ACTIONS[identity.type], resource: role.arn, principal: { federated: identity.providerArn }, context: withRoleTags };
+}
+
+/**
+ * The actions a sign-in needs besides AssumeRoleWith*: sts:SetSourceIdentity when the IdP sets a
+ * source identity, sts:TagSession when the session carries tags.
+ */
+export function alsoRequiredActions(identity: TrustIdentity): string[] {
+  return [...(identity.sourceIdentity !== undefined ? ['sts:SetSourceIdentity'] : []), ...(identity.tags !== undefined && identity.tags.tags.length > 0 ? ['sts:TagSession'] : [])];
 }
 
 export function judgeRole(role: RoleModel, identity: TrustIdentity, context: ReadonlyMap<string, ContextValue>): RoleVerdict {
   const request = trustRequest(role, identity, context);
+  const also = alsoRequiredActions(identity);
+  const refusedKey = refusedTagKey(role, identity.tags);
   const decision = evaluatePolicies([role.trustPolicy], request);
   if (decision.decision === 'Allow') {
-    // A source identity from the IdP also needs sts:SetSourceIdentity in the trust policy.
-    if (identity.sourceIdentity === undefined) return { role, allowed: true, needsMfa: false };
-    const setRequest = { ...request, action: 'sts:SetSourceIdentity' };
-    if (evaluatePolicies([role.trustPolicy], setRequest).decision === 'Allow') return { role, allowed: true, needsMfa: false };
-    return { role, allowed: false, needsMfa: false, explanation: explainPolicies([role.trustPolicy], setRequest) };
+    for (const action of also) {
+      const alsoRequest = { ...request, action };
+      if (evaluatePolicies([role.trustPolicy], alsoRequest).decision !== 'Allow') {
+        return { role, allowed: false, needsMfa: false, explanation: explainPolicies([role.trustPolicy], alsoRequest) };
+      }
+    }
+    if (refusedKey !== undefined) return { role, allowed: false, needsMfa: false, explanation: [], refusal: refusedTagKeyMessage(role, refusedKey) };
+    return { role, allowed: true, needsMfa: false };
   }
   const explanation = explainPolicies([role.trustPolicy], request);
-  if (decision.decision === 'ImplicitDeny' && context.get('aws:multifactorauthpresent') !== 'true') {
-    const withMfa = new Map(context);
+  if (decision.decision === 'ImplicitDeny' && refusedKey === undefined && request.context.get('aws:multifactorauthpresent') !== 'true') {
+    const withMfa = new Map(request.context);
     withMfa.set('aws:multifactorauthpresent', 'true');
     withMfa.set('aws:multifactorauthage', '0');
     const allowedWithMfa = (action: string) => evaluatePolicies([role.trustPolicy], { ...request, action, context: withMfa }).decision === 'Allow';
-    // A step-up is only offered when MFA would make the role takeable, source identity included.
-    if (allowedWithMfa(request.action) && (identity.sourceIdentity === undefined || allowedWithMfa('sts:SetSourceIdentity'))) {
+    // A step-up is only offered when MFA would make the role takeable, source identity and tags included.
+    if (allowedWithMfa(request.action) && also.every(allowedWithMfa)) {
       return { role, allowed: false, needsMfa: true, explanation };
     }
   }

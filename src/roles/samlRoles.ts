@@ -10,6 +10,7 @@
  * assertion's context. Only roles that pass are ever offered or granted; the others are explained.
  */
 import type { BrokerModel, RoleModel } from '../config/model.js';
+import type { SessionTags } from '../credentials/types.js';
 import type { ValidatedAssertion } from '../federation/saml/index.js';
 import { summarizeStatements } from '../policy/index.js';
 import type { ContextValue } from '../policy/types.js';
@@ -46,7 +47,8 @@ export function offeredRoleArns(assertion: ValidatedAssertion): string[] | undef
   return assertion.roleAttribute.filter((p) => p.providerArn === assertion.identity.providerArn).map((p) => p.roleArn);
 }
 
-export function mapSamlRoles(model: BrokerModel, assertion: ValidatedAssertion, context: ReadonlyMap<string, ContextValue>): SamlRoleMapping {
+/** `tags`: the session tags the sign-in would carry (they need sts:TagSession and the roles' key guards). */
+export function mapSamlRoles(model: BrokerModel, assertion: ValidatedAssertion, context: ReadonlyMap<string, ContextValue>, tags?: SessionTags): SamlRoleMapping {
   const providerArn = assertion.identity.providerArn;
   const refusedValues: RefusedRoleValue[] = assertion.malformedRoleValues.map((value) => ({ value, reason: 'not a role ARN and saml-provider ARN pair' }));
   const fromAttribute = assertion.roleAttribute.length > 0 || assertion.malformedRoleValues.length > 0;
@@ -69,7 +71,7 @@ export function mapSamlRoles(model: BrokerModel, assertion: ValidatedAssertion, 
   } else {
     candidates = [...model.roles.values()];
   }
-  const identity = samlTrustIdentity(assertion);
+  const identity: TrustIdentity = { ...samlTrustIdentity(assertion), ...(tags !== undefined ? { tags } : {}) };
   const verdicts = candidates.map((role) => judgeRole(role, identity, context));
   // Without the Role attribute, roles whose trust policy does not even mention this provider are not
   // candidates at all; keep only those that mention it (or that would allow it).

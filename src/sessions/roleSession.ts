@@ -7,7 +7,7 @@ import { assumedRoleArn } from '../credentials/arns.js';
 import { newAccessKeyId, newSecretAccessKey } from '../credentials/ids.js';
 import type { Lifetime } from '../credentials/durations.js';
 import { sealSessionToken } from '../credentials/sessionToken.js';
-import type { FederatedIdentity, SessionClaims, SessionIssuer } from '../credentials/types.js';
+import type { FederatedIdentity, SessionClaims, SessionIssuer, SessionTags } from '../credentials/types.js';
 import type { RoleModel } from '../config/model.js';
 import type { KeyRing } from '../keys/keyRing.js';
 import type { ContextValue } from '../policy/types.js';
@@ -27,6 +27,11 @@ export interface RoleSessionRequest {
   readonly sessionPolicy?: SessionClaims['sessionPolicy'];
   /** Condition keys that stay with the session. */
   readonly context?: Readonly<Record<string, ContextValue>>;
+  /**
+   * The session's tags, final: checked, chained (incoming transitive tags included) and allowed by
+   * the role — what an issuer seals, or forwards as `Tags` / `TransitiveTagKeys`.
+   */
+  readonly tags?: SessionTags;
 }
 
 export interface IssuedCredentials {
@@ -66,6 +71,7 @@ export async function mintRoleSession(deps: SessionMinterDeps, request: RoleSess
     ...(request.chained ? { chained: true } : {}),
     ...(request.notAfter !== undefined ? { notAfter: request.notAfter } : {}),
     ...(request.sessionPolicy ? { sessionPolicy: request.sessionPolicy } : {}),
+    ...(request.tags && request.tags.tags.length > 0 ? { tags: request.tags } : {}),
     ...(request.context && Object.keys(request.context).length > 0 ? { context: request.context } : {}),
   };
   return {

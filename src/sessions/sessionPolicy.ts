@@ -7,7 +7,7 @@ import { MalformedPolicyDocument } from '../errors.js';
 import type { BrokerModel } from '../config/model.js';
 import { POLICY_LIMITS } from '../config/model.js';
 import { packedPolicySize } from '../credentials/packedPolicy.js';
-import type { SessionClaims } from '../credentials/types.js';
+import type { SessionClaims, SessionTags } from '../credentials/types.js';
 import { parsePolicy, type CompiledPolicy } from '../policy/index.js';
 
 export interface ResolvedSessionPolicy {
@@ -15,12 +15,15 @@ export interface ResolvedSessionPolicy {
   readonly compiled: readonly CompiledPolicy[] | undefined;
   /** What the session token carries. */
   readonly stored: SessionClaims['sessionPolicy'];
-  /** PackedPolicySize for the response; undefined when there is no session policy (AWS omits it). */
+  /** PackedPolicySize for the response; undefined with neither session policy nor tags (AWS omits it). */
   readonly packedPolicySize: number | undefined;
 }
 
-export function resolveSessionPolicy(model: BrokerModel, inline: string | undefined, policyArns: readonly string[]): ResolvedSessionPolicy {
-  if (inline === undefined && policyArns.length === 0) return { compiled: undefined, stored: undefined, packedPolicySize: undefined };
+/** Session policies and the session's tags are packed together (AWS's PackedPolicySize). */
+export function resolveSessionPolicy(model: BrokerModel, inline: string | undefined, policyArns: readonly string[], tags?: SessionTags): ResolvedSessionPolicy {
+  if (inline === undefined && policyArns.length === 0) {
+    return { compiled: undefined, stored: undefined, packedPolicySize: tags === undefined ? undefined : packedPolicySize(undefined, [], undefined, tags.tags) };
+  }
   const compiled: CompiledPolicy[] = [];
   if (inline !== undefined) compiled.push(parsePolicy(inline, { kind: 'session', name: 'session', maxSize: POLICY_LIMITS.session }));
   const managed: string[] = [];
@@ -30,7 +33,7 @@ export function resolveSessionPolicy(model: BrokerModel, inline: string | undefi
     compiled.push(policy.policy);
     managed.push(policy.name);
   }
-  const packed = packedPolicySize(inline, policyArns);
+  const packed = packedPolicySize(inline, policyArns, undefined, tags?.tags);
   return {
     compiled,
     stored: { ...(inline !== undefined ? { inline } : {}), ...(managed.length > 0 ? { managed } : {}) },

@@ -5,9 +5,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { fedbroker } from '../helpers/fedbrokerCli.js';
+import { fedbroker, writeOfflineConfig } from '../helpers/fedbrokerCli.js';
 import { createTestIdp } from '../helpers/samlIdp.js';
 
 const ACCOUNT = '123456789012';
@@ -21,23 +20,15 @@ beforeAll(() => {
     Version: '2012-10-17',
     Statement: [{ Effect: 'Allow', Principal: { Federated: PROVIDER_ARN }, Action: 'sts:AssumeRoleWithSAML', Condition: { StringEquals: { 'saml:aud': 'https://broker.example.com/saml' }, ...condition } }],
   });
-  writeFileSync(
-    join(dir, 'broker.yaml'),
-    stringify({
-      server: { publicUrl: 'https://broker.example.com' },
-      account: { id: ACCOUNT },
-      store: 'memory:',
-      keys: { dir: 'keys' },
-      audit: { file: null },
-      devIdentityProviders: false,
-      identityProviders: [{ type: 'saml', name: 'Corp', metadata: 'idp.xml' }],
-      roles: [
-        { name: 'UntilCentury', trustPolicy: trust({ DateLessThan: { 'aws:CurrentTime': '2099-12-31T00:00:00Z' } }) },
-        { name: 'TlsOnly', trustPolicy: trust({ Bool: { 'aws:SecureTransport': 'true' } }) },
-        { name: 'Office', trustPolicy: trust({ IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } }) },
-      ],
-    }),
-  );
+  writeOfflineConfig(dir, {
+    devIdentityProviders: false,
+    identityProviders: [{ type: 'saml', name: 'Corp', metadata: 'idp.xml' }],
+    roles: [
+      { name: 'UntilCentury', trustPolicy: trust({ DateLessThan: { 'aws:CurrentTime': '2099-12-31T00:00:00Z' } }) },
+      { name: 'TlsOnly', trustPolicy: trust({ Bool: { 'aws:SecureTransport': 'true' } }) },
+      { name: 'Office', trustPolicy: trust({ IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } }) },
+    ],
+  });
   writeFileSync(join(dir, 'alice.json'), JSON.stringify({ nameId: 'alice@example.com', attributes: {} }));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -45,6 +45,7 @@ const fullClaims: SessionClaims = {
   notAfter: NOW_S + 1800,
   sessionPolicy: { inline: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}', managed: ['ReadOnlyAccess', 'Billing'] },
   context: { 'saml:sub': 'alice', 'saml:attr/groups': ['dev', 'ops', 'é-ü'], 'aws:federatedprovider': 'arn:aws:iam::111122223333:saml-provider/ExampleCorp' },
+  tags: { tags: [{ key: 'Department', value: 'Engineering' }, { key: 'Kostenstelle', value: 'Ü-42' }, { key: 'Empty', value: '' }], transitiveTagKeys: ['Department'] },
 };
 
 describe('session tokens', () => {
@@ -78,6 +79,13 @@ describe('session tokens', () => {
     const token = sealSessionToken(ring, { ...fullClaims, sessionPolicy: { inline, managed: ['ReadOnlyAccess'] } });
     expect(token.length).toBeLessThan(2048);
     expect(openSessionToken(ring, token, NOW).sessionPolicy?.inline).toBe(inline);
+  });
+
+  it('stays compact with 50 session tags (keys 20, values 40 characters) and a 2 KB policy', () => {
+    const tags = Array.from({ length: 50 }, (_, i) => ({ key: `tag-key-${String(i).padStart(12, '0')}`, value: `value ${i} ${randomBytes(15).toString('hex')}`.slice(0, 40) }));
+    const token = sealSessionToken(ring, { ...fullClaims, sessionPolicy: { inline: typicalPolicy(2048) }, tags: { tags, transitiveTagKeys: tags.slice(0, 5).map((t) => t.key) } });
+    expect(token.length).toBeLessThan(6000);
+    expect(openSessionToken(ring, token, NOW).tags?.tags).toEqual(tags);
   });
 
   it('stays under 4096 bytes even with 2 KB of incompressible policy text', () => {

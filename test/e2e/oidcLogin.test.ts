@@ -15,25 +15,27 @@ let b: StartedBroker;
 let name: string;
 
 beforeAll(async () => {
-  idp = await startOidcProvider({ redirectUris: (issuer) => [`${PUBLIC_URL}/oidc/callback/${encodeURIComponent(issuer.replace(/^https?:\/\//, ''))}`] });
+  idp = await startOidcProvider({ extraClaimNames: ['https://aws.amazon.com/tags'], redirectUris: (issuer) => [`${PUBLIC_URL}/oidc/callback/${encodeURIComponent(issuer.replace(/^https?:\/\//, ''))}`] });
   name = idp.issuer.replace(/^https?:\/\//, '');
-  const trust = (extra: Record<string, unknown> = {}) => ({
+  const trust = (extra: Record<string, unknown> = {}, actions: string[] = ['sts:AssumeRoleWithWebIdentity']) => ({
     Version: '2012-10-17',
     Statement: [
       {
         Effect: 'Allow',
         Principal: { Federated: `arn:aws:iam::${TEST_ACCOUNT}:oidc-provider/${name}` },
-        Action: 'sts:AssumeRoleWithWebIdentity',
+        Action: actions,
         Condition: { StringEquals: { [`${name}:aud`]: 'test-app' }, ...extra },
       },
     ],
   });
   b = await startBroker({
     server: { publicUrl: PUBLIC_URL },
-    identityProviders: [{ type: 'oidc', issuer: idp.issuer, clientIds: ['test-app'], mfaAmr: ['mfa'], login: { clientId: 'test-app', scopes: ['openid', 'email', 'profile', 'groups'] } }],
+    identityProviders: [{ type: 'oidc', issuer: idp.issuer, clientIds: ['test-app'], mfaAmr: ['mfa'], login: { clientId: 'test-app', scopes: ['openid', 'email', 'profile', 'groups', 'extra'] } }],
     roles: [
       { name: 'OidcDev', trustPolicy: trust() },
       { name: 'OidcAdmin', trustPolicy: trust({ 'ForAnyValue:StringEquals': { [`${name}:groups`]: ['admins'] } }) },
+      // Only for sign-ins tagged with a department (the tags claim), and it accepts their tags.
+      { name: 'OidcTagged', trustPolicy: trust({ StringLike: { 'aws:RequestTag/Department': '?*' } }, ['sts:AssumeRoleWithWebIdentity', 'sts:TagSession']) },
     ],
     console: { destinations: [] },
   });
@@ -109,6 +111,14 @@ it('several roles fit: the role picker; MFA asserted by the provider (amr) count
   const consolePage = await (await fetch(`${b.url}/console`, { headers: { cookie: jars.header(new URL(PUBLIC_URL)) } })).text();
   expect(consolePage).toContain('assumed-role/OidcAdmin/root@example.com');
   expect(pageText(consolePage)).toMatch(/MFA\s*yes/);
+});
+
+it('the tags claim: only a role that accepts the tags is offered, and the console shows them', async () => {
+  idp.allowLogin('erin', { extraClaims: { email: 'erin@example.com', 'https://aws.amazon.com/tags': { principal_tags: { Department: ['Engineering'] }, transitive_tag_keys: ['Department'] } } });
+  const { url, body } = await browse(new Jars(), `${PUBLIC_URL}/oidc/login?provider=${encodeURIComponent(name)}&login_hint=erin`);
+  expect(url.href).toBe(`${PUBLIC_URL}/console`);
+  expect(body).toContain('assumed-role/OidcTagged/erin@example.com');
+  expect(pageText(body)).toMatch(/Session tags\s*Department = Engineering \(transitive\)/);
 });
 
 /** Runs a sign-in up to the callback the provider sends the browser to (not opened yet). */

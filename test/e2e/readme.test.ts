@@ -2,8 +2,9 @@
  * The README's walkthroughs, exactly as written, against the SHIPPED config/broker.yaml served by
  * `fedbroker serve` (a copy in a temp folder: it keeps its data and keys beside it) and driven by the
  * AWS CLI v2: the app developer's web identity exchange and get-caller-identity, the portal
- * developer's assume-role, console sign-in URL and get-federation-token with its long-term keys, and the operator's MFA
- * enrolment and get-session-token. If the shipped configuration or the README drifts, this fails.
+ * developer's assume-role, console sign-in URL and get-federation-token with its long-term keys, the operator's MFA
+ * enrolment and get-session-token, and the ABAC walkthrough (assume-role with session tags, then POST /authorize
+ * signed by curl's --aws-sigv4). If the shipped configuration or the README drifts, this fails.
  */
 import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -117,6 +118,41 @@ describe.skipIf(!existsSync(AWS_CLI))('README walkthroughs on the shipped config
     expect((await aws(credentialsOf(federated), 'sts', 'get-caller-identity'))['Arn']).toBe(`arn:aws:sts::${ACCOUNT}:federated-user/alice`);
   }, 60_000);
 
+  it('ABAC: assume-role with session tags, then /authorize decides by aws:PrincipalTag against aws:ResourceTag', async () => {
+    const assumed = await aws(
+      PORTAL,
+      'sts', 'assume-role',
+      '--role-arn', `arn:aws:iam::${ACCOUNT}:role/ProjectData`,
+      '--role-session-name', 'alice',
+      '--tags', 'Key=Project,Value=unicorn', 'Key=CostCenter,Value=4711',
+      '--transitive-tag-keys', 'Project',
+    );
+    const alice = credentialsOf(assumed);
+    const ask = async (project: string) => {
+      const body = JSON.stringify({
+        credentials: { accessKeyId: alice.accessKeyId, sessionToken: alice.sessionToken },
+        action: 's3:GetObject',
+        resource: `arn:aws:s3:::datasets/${project}/train.csv`,
+        context: { 'aws:ResourceTag/Project': project },
+      });
+      // The README's command: curl signs with the storage-service keys of config/broker.yaml.
+      const { stdout } = await run('curl', ['-s', '--aws-sigv4', 'aws:amz:us-east-1:sts', '--user', 'AKIAI44QH8DHBEXAMPLE:je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY', '-H', 'content-type: application/json', `${url}/authorize`, '-d', body]);
+      return JSON.parse(stdout) as { decision: string; principal: { tags: Record<string, string> }; reason: string };
+    };
+    const unicorn = await ask('unicorn');
+    expect(unicorn.decision).toBe('Allow');
+    expect(unicorn.principal.tags).toEqual({ Owner: 'data-platform', Project: 'unicorn', CostCenter: '4711' });
+    const pegasus = await ask('pegasus');
+    expect(pegasus.decision).toBe('Deny');
+    expect(pegasus.reason).toContain('StringEquals aws:ResourceTag/Project expects ["unicorn"], request has "pegasus"');
+    const refused = await aws(PORTAL, 'sts', 'assume-role', '--role-arn', `arn:aws:iam::${ACCOUNT}:role/ProjectData`, '--role-session-name', 'bob', '--tags', 'Key=Team,Value=blue', 'Key=Project,Value=y').then(
+      () => '',
+      (e: { stderr?: string }) => e.stderr ?? '',
+    );
+    expect(refused).toContain('AccessDenied');
+    expect(refused).toContain('does not accept the session tag key Team');
+  }, 60_000);
+
   it('operator: create-virtual-mfa-device, enable-mfa-device with two consecutive codes, get-session-token with a code', async () => {
     const seedFile = join(home, 'seed.txt');
     const created = await aws(PORTAL, 'iam', 'create-virtual-mfa-device', '--virtual-mfa-device-name', 'portal', '--outfile', seedFile, '--bootstrap-method', 'Base32StringSeed');
@@ -142,9 +178,9 @@ describe.skipIf(!existsSync(AWS_CLI))('README walkthroughs on the shipped config
     expect(warnings.map((w) => w.msg)).toEqual(['devIdentityProviders is on: demo users can sign in without a password. Never use this in production.']);
   });
 
-  it('service: the README\'s POST /authorize example, run as written (curl --aws-sigv4 with the reports-service keys)', async () => {
+  it('service: the README\'s POST /authorize example, run as written (curl --aws-sigv4 with the storage-service keys)', async () => {
     const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
-    const blocks = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => b.includes('--aws-sigv4'));
+    const blocks = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => b.includes('--aws-sigv4') && b.includes('/dev/oidc/token?user=alice'));
     expect(blocks).toHaveLength(1);
     const script = blocks[0]!.replaceAll('http://localhost:8080', url);
     const env = { PATH: '/usr/bin:/bin', HOME: home, AWS_DEFAULT_REGION: 'us-east-1', AWS_CONFIG_FILE: join(home, 'empty'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'empty'), AWS_EC2_METADATA_DISABLED: 'true' };

@@ -6,7 +6,9 @@
  *   const p = spawnFedbroker(['serve', '--config', file]); // a long-running child (serve)
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { stringify } from 'yaml';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 const MAIN = join(REPO_ROOT, 'src/cli/main.ts');
@@ -98,4 +100,15 @@ export function spawnFedbroker(args: readonly string[], options: { env?: NodeJS.
       return exited;
     },
   };
+}
+
+/**
+ * Writes `dir/broker.yaml` for commands that need no server (simulate, check-config): account
+ * 123456789012, public URL https://broker.example.com, memory store, no audit file; `config` over it.
+ */
+export function writeOfflineConfig(dir: string, config: Record<string, unknown>): string {
+  const file = join(dir, 'broker.yaml');
+  const base = { server: { publicUrl: 'https://broker.example.com' }, account: { id: '123456789012' }, store: 'memory:', keys: { dir: 'keys' }, audit: { file: null } };
+  writeFileSync(file, stringify({ ...base, ...config }));
+  return file;
 }

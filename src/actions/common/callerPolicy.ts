@@ -10,6 +10,7 @@ import { callerConditionContext, callerPrincipal } from '../../federation/sigv4/
 import { authorize, createContext, explain } from '../../policy/index.js';
 import type { AuthzRequest, ContextValue, PolicyLayers } from '../../policy/types.js';
 import type { RequestInfo } from '../../protocol/action.js';
+import { callerPrincipalTags, principalTagKeys } from '../../sessions/tags/index.js';
 import { requestConditionKeys } from './requestContext.js';
 import { describeRequest } from './trust.js';
 
@@ -40,12 +41,27 @@ export function callerLayers(broker: Broker, caller: Caller): PolicyLayers {
   return { identity, ...(boundary ? { boundary } : {}) };
 }
 
-export function callerRequest(caller: Caller, request: RequestInfo, action: string, resource: string, extra: Record<string, ContextValue | undefined> = {}): AuthzRequest {
+/** The caller's own keys: identity (aws:userid, MFA…, the session's kept keys) and aws:PrincipalTag/…. */
+export function callerContextKeys(broker: Broker, caller: Caller, now: number): Record<string, ContextValue> {
+  const keys = callerConditionContext(caller, now);
+  const tags = principalTagKeys(callerPrincipalTags(broker.model, caller));
+  for (const k in tags) keys[k] = tags[k]!;
+  return keys;
+}
+
+export function callerRequest(
+  broker: Broker,
+  caller: Caller,
+  request: RequestInfo,
+  action: string,
+  resource: string,
+  extra: Readonly<Record<string, ContextValue | undefined>> = {},
+): AuthzRequest {
   return {
     action,
     resource,
     principal: callerPrincipal(caller),
-    context: createContext(requestConditionKeys(request), callerConditionContext(caller, request.receivedAt), extra),
+    context: createContext(requestConditionKeys(request), callerContextKeys(broker, caller, request.receivedAt), extra),
   };
 }
 
@@ -58,7 +74,7 @@ export function authorizeCaller(
   resource: string,
   extra: Record<string, ContextValue | undefined> = {},
 ): void {
-  const authz = callerRequest(caller, request, action, resource, extra);
+  const authz = callerRequest(broker, caller, request, action, resource, extra);
   const layers = callerLayers(broker, caller);
   const result = authorize(layers, authz);
   if (result.decision === 'Allow') return;

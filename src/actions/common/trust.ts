@@ -46,3 +46,12 @@ export function requireSetSourceIdentity(role: RoleModel, request: AuthzRequest)
     explanation: { request: describeRequest(setRequest), policies: explainPolicies([role.trustPolicy], setRequest) },
   });
 }
+
+/** Passing session tags needs the trust policy to allow sts:TagSession as well (tags.md). */
+export function requireTagSession(role: RoleModel, request: AuthzRequest): void {
+  const tagRequest = { ...request, action: 'sts:TagSession' };
+  if (evaluatePolicies([role.trustPolicy], tagRequest).decision === 'Allow') return;
+  throw new AccessDenied(`Not authorized to perform sts:TagSession: the trust policy of role ${role.name} must allow it to pass session tags`, {
+    explanation: { request: describeRequest(tagRequest), policies: explainPolicies([role.trustPolicy], tagRequest) },
+  });
+}
