@@ -7,7 +7,9 @@
  * (and at exit): a busy broker logs one line per request, and one system call per line would cost more
  * than the line.
  */
+import { writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { isatty } from 'node:tty';
 import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
@@ -30,7 +32,7 @@ export interface LoggerOptions {
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const pretty = options.destination === undefined && (options.pretty ?? process.stdout.isTTY === true);
+  const pretty = options.destination === undefined && (options.pretty ?? isatty(1));
   return pino(
     {
       level: options.level ?? process.env['LOG_LEVEL'] ?? 'info',
@@ -47,22 +49,50 @@ export function silentLogger(): Logger {
   return pino({ level: 'silent' });
 }
 
-/** stdout, written once per event-loop turn (see above). */
+/** stdout, written once per event-loop turn (see above); one per process, however many loggers. */
+let sharedStdout: DestinationStream | undefined;
 function turnBufferedStdout(): DestinationStream {
-  const out = pino.destination({ dest: 1, sync: true, minLength: 8192 });
-  let scheduled = false;
+  sharedStdout ??= createTurnBufferedStdout(1);
+  return sharedStdout;
+}
+
+/** How long a flush waits for a full, non-blocking stdout before it drops its lines. */
+const FULL_STDOUT_WAIT_MS = 1000;
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Lines collected during a turn, written with one writeSync after it. Logging never stops the
+ * broker: when stdout is gone (EPIPE, EBADF) or stays full, the lines are dropped. (pino's own
+ * sonic-boom retries a broken pipe forever in flushSync and fsyncs after every flush.)
+ */
+function createTurnBufferedStdout(fd: number): DestinationStream {
+  let lines: string[] = [];
+  let broken = false;
   const flush = () => {
-    scheduled = false;
-    out.flushSync();
+    const batch = lines;
+    lines = [];
+    if (broken || batch.length === 0) return;
+    let data = Buffer.from(batch.join(''), 'utf8');
+    let waited = 0;
+    while (data.length > 0) {
+      try {
+        data = data.subarray(writeSync(fd, data));
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EAGAIN' && waited < FULL_STDOUT_WAIT_MS) {
+          Atomics.wait(pause, 0, 0, 10);
+          waited += 10;
+          continue;
+        }
+        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') broken = true;
+        return;
+      }
+    }
   };
-  process.once('exit', () => out.flushSync());
+  process.once('exit', flush);
   return {
     write(line: string) {
-      if (!scheduled) {
-        scheduled = true;
-        setImmediate(flush);
-      }
-      out.write(line);
+      if (lines.length === 0) setImmediate(flush);
+      lines.push(line);
     },
   };
 }

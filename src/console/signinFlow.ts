@@ -167,8 +167,10 @@ export class SigninFlow {
     this.page(res, 200, mfaEnrolmentPage({ ...shown, state: sealSigninState(this.broker.keyRing, { ...state, enrolment: shown }), csrf, role: roleName(role) }), state.destination);
   }
 
-  /** Re-check the role against its trust policy (the configuration may have changed), then start the session. */
-  /** `activated`: the serial of an MFA device this sign-in just activated (the person is told so). */
+  /**
+   * Re-check the role against its trust policy (the configuration may have changed), then start the
+   * session. `activated`: the serial of an MFA device this sign-in just activated (the person is told so).
+   */
   private async complete(req: Request, res: Response, state: NewSigninState | SigninState, roleArn: string, mfa: SessionClaims['mfa'] | undefined, activated?: string): Promise<void> {
     const model = this.broker.model;
     const role = model.roleByArn(roleArn);

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/broker.js';
-import { fedbroker, REPO_ROOT } from '../helpers/fedbrokerCli.js';
+import { fedbroker, REPO_ROOT, spawnFedbroker } from '../helpers/fedbrokerCli.js';
 
 let home: string;
 let config: string;
@@ -58,6 +58,18 @@ describe('npm start and fedbroker serve', () => {
     // The broker itself is gone, not only npm.
     await expect.poll(() => listening(port), { timeout: 15_000, interval: 200 }).toBe(false);
   }, 200_000);
+
+  it('a stdout that goes away (a closed pipe) loses log lines but never stops the broker', async () => {
+    const port = await freePort();
+    const serve = spawnFedbroker(['serve', '--config', config], { env: { PORT: String(port), LOG_LEVEL: 'info' } });
+    try {
+      await serve.waitFor(/fedbroker listening/, 60_000);
+      serve.child.stdout!.destroy();
+      for (let i = 0; i < 5; i++) expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    } finally {
+      expect(await serve.stop()).toBe(0);
+    }
+  }, 90_000);
 
   it('a port in use: names the port and how to choose another; exit 1', async () => {
     const taken: Server = createServer();
