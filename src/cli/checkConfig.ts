@@ -9,8 +9,7 @@ import { configPathFrom, loadConfigFile } from '../config/load.js';
 import { ConfigError } from '../config/configError.js';
 import { buildModel } from '../config/model.js';
 import { formatFindings, lintConfiguration } from '../config/lint/index.js';
-import { DEV_OIDC_PROVIDER_NAME } from '../dev/oidcIdp.js';
-import { DEV_SAML_PROVIDER_NAME } from '../dev/samlIdp.js';
+import { DEV_OIDC_PROVIDER_NAME, DEV_SAML_PROVIDER_NAME } from '../dev/providerNames.js';
 import { startupIssues } from '../config/startup.js';
 import { option, type CliArgs } from './args.js';
 
