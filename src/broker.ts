@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { AuditLog } from './audit/auditLog.js';
 import { ConfigError } from './config/configError.js';
-import { startupIssues } from './config/startup.js';
+import { devProvidersListenerMessage, isLoopbackHost, startupIssues } from './config/startup.js';
 import type { LoadedConfig } from './config/load.js';
 import { buildModel, type BrokerModel } from './config/model.js';
 import { lintWarnings } from './config/lint/index.js';
@@ -23,7 +23,6 @@ import { samlRouter } from './console/samlRoutes.js';
 import { SigninFlow } from './console/signinFlow.js';
 import { OidcFederation } from './federation/oidc/index.js';
 import { currentMetadata, SamlValidator } from './federation/saml/index.js';
-import type { SessionClaims } from './credentials/types.js';
 import { CallerResolver } from './federation/sigv4/callers.js';
 import { createApp, type ReadinessCheck } from './http/app.js';
 import { Gauge, Metrics } from './http/metrics.js';
@@ -37,7 +36,8 @@ import { QueryProtocol } from './protocol/queryProtocol.js';
 import { buildActions } from './actions/index.js';
 import { encodeAuthorizationMessage } from './actions/decodeAuthorizationMessage.js';
 import { RevocationCache } from './sessions/revocations.js';
-import { EntityIds } from './sessions/roleIds.js';
+import { EntityIds, type EntitySet, type ResolvedIds } from './sessions/roleIds.js';
+import { sessionValidity, type SessionValidity } from './sessions/sessionValidity.js';
 import type { SessionMinterDeps } from './sessions/roleSession.js';
 import { SessionPolicyCache } from './sessions/sessionPolicy.js';
 import { openStore } from './store/index.js';
@@ -58,6 +58,8 @@ export class Broker {
   readonly keyRing: KeyRing;
   readonly ids: EntityIds;
   readonly revocations: RevocationCache;
+  /** "Is this session still valid?" for every path that accepts presented credentials. */
+  readonly sessionValidity: SessionValidity;
   readonly oidc: OidcFederation;
   #saml: SamlValidator;
   #mfa: MfaService;
@@ -91,6 +93,16 @@ export class Broker {
     this.revocations = parts.revocations;
     this.dev = parts.dev;
     this.ids = new EntityIds(this.store);
+    this.sessionValidity = sessionValidity({
+      revocations: this.revocations,
+      entities: {
+        roleId: (arn) => (this.#model.roleByArn(arn) !== undefined ? this.ids.peek('role', arn) : undefined),
+        userId: (name) => {
+          const user = this.#model.users.get(name);
+          return user === undefined ? undefined : this.ids.peek('user', user.arn);
+        },
+      },
+    });
     const { config } = parts.loaded;
 
     this.oidc = new OidcFederation(
@@ -112,8 +124,7 @@ export class Broker {
         // User ids are resolved at start and on reload, so this is always known for configured users.
         return userId === undefined ? undefined : { secretAccessKey: key.secretAccessKey, userName: key.user.name, userId, userPath: key.user.path };
       },
-      // A session of an IAM user removed from the configuration dies with the user.
-      isRevoked: (claims) => this.revocations.isRevoked(claims) || !this.sessionOwnerExists(claims),
+      sessionValid: (claims) => this.sessionValidity.isValid(claims),
     });
     this.protocol = new QueryProtocol({
       actions: buildActions(this),
@@ -138,7 +149,7 @@ export class Broker {
       { name: 'providers', check: async () => this.checkProvidersLoaded() },
     ];
     const secureCookies = parts.loaded.publicUrl.startsWith('https:');
-    this.consoleSessions = new ConsoleSessions(this.keyRing, this.revocations, config.console.sessionCookieName, secureCookies);
+    this.consoleSessions = new ConsoleSessions(this.keyRing, this.revocations, this.sessionValidity, config.console.sessionCookieName, secureCookies);
     this.signin = new SigninFlow(this, this.consoleSessions, secureCookies);
     const routers = [
       { path: '/saml', router: samlRouter(this, this.signin) },
@@ -241,7 +252,9 @@ export class Broker {
       const revocations = new RevocationCache(store, { logger });
       await revocations.start();
       const broker = new Broker({ loaded, model, logger, store, keyRing, revocations, dev });
-      await broker.prepareIds();
+      const ids = await broker.ids.resolve(entitiesOf(model));
+      broker.ids.apply(ids);
+      await broker.ids.retireAbsent(ids);
       void broker.oidc.warm().catch((e: unknown) => logger.warn({ err: e }, 'OIDC key warm-up failed'));
       return broker;
     } catch (e) {
@@ -251,19 +264,6 @@ export class Broker {
     }
   }
 
-  /** Role and user ids are resolved once (and before a reload commits) so requests never wait for the store. */
-  private async prepareIds(model: BrokerModel = this.#model): Promise<void> {
-    await Promise.all([
-      ...[...model.roles.values()].map((r) => this.ids.roleId(r.arn)),
-      ...[...model.users.values()].map((u) => this.ids.userId(u.arn)),
-    ]);
-  }
-
-  private sessionOwnerExists(claims: SessionClaims): boolean {
-    const p = claims.principal;
-    if (p.kind === 'AssumedRole') return true;
-    return this.#model.users.has(p.userName);
-  }
 
   /** /readyz: every enabled SAML provider has metadata, every enabled OIDC provider holds keys. */
   private async checkProvidersLoaded(): Promise<void> {
@@ -294,8 +294,10 @@ export class Broker {
     const model = await buildModel(loaded, this.dev ? { extraProviders: this.dev.providers, samlMetadata: this.dev.samlMetadata } : {});
     let saml: SamlValidator;
     let mfa: MfaService;
+    let ids: ResolvedIds;
     try {
-      await this.prepareIds(model);
+      // Resolved before the swap, so requests never wait for the store (and a failure commits nothing).
+      ids = await this.ids.resolve(entitiesOf(model));
       saml = this.buildSamlValidator(loaded, model);
       mfa = this.buildMfaService(loaded, model);
       // Throws (keeping the old set) on a provider set it cannot use: commit nothing then.
@@ -306,16 +308,23 @@ export class Broker {
     }
     const previous = this.#model;
     this.#model = model;
+    this.ids.apply(ids);
     this.#loaded = loaded;
     this.#saml = saml;
     this.#mfa = mfa;
     this.rateLimiter.setLimit(loaded.config.limits.requestsPerMinutePerIp);
     previous.close();
     for (const w of [...model.warnings, ...lintWarnings(model)]) this.logger.warn(w);
+    // Removed roles and users: if they come back, they are new entities with new ids. Retried at the
+    // next load when the store fails now.
+    await this.ids.retireAbsent(ids).catch((e: unknown) => this.logger.warn({ err: e }, 'retiring the ids of removed roles and users failed'));
     this.logger.info({ file: loaded.file }, 'configuration reloaded');
   }
 
   listen(port = this.#loaded.config.server.port, host = this.#loaded.config.server.host): Promise<AddressInfo> {
+    if (this.dev && !isLoopbackHost(host)) {
+      return Promise.reject(new ConfigError([{ path: 'server.host', message: devProvidersListenerMessage(host) }], this.#loaded.file));
+    }
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(port, host, () => {
@@ -341,4 +350,9 @@ export class Broker {
     await this.audit.close();
     await this.store.close();
   }
+}
+
+/** The roles and users of a configuration, by ARN (their ids: sessions/roleIds.ts). */
+function entitiesOf(model: BrokerModel): EntitySet {
+  return { roles: [...model.roles.keys()], users: [...model.users.values()].map((u) => u.arn) };
 }

@@ -96,16 +96,25 @@ export class IDPCommunicationError extends AwsError {
 export class AccessDenied extends AwsError {
   readonly code = 'AccessDenied';
   readonly httpStatus = 403;
+  /** The explanation, or the function that builds it on first use (a denial nobody encodes costs nothing). */
+  private explanationSource: unknown;
+
+  /**
+   * `explanation` may be a function: it runs once, when the explanation is first read.
+   */
+  constructor(message: string, options?: { cause?: unknown; explanation?: unknown }) {
+    super(message, options);
+    this.explanationSource = options?.explanation;
+  }
+
   /**
    * Full explanation of a policy denial (which statement denied, which condition failed). Never sent
    * in clear: the protocol layer seals it into an "Encoded authorization failure message" that only
    * DecodeAuthorizationMessage can open.
    */
-  readonly explanation?: unknown;
-
-  constructor(message: string, options?: { cause?: unknown; explanation?: unknown }) {
-    super(message, options);
-    if (options?.explanation !== undefined) this.explanation = options.explanation;
+  get explanation(): unknown {
+    if (typeof this.explanationSource === 'function') this.explanationSource = (this.explanationSource as () => unknown)();
+    return this.explanationSource;
   }
 }
 

@@ -16,9 +16,10 @@ import { credentialsResult, mintRoleSession } from '../sessions/roleSession.js';
 import { resolveSessionPolicy } from '../sessions/sessionPolicy.js';
 import { chainSessionTags, requestedSessionTags, requestTagKeys, requireAllowedTagKeys, roleResourceTagKeys, tagAuditParameters } from '../sessions/tags/index.js';
 import { callerLayers, callerRequest } from './common/callerPolicy.js';
-import { findRole } from './common/roles.js';
+import { checkRoleArnSyntax } from './common/roles.js';
 import { refuseFederatedUser, requireCaller } from './common/signedCaller.js';
-import { MFA_REQUIRED_MESSAGE, describeRequest } from './common/trust.js';
+import { withAssumedMfa } from '../roles/federatedTrust.js';
+import { MFA_REQUIRED_MESSAGE, deniedWith, describeRequest } from './common/trust.js';
 import { mfaOwnerOf, verifiedMfa } from './common/userMfa.js';
 
 const ACTION = 'sts:AssumeRole';
@@ -41,7 +42,7 @@ export function assumeRole(broker: Broker) {
       const caller = requireCaller(signed);
       refuseFederatedUser(caller, 'AssumeRole');
       const model = broker.model;
-      const role = findRole(model, params.RoleArn, ACTION);
+      checkRoleArnSyntax(params.RoleArn, model);
       audit.requestParameters = {
         roleArn: params.RoleArn,
         roleSessionName: params.RoleSessionName,
@@ -63,44 +64,51 @@ export function assumeRole(broker: Broker) {
         throw new AccessDenied('SourceIdentity cannot be changed once it is set: the calling session already has one');
       }
       const sourceIdentity = source?.sourceIdentity ?? params.SourceIdentity;
+      const nowSeconds = Math.floor(request.receivedAt / 1000);
+      const role = model.roleByArn(params.RoleArn);
+      const authzWith = (fresh: { authenticatedAt: number } | undefined) =>
+        callerRequest(broker, caller, request, ACTION, params.RoleArn, {
+          ...requestTagKeys(requested),
+          ...(role !== undefined ? roleResourceTagKeys(role.tags) : {}),
+          'sts:externalid': params.ExternalId,
+          'sts:rolesessionname': params.RoleSessionName,
+          'sts:sourceidentity': sourceIdentity,
+          'aws:sourceidentity': sourceIdentity,
+          ...(fresh ? { 'aws:multifactorauthpresent': 'true', 'aws:multifactorauthage': String(Math.max(0, nowSeconds - fresh.authenticatedAt)) } : {}),
+        });
+      const denied = `User: ${caller.arn} is not authorized to perform: ${ACTION} on resource: ${params.RoleArn}`;
 
-      // What the request's own parameters decide is checked before the MFA code is spent (a code works
+      // Role-independent parameters first; then what depends on the role, once the caller's policies
+      // and the role's trust policy could allow the call (with MFA): a missing role and a refusing one
+      // get the same answer (no role-existence oracle). All before the MFA code is spent (a code works
       // once): a retry with a corrected DurationSeconds or Policy must still be able to use it.
+      const sessionPolicy = resolveSessionPolicy(model, params.Policy, params.PolicyArns, tags);
+      const identityLayers = callerLayers(broker, caller);
+      if (role === undefined) {
+        const authz = authzWith(undefined);
+        throw deniedWith(denied, () => ({ request: describeRequest(authz), policies: explain(identityLayers, authz), role: 'no role has this ARN' }));
+      }
+      const layers = { ...identityLayers, resource: role.trustPolicy };
+      const optimistic = authzWith(undefined);
+      if (authorize(layers, { ...optimistic, context: withAssumedMfa(optimistic.context) }).decision !== 'Allow') {
+        throw deniedWith(denied, () => ({ request: describeRequest(optimistic), policies: explain(layers, optimistic) }));
+      }
+
       const chained = caller.kind === 'AssumedRole';
       const notAfter = source?.expiresAt;
       const lifetimeOptions = { nowMs: request.receivedAt, ...(notAfter !== undefined ? { notAfter } : {}) };
       const lifetime = chained
         ? chainedRoleSessionLifetime(params.DurationSeconds, role, lifetimeOptions)
         : roleSessionLifetime(params.DurationSeconds, role, lifetimeOptions);
-      const sessionPolicy = resolveSessionPolicy(model, params.Policy, params.PolicyArns, tags);
 
       const fresh = await verifiedMfa(broker, mfaOwnerOf(caller), params.SerialNumber, params.TokenCode, request);
       const mfa = fresh ?? source?.mfa;
-      const nowSeconds = Math.floor(request.receivedAt / 1000);
-
-      const authz = callerRequest(broker, caller, request, ACTION, role.arn, {
-        ...requestTagKeys(requested),
-        ...roleResourceTagKeys(role.tags),
-        'sts:externalid': params.ExternalId,
-        'sts:rolesessionname': params.RoleSessionName,
-        'sts:sourceidentity': sourceIdentity,
-        'aws:sourceidentity': sourceIdentity,
-        ...(fresh ? { 'aws:multifactorauthpresent': 'true', 'aws:multifactorauthage': String(Math.max(0, nowSeconds - fresh.authenticatedAt)) } : {}),
-      });
-      const layers = { ...callerLayers(broker, caller), resource: role.trustPolicy };
+      const authz = authzWith(fresh);
       const decision = authorize(layers, authz);
       if (decision.decision !== 'Allow') {
-        const explanation = { request: describeRequest(authz), policies: explain(layers, authz) };
-        const needsMfa =
-          mfa === undefined &&
-          decision.decision === 'ImplicitDeny' &&
-          authorize(layers, { ...authz, context: new Map([...authz.context, ['aws:multifactorauthpresent', 'true'], ['aws:multifactorauthage', '0']]) }).decision === 'Allow';
-        throw new AccessDenied(
-          needsMfa
-            ? `User: ${caller.arn} is not authorized to perform: ${ACTION} on resource: ${role.arn}: ${role.name} ${MFA_REQUIRED_MESSAGE}`
-            : `User: ${caller.arn} is not authorized to perform: ${ACTION} on resource: ${role.arn}`,
-          { explanation },
-        );
+        // The optimistic check passed: only MFA can be missing when nothing denied explicitly.
+        const needsMfa = mfa === undefined && decision.decision === 'ImplicitDeny';
+        throw deniedWith(needsMfa ? `${denied}: ${role.name} ${MFA_REQUIRED_MESSAGE}` : denied, () => ({ request: describeRequest(authz), policies: explain(layers, authz) }));
       }
 
       // Setting a source identity, and passing tags (incoming transitive ones included), are actions of their own.
@@ -111,9 +119,10 @@ export function assumeRole(broker: Broker) {
       for (const action of alsoNeeded) {
         const also = { ...authz, action };
         if (authorize(layers, also).decision !== 'Allow') {
-          throw new AccessDenied(`User: ${caller.arn} is not authorized to perform: ${action} on resource: ${role.arn}`, {
-            explanation: { request: describeRequest(also), policies: explain(layers, also) },
-          });
+          throw deniedWith(`User: ${caller.arn} is not authorized to perform: ${action} on resource: ${role.arn}`, () => ({
+            request: describeRequest(also),
+            policies: explain(layers, also),
+          }));
         }
       }
       requireAllowedTagKeys(role, tags);

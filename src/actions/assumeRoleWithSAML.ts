@@ -5,7 +5,7 @@
  * role whose trust policy allows this provider) → trust policy → durations capped by SessionDuration
  * and SessionNotOnOrAfter → mint a role session.
  */
-import { AccessDenied, IDPRejectedClaim, InvalidIdentityToken, ValidationError } from '../errors.js';
+import { IDPRejectedClaim, InvalidIdentityToken, ValidationError } from '../errors.js';
 import { REPLAYED_ASSERTION } from '../federation/saml/checks/replay.js';
 import { federatedUserIdentity } from '../audit/userIdentity.js';
 import { parseSamlProviderArn } from '../credentials/arns.js';
@@ -14,15 +14,17 @@ import type { Broker } from '../broker.js';
 import { defineAction } from '../protocol/action.js';
 import { ARN_PARAM, ASSUME_ROLE_PARAMS } from '../protocol/params.js';
 import type { ContextValue } from '../policy/types.js';
-import { federatedTrustContext, trustRequest as roleTrustRequest, type TrustIdentity } from '../roles/federatedTrust.js';
-import { SAML_ACTION, samlSessionName, samlTrustIdentity } from '../roles/samlRoles.js';
+import { SAML_REQUESTS } from '../console/samlRequestBinding.js';
+import { federatedSessionIdentity } from '../mfa/federatedOwner.js';
+import { federatedTrustContext, trustRequest as roleTrustRequest, trustRequestFor, type TrustIdentity } from '../roles/federatedTrust.js';
+import { SAML_ACTION, SESSION_NAME_REQUIRED, samlSessionName, samlTrustIdentity } from '../roles/samlRoles.js';
 import { credentialsResult, mintRoleSession } from '../sessions/roleSession.js';
 import { resolveSessionPolicy } from '../sessions/sessionPolicy.js';
 import { requireAllowedTagKeys, samlSessionTags, tagAuditParameters } from '../sessions/tags/index.js';
 import { federatedMfa } from './common/federatedMfa.js';
 import { requestConditionKeys } from './common/requestContext.js';
-import { checkRoleArnSyntax, findRole } from './common/roles.js';
-import { authorizeTrust, requireSetSourceIdentity, requireTagSession } from './common/trust.js';
+import { checkRoleArnSyntax } from './common/roles.js';
+import { authorizeTrust, notAuthorizedMessage, requireSetSourceIdentity, requireTagSession, requireTrustCouldAllow, roleNotConsidered } from './common/trust.js';
 
 /** SAML keys that stay usable in permission policies for the session (guide G19586–G19606). */
 const SESSION_KEYS = ['saml:namequalifier', 'saml:sub', 'saml:sub_type', 'saml:iss', 'saml:doc', 'aws:federatedprovider'];
@@ -48,9 +50,8 @@ export function assumeRoleWithSAML(broker: Broker) {
         ...(params.DurationSeconds !== undefined ? { durationSeconds: params.DurationSeconds } : {}),
         ...(params.PolicyArns.length > 0 ? { policyArns: params.PolicyArns.map((arn) => ({ arn })) } : {}),
       };
-      if (!model.samlProviders.some((p) => p.settings.name === providerName)) {
-        throw new InvalidIdentityToken(`No SAML provider ${params.PrincipalArn} exists in this account`);
-      }
+      const provider = model.samlProviders.find((p) => p.settings.name === providerName);
+      if (provider === undefined) throw new InvalidIdentityToken(`No SAML provider ${params.PrincipalArn} exists in this account`);
 
       // The assertion is recorded as used only once everything the request's own parameters decide
       // (role, Policy, DurationSeconds) has passed: a retry with a corrected value must still work.
@@ -61,28 +62,34 @@ export function assumeRoleWithSAML(broker: Broker) {
           replay = { key, expiresAt };
           return true;
         },
-        consumeRequestId: async (id) => (await broker.store.takeItem('saml-request', id)) !== null,
+        consumeRequestId: async (id) => (await broker.store.takeItem(SAML_REQUESTS, id)) !== null,
         now: request.receivedAt,
       });
       const identity = assertion.identity;
       audit.userIdentity = federatedUserIdentity(identity);
       (audit.requestParameters as Record<string, unknown>)['SAMLAssertionID'] = assertion.assertionId;
 
-      const session = samlSessionName(assertion);
-      if (session.error !== undefined || session.name === undefined) throw new InvalidIdentityToken(session.error ?? 'RoleSessionName is required in AuthnResponse');
+      const session = samlSessionName(assertion, { fromNameId: provider.sessionNameFrom === 'nameId' });
+      if (session.error !== undefined || session.name === undefined) throw new InvalidIdentityToken(session.error ?? SESSION_NAME_REQUIRED);
       const sessionName = session.name;
       (audit.requestParameters as Record<string, unknown>)['roleSessionName'] = sessionName;
 
-      const role = findRole(model, params.RoleArn, SAML_ACTION);
-      // With the Role attribute, only its pairs (for this signer) may be taken.
-      if (assertion.roleAttribute.length > 0 || assertion.malformedRoleValues.length > 0) {
-        const offered = assertion.roleAttribute.some((p) => p.roleArn === role.arn && p.providerArn === identity.providerArn);
-        if (!offered) throw new AccessDenied(`Not authorized to perform ${SAML_ACTION}`);
-      }
-
       const tags = samlSessionTags(model, assertion.provider, identity.subject, assertion.attributes);
       Object.assign(audit.requestParameters as Record<string, unknown>, tagAuditParameters('principalTags', tags));
+      // What depends on the role is looked at only once its trust policy could allow this caller:
+      // a missing, unoffered or refusing role gets one answer (no role-existence oracle).
       const sessionPolicy = resolveSessionPolicy(model, params.Policy, params.PolicyArns, tags);
+      const role = model.roleByArn(params.RoleArn);
+      const trustIdentity: TrustIdentity = { ...samlTrustIdentity(assertion), ...(tags !== undefined ? { tags } : {}) };
+      const contextWith = (mfa: Parameters<typeof federatedTrustContext>[2]) => federatedTrustContext(trustIdentity, requestConditionKeys(request), mfa, request.receivedAt, sessionName);
+      const optimistic = trustRequestFor(role, params.RoleArn, trustIdentity, contextWith(undefined));
+      // With the Role attribute, only its pairs (for this signer) may be taken.
+      if (assertion.roleAttribute.length > 0 || assertion.malformedRoleValues.length > 0) {
+        const offered = assertion.roleAttribute.some((p) => p.roleArn === params.RoleArn && p.providerArn === identity.providerArn);
+        if (!offered) throw roleNotConsidered(notAuthorizedMessage(SAML_ACTION), optimistic, "the assertion's Role attribute does not offer this role");
+      }
+      requireTrustCouldAllow(role, optimistic);
+
       const lifetime = samlRoleSessionLifetime(
         params.DurationSeconds,
         role,
@@ -96,8 +103,7 @@ export function assumeRoleWithSAML(broker: Broker) {
         throw new IDPRejectedClaim(REPLAYED_ASSERTION);
       }
       const mfa = await federatedMfa(broker, identity, params.SerialNumber, params.TokenCode, request);
-      const trustIdentity: TrustIdentity = { ...samlTrustIdentity(assertion), ...(tags !== undefined ? { tags } : {}) };
-      const context = federatedTrustContext(trustIdentity, requestConditionKeys(request), mfa, request.receivedAt, sessionName);
+      const context = contextWith(mfa);
       const trustRequest = roleTrustRequest(role, trustIdentity, context);
       authorizeTrust(role, trustRequest, mfa !== undefined);
       if (assertion.sourceIdentity !== undefined) requireSetSourceIdentity(role, trustRequest);
@@ -121,7 +127,7 @@ export function assumeRoleWithSAML(broker: Broker) {
         role,
         sessionName,
         lifetime,
-        federated: { type: 'saml', provider: assertion.provider, subject: identity.subject },
+        federated: federatedSessionIdentity(model, identity),
         ...(assertion.sourceIdentity !== undefined ? { sourceIdentity: assertion.sourceIdentity } : {}),
         ...(mfa ? { mfa } : {}),
         ...(sessionPolicy.stored ? { sessionPolicy: sessionPolicy.stored } : {}),

@@ -11,15 +11,15 @@ import type { ContextValue } from '../policy/types.js';
 import { defineAction } from '../protocol/action.js';
 import { ASSUME_ROLE_PARAMS, ROLE_SESSION_NAME_PARAM } from '../protocol/params.js';
 import { credentialsResult, mintRoleSession } from '../sessions/roleSession.js';
-import { federatedTrustContext, trustRequest as roleTrustRequest, type TrustIdentity } from '../roles/federatedTrust.js';
+import { federatedTrustContext, trustRequest as roleTrustRequest, trustRequestFor, type TrustIdentity } from '../roles/federatedTrust.js';
 import { oidcSessionTags, requireAllowedTagKeys, tagAuditParameters } from '../sessions/tags/index.js';
 import { resolveSessionPolicy } from '../sessions/sessionPolicy.js';
 import { requestConditionKeys } from './common/requestContext.js';
-import { checkRoleArnSyntax, findRole } from './common/roles.js';
+import { checkRoleArnSyntax } from './common/roles.js';
 import { federatedMfa } from './common/federatedMfa.js';
-import { authorizeTrust, requireSetSourceIdentity, requireTagSession } from './common/trust.js';
+import { federatedSessionIdentity } from '../mfa/federatedOwner.js';
+import { authorizeTrust, requireSetSourceIdentity, requireTagSession, requireTrustCouldAllow } from './common/trust.js';
 
-const ACTION = 'sts:AssumeRoleWithWebIdentity';
 /** The claim AWS reads SourceIdentity from. */
 const SOURCE_IDENTITY_CLAIM = 'https://aws.amazon.com/source_identity';
 
@@ -62,16 +62,10 @@ export function assumeRoleWithWebIdentity(broker: Broker) {
       const identity = verified.identity;
       audit.userIdentity = federatedUserIdentity(identity);
 
-      const role = findRole(model, params.RoleArn, ACTION);
       const sourceIdentityClaim = verified.claims[SOURCE_IDENTITY_CLAIM];
       const sourceIdentity = typeof sourceIdentityClaim === 'string' && isValidSourceIdentity(sourceIdentityClaim) ? sourceIdentityClaim : undefined;
-
       const tags = oidcSessionTags(model, verified.providerName, identity.subject, verified.claims);
       Object.assign(audit.requestParameters, tagAuditParameters('principalTags', tags));
-      // Checked before the MFA code is spent, so a corrected retry can still use it.
-      const sessionPolicy = resolveSessionPolicy(model, params.Policy, params.PolicyArns, tags);
-      const lifetime = roleSessionLifetime(params.DurationSeconds, role, { nowMs: request.receivedAt });
-      const mfa = await federatedMfa(broker, identity, params.SerialNumber, params.TokenCode, request);
       const trustIdentity: TrustIdentity = {
         type: 'oidc',
         providerArn: identity.providerArn,
@@ -79,8 +73,16 @@ export function assumeRoleWithWebIdentity(broker: Broker) {
         ...(sourceIdentity !== undefined ? { sourceIdentity } : {}),
         ...(tags !== undefined ? { tags } : {}),
       };
-      const context = federatedTrustContext(trustIdentity, requestConditionKeys(request), mfa, request.receivedAt, params.RoleSessionName);
-      const trustRequest = roleTrustRequest(role, trustIdentity, context);
+      const contextWith = (mfa: Parameters<typeof federatedTrustContext>[2]) => federatedTrustContext(trustIdentity, requestConditionKeys(request), mfa, request.receivedAt, params.RoleSessionName);
+
+      // Checked before the MFA code is spent, so a corrected retry can still use it; what depends on
+      // the role only once its trust policy could allow this caller (no role-existence oracle).
+      const sessionPolicy = resolveSessionPolicy(model, params.Policy, params.PolicyArns, tags);
+      const role = model.roleByArn(params.RoleArn);
+      requireTrustCouldAllow(role, trustRequestFor(role, params.RoleArn, trustIdentity, contextWith(undefined)));
+      const lifetime = roleSessionLifetime(params.DurationSeconds, role, { nowMs: request.receivedAt });
+      const mfa = await federatedMfa(broker, identity, params.SerialNumber, params.TokenCode, request);
+      const trustRequest = roleTrustRequest(role, trustIdentity, contextWith(mfa));
       authorizeTrust(role, trustRequest, mfa !== undefined);
       if (sourceIdentity !== undefined) requireSetSourceIdentity(role, trustRequest);
       if (tags !== undefined) requireTagSession(role, trustRequest);
@@ -91,7 +93,7 @@ export function assumeRoleWithWebIdentity(broker: Broker) {
         role,
         sessionName: params.RoleSessionName,
         lifetime,
-        federated: { type: 'oidc', provider: verified.providerName, subject: identity.subject },
+        federated: federatedSessionIdentity(model, identity),
         ...(sourceIdentity !== undefined ? { sourceIdentity } : {}),
         ...(mfa ? { mfa } : {}),
         ...(sessionPolicy.stored ? { sessionPolicy: sessionPolicy.stored } : {}),

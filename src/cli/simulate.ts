@@ -21,6 +21,7 @@ import type { AssertedIdentity } from '../federation/identity.js';
 import { OidcFederation } from '../federation/oidc/index.js';
 import { buildConditionKeys, computeNameQualifier, parseRoleValue, SamlValidator, type ValidatedAssertion } from '../federation/saml/index.js';
 import { samlProviderArn } from '../credentials/arns.js';
+import { VOID_PROBLEM_TEXT } from '../policy/index.js';
 import type { ContextValue, PolicyExplanation } from '../policy/types.js';
 import type { SessionTags } from '../credentials/types.js';
 import { AwsError } from '../errors.js';
@@ -50,6 +51,8 @@ export async function simulate(args: CliArgs): Promise<number> {
   const loaded = loadConfigFromArgs(args);
   const dev = loaded.config.devIdentityProviders ? await startDevProviders(loaded) : undefined;
   const model = await buildModel(loaded, dev ? { extraProviders: dev.providers, samlMetadata: dev.samlMetadata } : {});
+  // What check-config warns about (e.g. a condition that can never match) matters to a simulation too.
+  for (const w of model.warnings) process.stderr.write(`warning: ${w}\n`);
   try {
     const mfaFlag = args.options.get('mfa') === true;
     let verdicts: RoleVerdict[];
@@ -80,7 +83,7 @@ export async function simulate(args: CliArgs): Promise<number> {
         assertionFile !== undefined
           ? await validateAssertion(model, loaded.acsUrl, loaded.samlEntityId, provider.settings.name, readFileSync(assertionFile, 'utf8'))
           : decodedAssertion(model, loaded.acsUrl, provider.settings.name, provider.arn, JSON.parse(readFileSync(attributesFile!, 'utf8')) as AttributeSet);
-      const name = samlSessionName(assertion).name ?? 'simulated';
+      const name = samlSessionName(assertion, { fromNameId: true }).name ?? 'simulated';
       const mfa = mfaFlag || assertion.identity.mfaAtIdp ? { authenticatedAt: Math.floor(Date.now() / 1000) } : undefined;
       const found = sessionTagsOr(() => samlSessionTags(model, assertion.provider, assertion.identity.subject, assertion.attributes));
       if (found === null) return 1;
@@ -182,7 +185,7 @@ function toJson(v: RoleVerdict) {
     role: v.role.arn,
     allowed: v.allowed,
     needsMfa: v.needsMfa,
-    ...('explanation' in v ? { explanation: v.explanation } : {}),
+    ...('explain' in v ? { explanation: v.explain() } : {}),
     ...('refusal' in v && v.refusal !== undefined ? { refusal: v.refusal } : {}),
     tagStatements: tagUses(v),
   };
@@ -202,7 +205,7 @@ function report(who: string, tags: SessionTags | undefined, verdicts: readonly R
     else {
       lines.push(`DENY   ${v.role.arn}`);
       if ('refusal' in v && v.refusal !== undefined) lines.push(`         ${v.refusal}`);
-      else for (const reason of reasons(v.explanation)) lines.push(`         ${reason}`);
+      else for (const reason of reasons(v.explain())) lines.push(`         ${reason}`);
     }
     for (const use of tagUses(v)) {
       lines.push(`         tags: ${use.policy} Statement[${use.index}]${use.sid ? ` (${use.sid})` : ''} reads ${use.keys.join(', ')}`);
@@ -224,6 +227,7 @@ function reasons(explanations: readonly PolicyExplanation[]): string[] {
         const actual = o.actual === undefined ? 'absent' : JSON.stringify(o.actual);
         out.push(`${label}: condition ${o.operator} ${o.key} expects ${JSON.stringify(o.expected)}, request has ${actual}`);
       } else if (o.reason === 'variable') out.push(`${label}: policy variable ${o.variable} has no value`);
+      else if (o.reason === 'void') out.push(`${label}: condition ${o.operator}${o.key !== undefined ? ` ${o.key}` : ''} can never match (${VOID_PROBLEM_TEXT[o.problem]})`);
       else out.push(`${label}: ${o.reason} does not match`);
     }
   }

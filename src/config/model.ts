@@ -11,7 +11,7 @@ import { OidcSettingsError, oidcProviderName, validateOidcProviderSettings } fro
 import type { OidcProviderSettings } from '../federation/oidc/providerSettings.js';
 import { loadMetadata, MetadataSource, SamlMetadataError, type ParsedMetadata } from '../federation/saml/metadata.js';
 import type { SamlProviderSettings } from '../federation/saml/settings.js';
-import { actionMatches, parsePolicy, PolicySyntaxError, summarizeStatements, type CompiledPolicy, type PolicyKind, type StatementSummary } from '../policy/index.js';
+import { actionMatches, parsePolicy, policyWarnings, PolicySyntaxError, summarizeStatements, type CompiledPolicy, type PolicyKind, type StatementSummary } from '../policy/index.js';
 import type { SessionTag } from '../credentials/types.js';
 import { compileSessionTagMapping, type SessionTagMapping } from '../sessions/tags/mapping.js';
 import { brokerVariables, substituteBrokerVariables, type BrokerVariables } from './brokerVariables.js';
@@ -69,13 +69,25 @@ export interface SamlProviderModel {
   readonly arn: string;
   /** Where the metadata came from: file path or URL. */
   readonly metadataSource: string;
+  /** AssumeRoleWithSAML without the RoleSessionName attribute: refused (`attribute`) or the NameID. */
+  readonly sessionNameFrom: 'attribute' | 'nameId';
+  /** What identifies a person for MFA devices (mfa/federatedOwner.ts). */
+  readonly mfaSubjectRule: ProviderMfaSubjectRule;
   /** Configured session tags (sessionTags), added to those the IdP sends. */
   readonly sessionTags?: SessionTagMapping;
+}
+
+/** mfaSubject / subjectCase of a provider (the MfaSubjectRule of mfa/federatedOwner.ts). */
+export interface ProviderMfaSubjectRule {
+  readonly mfaSubject?: string;
+  readonly subjectCase: 'sensitive' | 'insensitive';
 }
 
 export interface OidcProviderModel {
   readonly settings: OidcProviderSettings;
   readonly arn: string;
+  /** What identifies a person for MFA devices (mfa/federatedOwner.ts). */
+  readonly mfaSubjectRule: ProviderMfaSubjectRule;
   /** Browser sign-in through this provider (authorization code + PKCE), when configured. */
   readonly login?: { readonly clientId: string; readonly clientSecret?: string; readonly scopes: readonly string[] };
   /** Configured session tags (sessionTags), added to those the IdP sends. */
@@ -133,7 +145,7 @@ export async function buildModel(loaded: LoadedConfig, options: BuildModelOption
       issues.push({ path: `policies[${i}].name`, message: `duplicate policy name ${p.name}` });
       return;
     }
-    const policy = compile(p.document, 'identity', p.name, POLICY_LIMITS.managed, `policies[${i}].document`, issues, variables);
+    const policy = compile(p.document, 'identity', p.name, POLICY_LIMITS.managed, `policies[${i}].document`, issues, warnings, variables);
     if (policy === undefined) return;
     const model: ManagedPolicyModel = { name: p.name, arn: `arn:${partition}:iam::${account}:policy/${p.name}`, ...(p.description ? { description: p.description } : {}), policy };
     managedPolicies.set(p.name, model);
@@ -184,9 +196,9 @@ export async function buildModel(loaded: LoadedConfig, options: BuildModelOption
       issues.push({ path: `${path}.name`, message: `duplicate role name ${r.name} (role names are not case-sensitive)` });
       return;
     }
-    const trustPolicy = compile(r.trustPolicy, 'trust', `trust:${r.name}`, POLICY_LIMITS.trust, `${path}.trustPolicy`, issues, variables);
+    const trustPolicy = compile(r.trustPolicy, 'trust', `trust:${r.name}`, POLICY_LIMITS.trust, `${path}.trustPolicy`, issues, warnings, variables);
     const inline = r.inlinePolicies
-      .map((d, j) => compile(d, 'identity', `inline:${r.name}#${j}`, undefined, `${path}.inlinePolicies[${j}]`, issues, variables))
+      .map((d, j) => compile(d, 'identity', `inline:${r.name}#${j}`, undefined, `${path}.inlinePolicies[${j}]`, issues, warnings, variables))
       .filter((p): p is CompiledPolicy => p !== undefined);
     const inlineSize = inline.reduce((n, p) => n + p.size, 0);
     if (inlineSize > POLICY_LIMITS.roleInlineAggregate) {
@@ -227,7 +239,7 @@ export async function buildModel(loaded: LoadedConfig, options: BuildModelOption
       return;
     }
     const inline = u.inlinePolicies
-      .map((d, j) => compile(d, 'identity', `inline:user/${u.name}#${j}`, undefined, `${path}.inlinePolicies[${j}]`, issues, variables))
+      .map((d, j) => compile(d, 'identity', `inline:user/${u.name}#${j}`, undefined, `${path}.inlinePolicies[${j}]`, issues, warnings, variables))
       .filter((p): p is CompiledPolicy => p !== undefined);
     const managed = managedList(u.managedPolicies, `${path}.managedPolicies`);
     const boundary = boundaryOf(u.permissionsBoundary, `${path}.permissionsBoundary`);
@@ -289,8 +301,11 @@ function uniqueName(names: Map<string, number>, name: string, index: number, pat
   return true;
 }
 
-/** Policy documents are inline objects or paths to JSON/YAML files (already absolute). */
-function compile(document: unknown, kind: PolicyKind, name: string, maxSize: number | undefined, path: string, issues: ConfigIssue[], variables: BrokerVariables): CompiledPolicy | undefined {
+/**
+ * Policy documents are inline objects or paths to JSON/YAML files (already absolute), with their
+ * `${fedbroker:…}` variables replaced. A condition that can never match (IAM accepts it) is a warning.
+ */
+function compile(document: unknown, kind: PolicyKind, name: string, maxSize: number | undefined, path: string, issues: ConfigIssue[], warnings: string[], variables: BrokerVariables): CompiledPolicy | undefined {
   let source: string | object;
   if (typeof document === 'string') {
     try {
@@ -305,7 +320,9 @@ function compile(document: unknown, kind: PolicyKind, name: string, maxSize: num
   source = substituteBrokerVariables(source, variables, path, issues);
   if (issues.length > unknownVariables) return undefined;
   try {
-    return parsePolicy(source, { kind, name, ...(maxSize !== undefined ? { maxSize } : {}) });
+    const policy = parsePolicy(source, { kind, name, ...(maxSize !== undefined ? { maxSize } : {}) });
+    for (const w of policyWarnings(policy)) warnings.push(`${path}.${w.path}: ${w.message}`);
+    return policy;
   } catch (e) {
     if (e instanceof PolicySyntaxError) {
       issues.push({ path: e.path ? `${path}.${e.path}` : path, message: e.message.replace(/ \(at [^)]*\)$/, '') });
@@ -343,7 +360,7 @@ function prepareOidcProvider(p: RawOidcProvider, path: string, account: string, 
     return undefined;
   }
   const sessionTags = p.sessionTags !== undefined ? compileSessionTagMapping(p.sessionTags, 'oidc', p.sessionTagsOverride ?? false, `${path}.sessionTags`, issues) : undefined;
-  return { settings, arn: oidcProviderArn(partition, account, name), ...(p.login ? { login: p.login } : {}), ...(sessionTags ? { sessionTags } : {}) };
+  return { settings, arn: oidcProviderArn(partition, account, name), mfaSubjectRule: mfaSubjectRule(p), ...(p.login ? { login: p.login } : {}), ...(sessionTags ? { sessionTags } : {}) };
 }
 
 async function prepareSamlProvider(
@@ -388,8 +405,14 @@ async function prepareSamlProvider(
     },
     arn: samlProviderArn(partition, account, p.name),
     metadataSource: p.metadata,
+    sessionNameFrom: p.sessionNameFrom,
+    mfaSubjectRule: mfaSubjectRule(p),
     ...(p.sessionTags !== undefined ? { sessionTags: compileSessionTagMapping(p.sessionTags, 'saml', p.sessionTagsOverride ?? false, `${path}.sessionTags`, issues) } : {}),
   };
+}
+
+function mfaSubjectRule(p: RawSamlProvider | RawOidcProvider): ProviderMfaSubjectRule {
+  return { subjectCase: p.subjectCase, ...(p.mfaSubject !== undefined ? { mfaSubject: p.mfaSubject } : {}) };
 }
 
 /** IAM principal ARNs a trust policy can name: the account, users, roles, role sessions, federated users. */

@@ -48,6 +48,9 @@ const samlSchema = z
   })
   .strict();
 
+/** How a provider identifies a person for MFA devices (mfa/federatedOwner.ts). */
+const subjectCase = z.enum(['sensitive', 'insensitive']).default('sensitive');
+
 const samlProviderSchema = z
   .object({
     type: z.literal('saml'),
@@ -58,6 +61,10 @@ const samlProviderSchema = z
     allowIdpInitiated: z.boolean().default(true),
     requireSignedAssertion: z.boolean().default(true),
     allowSha1: z.boolean().default(false),
+    // AssumeRoleWithSAML without the RoleSessionName attribute: refused as in AWS, or the NameID.
+    sessionNameFrom: z.enum(['attribute', 'nameId']).default('attribute'),
+    mfaSubject: z.string().regex(/^saml:[\x21-\x7e]{1,256}$/, 'must be a SAML condition key such as saml:attr/employeeId').optional(),
+    subjectCase,
     sessionTags: sessionTagMappingSchema.optional(),
     sessionTagsOverride: z.boolean().optional(),
   })
@@ -74,6 +81,8 @@ const oidcProviderSchema = z
     jwksFile: nonEmpty.optional(),
     mfaAmr: z.array(nonEmpty).default([]),
     allowedAlgorithms: z.array(nonEmpty).optional(),
+    mfaSubject: z.string().regex(/^[\x21-\x7e]{1,256}$/, 'must be a claim name such as oid or employee_id').optional(),
+    subjectCase,
     login: z
       .object({
         clientId: nonEmpty,

@@ -1,6 +1,6 @@
 /**
  * The console session: a cookie holding sealed session state (the role session's token). Stateless to
- * read; signing out revokes the session's access key on every instance, so an old cookie stops working
+ * read (the session must still be valid: sessions/sessionValidity.ts); signing out revokes the session's access key on every instance, so an old cookie stops working
  * everywhere. The roles the sign-in allowed (for switching) are kept in the store, not in the cookie:
  * an identity may be allowed dozens of roles, and browsers drop a cookie larger than 4096 bytes.
  */
@@ -9,6 +9,7 @@ import { openSessionToken, openSessionTokenAnyTime } from '../credentials/sessio
 import type { SessionClaims } from '../credentials/types.js';
 import type { KeyRing } from '../keys/keyRing.js';
 import type { RevocationCache } from '../sessions/revocations.js';
+import type { SessionValidity } from '../sessions/sessionValidity.js';
 import type { Store } from '../store/types.js';
 import { clearCookie, readCookie, setCookie } from './cookies.js';
 
@@ -62,11 +63,12 @@ export class ConsoleSessions {
   constructor(
     private readonly keyRing: KeyRing,
     private readonly revocations: RevocationCache,
+    private readonly validity: SessionValidity,
     private readonly cookieName: string,
     private readonly secure: boolean,
   ) {}
 
-  /** The signed-in session, or undefined (no cookie, tampered, expired, revoked). */
+  /** The signed-in session, or undefined (no cookie, tampered, expired, revoked, its role or user gone). */
   read(req: Request, now = Date.now()): ConsoleSession | undefined {
     const value = readCookie(req, this.cookieName);
     if (value === undefined || value === '') return undefined;
@@ -77,7 +79,7 @@ export class ConsoleSessions {
       const claims = body.e !== undefined ? openSessionTokenAnyTime(this.keyRing, body.t) : openSessionToken(this.keyRing, body.t, now);
       const expiresAt = body.e ?? claims.expiresAt;
       if (now >= expiresAt * 1000) return undefined;
-      if (this.revocations.isRevoked(claims)) return undefined;
+      if (!this.validity.isValid(claims)) return undefined;
       if (body.s !== undefined && this.revocations.isConsoleSessionRevoked(body.s)) return undefined;
       return { claims, sessionToken: body.t, expiresAt, ...(body.s !== undefined ? { id: body.s } : {}) };
     } catch {

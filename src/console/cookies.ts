@@ -4,7 +4,8 @@ import type { Request, Response } from 'express';
 export interface CookieOptions {
   readonly secure: boolean;
   readonly maxAgeSeconds?: number;
-  readonly sameSite?: 'Lax' | 'Strict';
+  /** None only with `secure` (browsers drop it otherwise): a cookie an IdP's cross-site POST must carry. */
+  readonly sameSite?: 'Lax' | 'Strict' | 'None';
   readonly path?: string;
 }
 

@@ -144,7 +144,7 @@ function credentialsOf(broker: Broker, presented: SessionParameter, now: number)
   let claims: SessionClaims;
   try {
     // The secret too must be the one sealed in the token: a stolen token alone is not enough.
-    claims = openPresentedCredentials(broker.keyRing, broker.revocations, { accessKeyId: presented.sessionId, secretAccessKey: presented.sessionKey, sessionToken: presented.sessionToken }, now);
+    claims = openPresentedCredentials(broker.keyRing, broker.sessionValidity, { accessKeyId: presented.sessionId, secretAccessKey: presented.sessionKey, sessionToken: presented.sessionToken }, now);
   } catch (e) {
     if (e instanceof AwsError && e.code === 'ExpiredToken') throw new SigninRefused(400, 'ExpiredToken', 'The credentials in the Session parameter have expired');
     throw new SigninRefused(400, 'InvalidClientTokenId', INVALID_CREDENTIALS);
@@ -196,7 +196,11 @@ async function login(broker: Broker, flow: SigninFlow, sessions: ConsoleSessions
   } catch {
     return refuse(400, 'Sign-in link not valid', 'This sign-in link is not valid.');
   }
-  if (broker.revocations.isRevoked(claims)) return refuse(403, 'Sign-in refused', 'The credentials behind this sign-in link were revoked.', claims);
+  const invalid = broker.sessionValidity.check(claims);
+  if (invalid !== undefined) {
+    const why = invalid === 'revoked' ? 'were revoked' : `belong to a ${invalid === 'role-removed' ? 'role' : 'user'} that no longer exists`;
+    return refuse(403, 'Sign-in refused', `The credentials behind this sign-in link ${why}.`, claims);
+  }
   if (info.receivedAt >= opened.claims.consoleExpiresAt * 1000) return refuse(400, 'Sign-in link not valid', 'The console session of this sign-in link has already ended.', claims);
   // Single use, on every instance sharing the store.
   // Remembered a while past the token's expiry: an instance whose clock is behind must still see it used.

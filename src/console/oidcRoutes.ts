@@ -19,6 +19,7 @@ import { requestConditionKeys } from '../actions/common/requestContext.js';
 import type { Broker } from '../broker.js';
 import type { OidcProviderModel } from '../config/model.js';
 import { AwsError } from '../errors.js';
+import { idpAssertedMfa } from '../federation/identity.js';
 import { constantTimeEqual } from '../keys/constantTime.js';
 import { randomBytesPooled } from '../keys/randomPool.js';
 import { federatedTrustContext } from '../roles/federatedTrust.js';
@@ -171,7 +172,7 @@ export function oidcRouter(broker: Broker, flow: SigninFlow): Router {
     }
     const identity = verified.identity;
     const sessionName = sessionNameOf(verified.claims, identity.subject);
-    const mfa = identity.mfaAtIdp ? { authenticatedAt: identity.authenticatedAt ?? Math.floor(info.receivedAt / 1000) } : undefined;
+    const mfa = idpAssertedMfa(identity);
     let tags;
     try {
       tags = oidcSessionTags(broker.model, verified.providerName, identity.subject, verified.claims);

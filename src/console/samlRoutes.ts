@@ -9,6 +9,7 @@ import express, { type Router } from 'express';
 import { AwsError, IDPRejectedClaim } from '../errors.js';
 import { requestConditionKeys } from '../actions/common/requestContext.js';
 import type { Broker } from '../broker.js';
+import { idpAssertedMfa } from '../federation/identity.js';
 import { buildAuthnRequest, buildSpMetadata, currentMetadata } from '../federation/saml/index.js';
 import { REPLAYED_ASSERTION } from '../federation/saml/checks/replay.js';
 import { federatedTrustContext } from '../roles/federatedTrust.js';
@@ -16,10 +17,8 @@ import { mapSamlRoles, samlSessionName, samlTrustIdentity } from '../roles/samlR
 import { samlSessionTags } from '../sessions/tags/index.js';
 import { isAllowedDestination, resolveRelayState } from './destinations.js';
 import { alreadyUsedPage, errorPage } from './pages.js';
+import { forgetBinding, rememberRequest, takeBoundRequest, type BoundRequest } from './samlRequestBinding.js';
 import type { SigninFlow } from './signinFlow.js';
-
-/** Outstanding SP-initiated requests live this long (the user has to sign in at the IdP meanwhile). */
-const AUTHN_REQUEST_TTL_MS = 10 * 60_000;
 
 export function samlRouter(broker: Broker, flow: SigninFlow): Router {
   const router = express.Router();
@@ -60,7 +59,7 @@ export function samlRouter(broker: Broker, flow: SigninFlow): Router {
       ...(relayState !== undefined ? { relayState } : {}),
       ...(broker.loaded.config.saml.signAuthnRequests ? { signingKey: broker.keyRing.spSigningKey } : {}),
     });
-    await broker.store.putItem('saml-request', request.requestId, name, Date.now() + AUTHN_REQUEST_TTL_MS);
+    await rememberRequest(broker.store, res, broker.loaded.publicUrl, request.requestId, name);
     res.set('cache-control', 'no-store').redirect(302, request.url);
   });
 
@@ -79,27 +78,36 @@ export function samlRouter(broker: Broker, flow: SigninFlow): Router {
 
     const info = flow.requestInfo(req);
     let assertion;
+    let outstanding: BoundRequest | undefined;
     try {
-      // The provider an outstanding AuthnRequest was sent to (GET /saml/login stores it with the id).
-      const outstanding: { provider?: string | null } = {};
       assertion = await broker.saml.validate(samlResponse, {
         // The browser endpoint is always one use per assertion, whatever apiAssertionReuse says.
         claimAssertionId: (key, expiresAt) => broker.store.claimOnce('saml-assertion', key, expiresAt),
-        consumeRequestId: async (id) => (outstanding.provider = await broker.store.takeItem('saml-request', id)) !== null,
+        // The outstanding AuthnRequest (GET /saml/login), only from the browser that started it.
+        consumeRequestId: async (id) => {
+          forgetBinding(res, broker.loaded.publicUrl, id);
+          outstanding = await takeBoundRequest(broker.store, req, id);
+          return typeof outstanding === 'object';
+        },
         now: info.receivedAt,
       });
       // A request sent to one IdP can only be answered by that IdP, not by another configured one.
-      if (assertion.inResponseTo !== undefined && outstanding.provider !== assertion.provider) {
+      if (assertion.inResponseTo !== undefined && (typeof outstanding !== 'object' || outstanding.provider !== assertion.provider)) {
         throw new IDPRejectedClaim('SAML response rejected: InResponseTo answers a request that was sent to another identity provider');
       }
     } catch (e) {
       if (!(e instanceof AwsError) || e.httpStatus >= 500) throw e;
+      if (outstanding === 'other-browser') {
+        await flow.auditFailure(req, undefined, 'SAML response to a sign-in started in another browser', 'AccessDenied');
+        return flow.page(res, 403, errorPage('Sign-in refused', 'This sign-in was started in another browser. Start again here.'));
+      }
       await flow.auditFailure(req, undefined, e.message, e.code);
       // A refreshed role picker (or the Back button) posts the same response again: say so plainly.
       if (e.message === REPLAYED_ASSERTION) return flow.page(res, 403, alreadyUsedPage(e.message));
       return flow.page(res, e.httpStatus === 413 ? 413 : 403, errorPage('Your request included an invalid SAML response', e.message));
     }
-    const sessionName = samlSessionName(assertion);
+    // The browser sign-in always falls back to the NameID (a person signing in needs no attribute for it).
+    const sessionName = samlSessionName(assertion, { fromNameId: true });
     if (sessionName.name === undefined) {
       const identity = { type: 'saml' as const, providerArn: assertion.identity.providerArn, subject: assertion.identity.subject };
       await flow.auditFailure(req, identity, sessionName.error ?? 'invalid RoleSessionName', 'InvalidIdentityToken');
@@ -114,7 +122,7 @@ export function samlRouter(broker: Broker, flow: SigninFlow): Router {
       return flow.page(res, 400, errorPage('Invalid session tags', e.message));
     }
     const identity = { ...samlTrustIdentity(assertion), ...(tags !== undefined ? { tags } : {}) };
-    const mfa = assertion.identity.mfaAtIdp ? { authenticatedAt: assertion.identity.authenticatedAt ?? Math.floor(info.receivedAt / 1000) } : undefined;
+    const mfa = idpAssertedMfa(assertion.identity);
     const context = federatedTrustContext(identity, requestConditionKeys(info), mfa, info.receivedAt, sessionName.name);
     const mapping = mapSamlRoles(broker.model, assertion, context, tags);
     await flow.begin(req, res, {

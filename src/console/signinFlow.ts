@@ -18,8 +18,9 @@ import type { ContextValue } from '../policy/types.js';
 import { federatedTrustContext, judgeRole, type TrustIdentity } from '../roles/federatedTrust.js';
 import { mintRoleSession } from '../sessions/roleSession.js';
 import { MfaCodeRefused } from '../mfa/codeRefused.js';
+import { federatedSessionIdentity, legacyMfaOwner, mfaOwnershipIn, type FederatedMfaOwner } from '../mfa/federatedOwner.js';
+import type { MfaDeviceView } from '../mfa/mfaService.js';
 import { tagAuditParameters } from '../sessions/tags/index.js';
-import type { MfaOwner } from '../store/types.js';
 import { contentSecurityPolicy } from '../http/html.js';
 import { clientAddress } from '../http/clientAddress.js';
 import { requestInfoOf } from '../http/requestInfo.js';
@@ -84,12 +85,15 @@ export class SigninFlow {
     if (state === undefined || state.chosenRole === undefined) return void (state && this.page(res, 400, errorPage('Sign-in failed', 'No role was chosen.')));
     // Spent before the code is checked: a replayed form neither burns a code nor counts a failure.
     if (!(await this.spend(res, state))) return;
-    const owner = ownerOf(state);
-    const device = await this.broker.mfa.findEnabledDevice(owner);
-    if (device === null) return this.showMfaStep(req, res, state);
+    const ownership = mfaOwnershipIn(this.broker.model, state);
+    if ('unstable' in ownership) return this.refuseUnstable(req, res, state, ownership.unstable);
+    const found = await this.deviceOf(state, ownership.owner);
+    if (found === undefined) return this.showMfaStep(req, res, state);
+    const { device } = found;
     const code = String((req.body as Record<string, unknown>)['code'] ?? '');
     try {
-      const { authenticatedAt } = await this.broker.mfa.verifyCode(device.serial, code, owner, this.mfaContext(req));
+      const { authenticatedAt } = await this.broker.mfa.verifyCode(device.serial, code, found.owner, this.mfaContext(req));
+      if (found.owner !== ownership.owner) await this.moveDevice(req, device.serial, found.owner, ownership.owner);
       await this.complete(req, res, state, state.chosenRole, { authenticatedAt, serial: device.serial });
     } catch (e) {
       if (!(e instanceof AwsError) || e.httpStatus >= 500) throw e;
@@ -119,9 +123,10 @@ export class SigninFlow {
     const enrolment = state.enrolment;
     if (enrolment === undefined) return this.showMfaStep(req, res, state);
     const body = req.body as Record<string, unknown>;
-    const owner = ownerOf(state);
+    const ownership = mfaOwnershipIn(this.broker.model, state);
+    if ('unstable' in ownership) return this.refuseUnstable(req, res, state, ownership.unstable);
     try {
-      await this.broker.mfa.enable(enrolment.serial, owner, String(body['code1'] ?? ''), String(body['code2'] ?? ''), this.mfaContext(req));
+      await this.broker.mfa.enable(enrolment.serial, ownership.owner, String(body['code1'] ?? ''), String(body['code2'] ?? ''), this.mfaContext(req));
     } catch (e) {
       if (!(e instanceof AwsError) || e.httpStatus >= 500) throw e;
       this.page(res, 403, mfaEnrolmentPage({ ...enrolment, state: sealSigninState(this.broker.keyRing, state), csrf: csrfToken(req, res, this.secure), role: roleName(state.chosenRole), error: enrolmentProblem(e), detail: e.message }), state.destination);
@@ -147,13 +152,16 @@ export class SigninFlow {
 
   private async showMfaStep(req: Request, res: Response, state: NewSigninState | SigninState): Promise<void> {
     const role = state.chosenRole!;
-    const owner = ownerOf(state);
+    const ownership = mfaOwnershipIn(this.broker.model, state);
+    if ('unstable' in ownership) return this.refuseUnstable(req, res, state, ownership.unstable);
+    const owner = ownership.owner;
     const mfa = this.broker.mfa;
-    const device = await mfa.findEnabledDevice(owner);
+    const found = await this.deviceOf(state, owner);
     const csrf = csrfToken(req, res, this.secure);
-    if (device !== null) {
-      const locked = device.lockedUntil > Date.now();
-      const prompt = { state: sealSigninState(this.broker.keyRing, state), csrf, role: roleName(role), serial: device.serial, ...(locked ? { lockedUntil: device.lockedUntil } : {}) };
+    if (found !== undefined) {
+      // A locked device: the prompt says until when, with its form disabled.
+      const locked = found.device.lockedUntil > Date.now();
+      const prompt = { state: sealSigninState(this.broker.keyRing, state), csrf, role: roleName(role), serial: found.device.serial, ...(locked ? { lockedUntil: found.device.lockedUntil } : {}) };
       this.page(res, locked ? 403 : 200, mfaPromptPage(prompt), state.destination);
       return;
     }
@@ -162,7 +170,7 @@ export class SigninFlow {
       return;
     }
     // The same key until it is confirmed: what the person scanned on an earlier visit keeps working.
-    const enrolment = await mfa.federatedEnrolment({ provider: state.provider, subject: state.subject }, this.mfaContext(req));
+    const enrolment = await mfa.federatedEnrolment({ provider: owner.provider, subject: owner.subject }, this.mfaContext(req));
     const shown = { serial: enrolment.device.serial, seedBase32: enrolment.seedBase32, qrPngBase64: enrolment.qrCodePng.toString('base64') };
     this.page(res, 200, mfaEnrolmentPage({ ...shown, state: sealSigninState(this.broker.keyRing, { ...state, enrolment: shown }), csrf, role: roleName(role) }), state.destination);
   }
@@ -203,7 +211,7 @@ export class SigninFlow {
       role,
       sessionName: state.sessionName,
       lifetime,
-      federated: { type: state.type, provider: state.provider, subject: state.subject },
+      federated: federatedSessionIdentity(model, state),
       ...(state.sourceIdentity !== undefined ? { sourceIdentity: state.sourceIdentity } : {}),
       ...(mfa ? { mfa } : {}),
       ...(state.tags !== undefined ? { tags: state.tags } : {}),
@@ -238,6 +246,43 @@ export class SigninFlow {
         ...(state.sessionNotOnOrAfter !== undefined ? { sessionNotOnOrAfter: state.sessionNotOnOrAfter } : {}),
       },
       { nowMs },
+    );
+  }
+
+  // ---- MFA owner -----------------------------------------------------------------------------------
+
+  /**
+   * The identity's enabled device: its owner's, or — when the provider's rule changed (mfaSubject,
+   * subjectCase) — one still keyed by the subject as asserted, which a verified code then moves.
+   */
+  private async deviceOf(state: NewSigninState | SigninState, owner: FederatedMfaOwner): Promise<{ device: MfaDeviceView; owner: FederatedMfaOwner } | undefined> {
+    const device = await this.broker.mfa.findEnabledDevice(owner);
+    if (device !== null) return { device, owner };
+    const legacy = legacyMfaOwner(state, owner);
+    const old = legacy === undefined ? null : await this.broker.mfa.findEnabledDevice(legacy);
+    return old === null ? undefined : { device: old, owner: legacy! };
+  }
+
+  private async moveDevice(req: Request, serial: string, from: FederatedMfaOwner, to: FederatedMfaOwner): Promise<void> {
+    try {
+      await this.broker.mfa.moveDevice(serial, from, to, this.mfaContext(req));
+    } catch (e) {
+      // The code was right: the sign-in goes on; the move is tried again next time.
+      if (!(e instanceof AwsError) || e.httpStatus >= 500) throw e;
+      this.broker.logger.warn({ serial, code: e.code }, 'moving an MFA device to its owner\'s new identifier failed');
+    }
+  }
+
+  /** Nothing stable identifies this person: no device can be enrolled, found or used. */
+  private async refuseUnstable(req: Request, res: Response, state: NewSigninState | SigninState, why: string): Promise<void> {
+    await this.auditFailure(req, state, `MFA refused: ${why}`);
+    this.page(
+      res,
+      403,
+      errorPage(
+        'MFA needs a stable identifier',
+        `The role ${roleName(state.chosenRole ?? '')} requires multi-factor authentication. ${why} An MFA device can only belong to an identifier that stays the same at every sign-in: ask your administrator to have ${state.provider} send a persistent NameID, or to set the provider's mfaSubject to an attribute that identifies you permanently.`,
+      ),
     );
   }
 
@@ -317,10 +362,6 @@ export class SigninFlow {
   }
 }
 
-
-export function ownerOf(state: Pick<NewSigninState, 'provider' | 'subject'>): MfaOwner {
-  return { kind: 'federated', provider: state.provider, subject: state.subject };
-}
 
 /** What a person is told about a refused code (the API keeps AWS's words). */
 function codeProblem(e: AwsError): string {

@@ -54,7 +54,7 @@ interface CoreJson {
   p: string; // partition
   t: number; // issuer, index in ISSUERS
   P: PrincipalJson;
-  f?: readonly [FederatedIdentity['type'], string, string]; // type, provider, subject
+  f?: readonly [FederatedIdentity['type'], string, string] | readonly [FederatedIdentity['type'], string, string, string]; // type, provider, subject, mfaSubject ('' = none)
   si?: string; // sourceIdentity
   m?: readonly [number] | readonly [number, string]; // mfa authenticatedAt, serial
   c?: 1; // chained
@@ -129,7 +129,10 @@ function toCoreJson(c: SessionClaims): CoreJson {
     t: ISSUERS.indexOf(c.issuer),
     P: toPrincipalJson(c.principal),
   };
-  if (c.federated !== undefined) core.f = [c.federated.type, c.federated.provider, c.federated.subject];
+  if (c.federated !== undefined) {
+    const { type, provider, subject, mfaSubject } = c.federated;
+    core.f = mfaSubject === undefined ? [type, provider, subject] : [type, provider, subject, mfaSubject ?? ''];
+  }
   if (c.sourceIdentity !== undefined) core.si = c.sourceIdentity;
   if (c.mfa !== undefined) core.m = c.mfa.serial === undefined ? [c.mfa.authenticatedAt] : [c.mfa.authenticatedAt, c.mfa.serial];
   if (c.chained === true) core.c = 1;
@@ -204,8 +207,9 @@ function fromCoreJson(value: unknown): SessionClaims | undefined {
     principal,
   };
   if (j.f !== undefined) {
-    if (!isStringArray(j.f) || j.f.length !== 3 || (j.f[0] !== 'saml' && j.f[0] !== 'oidc')) return undefined;
-    claims.federated = { type: j.f[0], provider: j.f[1]!, subject: j.f[2]! };
+    if (!isStringArray(j.f) || (j.f.length !== 3 && j.f.length !== 4) || (j.f[0] !== 'saml' && j.f[0] !== 'oidc')) return undefined;
+    const mfaSubject = j.f.length === 4 ? { mfaSubject: j.f[3] === '' ? null : j.f[3]! } : {};
+    claims.federated = { type: j.f[0], provider: j.f[1]!, subject: j.f[2]!, ...mfaSubject };
   }
   if (j.si !== undefined) {
     if (!isString(j.si)) return undefined;

@@ -40,6 +40,12 @@ export interface FederatedIdentity {
   readonly provider: string;
   /** saml:sub / <provider>:sub. */
   readonly subject: string;
+  /**
+   * Who owns this identity's MFA device (mfa/federatedOwner.ts): the stable identifier, or null when
+   * nothing stable identifies the person (a transient NameID). Absent in tokens sealed before it was
+   * recorded: such sessions cannot step up with an MFA device.
+   */
+  readonly mfaSubject?: string | null;
 }
 
 /** One session tag (tags.md): a key of 1–128 and a value of 0–256 characters. */

@@ -26,7 +26,7 @@ export async function startDevProviders(loaded: LoadedConfig): Promise<DevProvid
     oidc,
     saml,
     providers: [
-      { type: 'oidc', name: DEV_OIDC_PROVIDER_NAME, enabled: true, issuer: oidc.issuer, clientIds: [DEV_OIDC_CLIENT_ID], jwksFile: oidc.jwksFile, mfaAmr: ['mfa'] },
+      { type: 'oidc', name: DEV_OIDC_PROVIDER_NAME, enabled: true, issuer: oidc.issuer, clientIds: [DEV_OIDC_CLIENT_ID], jwksFile: oidc.jwksFile, mfaAmr: ['mfa'], subjectCase: 'sensitive' },
       {
         type: 'saml',
         name: DEV_SAML_PROVIDER_NAME,
@@ -36,6 +36,8 @@ export async function startDevProviders(loaded: LoadedConfig): Promise<DevProvid
         allowIdpInitiated: true,
         requireSignedAssertion: true,
         allowSha1: false,
+        sessionNameFrom: 'attribute',
+        subjectCase: 'sensitive',
       },
     ],
     samlMetadata: new Map([[DEV_SAML_PROVIDER_NAME, parseMetadata(saml.metadataXml)]]),

@@ -41,8 +41,17 @@ export interface AssertedIdentity {
   readonly issuer: string;
   /** True when the IdP asserted MFA (SAML AuthnContextClassRef in mfaAuthnContexts, OIDC amr ∩ mfaAmr). */
   readonly mfaAtIdp: boolean;
-  /** When the IdP authenticated the user (epoch seconds), when known (SAML AuthnInstant, OIDC auth_time). */
+  /** When the IdP authenticated the user (epoch seconds), when known (SAML AuthnInstant, OIDC auth_time or else iat). */
   readonly authenticatedAt?: number;
   /** Condition keys derived from the assertion (lower-case keys): saml:*, <provider>:*. */
   readonly conditionKeys: Readonly<Record<string, ContextValue>>;
+}
+
+/**
+ * The MFA an identity provider asserted, dated by the provider: its authentication time, never the
+ * time of the call (aws:MultiFactorAuthAge would otherwise restart at every replay of a token). An
+ * assertion of MFA that cannot be dated does not count.
+ */
+export function idpAssertedMfa(identity: Pick<AssertedIdentity, 'mfaAtIdp' | 'authenticatedAt'>): SessionClaims['mfa'] | undefined {
+  return identity.mfaAtIdp && identity.authenticatedAt !== undefined ? { authenticatedAt: identity.authenticatedAt } : undefined;
 }

@@ -3,7 +3,7 @@
  * call itself (SigV4, credential scope `sts`) with credentials allowed `fedbroker:Authorize`, and asks
  * whether a subject may do `action` on `resource`:
  *
- *   { "credentials": { "accessKeyId", "sessionToken" }            temporary credentials the broker issued,
+ *   { "credentials": { "accessKeyId", "secretAccessKey", "sessionToken" }   temporary credentials the broker issued,
  *     | "request": { "method", "url", "headers", "body"? },       or a request the subject SigV4-signed
  *                                                                   (for any service) and the service forwards,
  *     "action": "s3:GetObject", "resource": "arn:…", "context": { "s3:prefix": "home/", … } }
@@ -20,7 +20,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { authorizeCaller, callerContextKeys, callerLayers } from '../actions/common/callerPolicy.js';
 import { callerUserIdentity } from '../audit/userIdentity.js';
 import type { Broker } from '../broker.js';
-import { AwsError, ValidationError } from '../errors.js';
+import { AwsError, MissingParameter, ValidationError } from '../errors.js';
 import type { Caller } from '../federation/identity.js';
 import { sessionCaller } from '../federation/sigv4/callers.js';
 import { callerPrincipal } from '../federation/sigv4/context.js';
@@ -35,6 +35,8 @@ import { noteRequest } from './requestLog.js';
 
 const ACTION = /^[A-Za-z0-9-]{1,64}:[A-Za-z0-9*?_-]{1,128}$/;
 const MAX_CONTEXT_KEYS = 100;
+/** Names of object machinery, never condition keys: refused outright rather than risk a prototype write. */
+const FORBIDDEN_CONTEXT_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 export function authorizeRouter(broker: Broker): Router {
   const router = express.Router();
@@ -107,8 +109,8 @@ export function authorizeRouter(broker: Broker): Router {
 interface AuthorizeInput {
   readonly action: string;
   readonly resource: string;
-  readonly context: Record<string, ContextValue>;
-  readonly credentials?: { readonly accessKeyId: string; readonly sessionToken: string };
+  readonly context: ReadonlyMap<string, ContextValue>;
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken: string };
   readonly request?: { readonly method: string; readonly url: URL; readonly headers: Record<string, string | string[]>; readonly body: Buffer };
 }
 
@@ -145,7 +147,7 @@ function parseInput(body: Buffer, reserved: readonly string[]): AuthorizeInput {
   const resource = o['resource'];
   if (typeof action !== 'string' || !ACTION.test(action)) throw new ValidationError('action must be a service:Action name, e.g. s3:GetObject');
   if (typeof resource !== 'string' || resource === '' || resource.length > 2048) throw new ValidationError('resource must be an ARN or * (at most 2048 characters)');
-  const context: Record<string, ContextValue> = {};
+  const context = new Map<string, ContextValue>();
   const rawContext = o['context'] ?? {};
   if (rawContext === null || typeof rawContext !== 'object' || Array.isArray(rawContext)) throw new ValidationError('context must be an object of condition keys');
   const entries = Object.entries(rawContext as Record<string, unknown>);
@@ -154,13 +156,14 @@ function parseInput(body: Buffer, reserved: readonly string[]): AuthorizeInput {
   for (const [key, value] of entries) {
     if (!/^[\x21-\x7e]{1,256}$/.test(key)) throw new ValidationError('context keys must be 1-256 printable characters');
     const lower = key.toLowerCase();
+    if (FORBIDDEN_CONTEXT_KEYS.has(lower)) throw new ValidationError(`context key ${key} is not allowed: it is not a condition key`);
     if (seen.has(lower)) throw new ValidationError(`context key ${key} is given twice (keys are case-insensitive)`);
     seen.add(lower);
     if (RESERVED_AWS_KEYS.has(lower) || reserved.some((prefix) => lower.startsWith(prefix))) {
       throw new ValidationError(`context key ${key} describes the subject or the time: only the broker sets it`);
     }
-    if (typeof value === 'string') context[key] = value;
-    else if (Array.isArray(value) && value.length <= 100 && value.every((v) => typeof v === 'string')) context[key] = Object.freeze([...(value as string[])]);
+    if (typeof value === 'string') context.set(key, value);
+    else if (Array.isArray(value) && value.length <= 100 && value.every((v) => typeof v === 'string')) context.set(key, Object.freeze([...(value as string[])]));
     else throw new ValidationError(`context value of ${key} must be a string or a list of strings`);
   }
   const credentials = o['credentials'];
@@ -169,9 +172,14 @@ function parseInput(body: Buffer, reserved: readonly string[]): AuthorizeInput {
   if (credentials !== undefined) {
     const c = credentials as Record<string, unknown> | null;
     if (c === null || typeof c !== 'object' || typeof c['accessKeyId'] !== 'string' || typeof c['sessionToken'] !== 'string') {
-      throw new ValidationError('credentials must hold the strings accessKeyId and sessionToken');
+      throw new ValidationError('credentials must hold the strings accessKeyId, secretAccessKey and sessionToken');
     }
-    return { action, resource, context, credentials: { accessKeyId: c['accessKeyId'], sessionToken: c['sessionToken'] } };
+    // The id and the token travel in clear in every request the subject signs: alone they prove nothing.
+    if (c['secretAccessKey'] === undefined) {
+      throw new MissingParameter('credentials.secretAccessKey is missing: the credentials form needs the secret access key too (or use the request form)');
+    }
+    if (typeof c['secretAccessKey'] !== 'string') throw new ValidationError('credentials.secretAccessKey must be a string');
+    return { action, resource, context, credentials: { accessKeyId: c['accessKeyId'], secretAccessKey: c['secretAccessKey'], sessionToken: c['sessionToken'] } };
   }
   const r = request as Record<string, unknown> | null;
   if (r === null || typeof r !== 'object' || typeof r['method'] !== 'string' || typeof r['url'] !== 'string' || r['headers'] === null || typeof r['headers'] !== 'object') {
@@ -183,7 +191,7 @@ function parseInput(body: Buffer, reserved: readonly string[]): AuthorizeInput {
   } catch {
     throw new ValidationError('request.url must be an absolute URL');
   }
-  const headers: Record<string, string | string[]> = {};
+  const headers: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
   for (const [k, v] of Object.entries(r['headers'] as Record<string, unknown>)) {
     if (typeof v === 'string') headers[k.toLowerCase()] = v;
     else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) headers[k.toLowerCase()] = v as string[];
@@ -197,7 +205,7 @@ function parseInput(body: Buffer, reserved: readonly string[]): AuthorizeInput {
 
 /** The subject: temporary credentials of ours, or whoever signed the forwarded request. */
 function subjectOf(broker: Broker, input: AuthorizeInput, now: number): Caller {
-  if (input.credentials !== undefined) return sessionCaller(openPresentedCredentials(broker.keyRing, broker.revocations, input.credentials, now));
+  if (input.credentials !== undefined) return sessionCaller(openPresentedCredentials(broker.keyRing, broker.sessionValidity, input.credentials, now));
   const r = input.request!;
   // The path as signed (still percent-encoded), and the query.
   return broker.callers.authenticateSigned(

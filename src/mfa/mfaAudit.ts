@@ -23,7 +23,8 @@ export type MfaEventName =
   | 'DeactivateMFADevice'
   | 'DeleteVirtualMFADevice'
   | 'MFAAuthentication'
-  | 'MFADeviceLockout';
+  | 'MFADeviceLockout'
+  | 'MoveMFADevice';
 
 export interface MfaEvent {
   readonly name: MfaEventName;

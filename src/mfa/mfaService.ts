@@ -312,6 +312,20 @@ export class MfaService {
   }
 
   /**
+   * Moves `from`'s enabled device to `to` (a federated identity whose provider now identifies people
+   * differently: mfaSubject or subjectCase changed). The caller has just verified a code from the
+   * device for this person. Throws NoSuchEntity (not `from`'s enabled device), LimitExceeded (`to`
+   * already has one).
+   */
+  async moveDevice(serial: string, from: MfaOwner, to: MfaOwner, context: MfaRequestContext = {}): Promise<void> {
+    const device = await this.requireDevice(serial);
+    if (!device.enabled || device.ownerKey !== mfaOwnerKey(from)) throw new NoSuchEntity(notAssociatedMessage(serial));
+    if (await this.hasOtherEnabledDevice(to, serial)) throw new LimitExceeded(ONE_DEVICE_PER_OWNER_MESSAGE);
+    await this.store.setMfaDeviceOwner(serial, to, true, device.enabledAt);
+    await this.event('MoveMFADevice', serial, to, this.now(), context, { data: { previousOwner: mfaOwnerKey(from) } });
+  }
+
+  /**
    * DeleteVirtualMFADevice. Refused while the device is enabled (seed-digest §10 row 24), so a policy
    * that lets users delete their device without MFA cannot be used to strip MFA.
    * Throws NoSuchEntity, DeleteConflict.

@@ -3,7 +3,7 @@
  * request needs is prepared here (globs, ARN segments, principal sets, condition matchers), so
  * evaluation parses nothing.
  */
-import type { CompiledPolicy, Effect, PolicyKind, StatementRef } from './types.js';
+import type { CompiledPolicy, Effect, PolicyKind, StatementRef, VoidCondition } from './types.js';
 import type { CompiledCondition } from './conditions/compile.js';
 import type { ArnPattern } from './matching/arn.js';
 import type { Glob } from './matching/glob.js';
@@ -35,6 +35,8 @@ export interface CompiledStatement {
   /** Principal or NotPrincipal; absent in identity-like policies. */
   readonly principal: PrincipalBlock | undefined;
   readonly conditions: readonly CompiledCondition[];
+  /** Conditions IAM accepts that can never be true: with one, the statement never applies. */
+  readonly voids: readonly VoidCondition[];
 }
 
 export class PolicyDocument implements CompiledPolicy {

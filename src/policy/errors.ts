@@ -14,29 +14,37 @@ export type PolicyProblem =
 /**
  * A policy document that cannot be used: thrown by `parsePolicy()` (code `MalformedPolicyDocument`).
  * `path` names the offending element (`Statement[0].Condition.StringEquals`; '' for the document).
- * The message says what is wrong and where, and quotes nothing but the document itself.
+ * The message starts with AWS's own message for the fault (`awsMessage`, e.g. "Syntax errors in
+ * policy."), then says in more words what is wrong and where; it quotes nothing but the document.
  */
 export class PolicySyntaxError extends MalformedPolicyDocument {
   readonly path: string;
   readonly problem: PolicyProblem;
   /** The name the policy was parsed under (`trust:admin`, `session`…). */
   readonly policy: string;
+  /** AWS's message for this fault, verbatim (what IAM answers). */
+  readonly awsMessage: string;
 
-  constructor(message: string, details: { path: string; problem: PolicyProblem; policy: string }) {
-    super(details.path === '' ? message : `${message} (at ${details.path})`);
+  constructor(awsMessage: string, details: { path: string; problem: PolicyProblem; policy: string; detail?: string }) {
+    const text = details.detail === undefined ? awsMessage : `${awsMessage} ${details.detail}`;
+    super(details.path === '' ? text : `${text} (at ${details.path})`);
     this.path = details.path;
     this.problem = details.problem;
     this.policy = details.policy;
+    this.awsMessage = awsMessage;
   }
 }
 
 /** Internal: a grammar rule broken at `path`; parsePolicy() turns it into a PolicySyntaxError. */
 export class GrammarError extends Error {
   constructor(
-    message: string,
+    /** AWS's message, verbatim. */
+    readonly aws: string,
     readonly path: string,
+    /** What exactly is wrong, in our words (appended to AWS's message). */
+    readonly detail?: string,
   ) {
-    super(message);
+    super(detail === undefined ? aws : `${aws} ${detail}`);
     this.name = 'GrammarError';
   }
 }

@@ -2,7 +2,7 @@
  * Policy evaluation (G18487–G18631): statements and policies are OR-ed; an explicit Deny beats any
  * Allow; without an Allow the answer is the implicit deny. A statement applies when its action,
  * resource, principal and every condition match; anything that cannot be decided (an unresolved
- * policy variable) makes it not apply. Nothing is parsed here: policies were compiled at load.
+ * policy variable) makes it not apply, and so does a condition that can never be true (a void one). Nothing is parsed here: policies were compiled at load.
  */
 import { evaluateCondition } from './conditions/evaluate.js';
 import { documentOf, type CompiledStatement, type ResourceBlock } from './document.js';
@@ -24,10 +24,11 @@ export function prepareRequest(request: AuthzRequest): PreparedRequest {
 }
 
 /**
- * Why a statement does not apply: the element that did not match, the index of the first failing
- * condition, or the policy variable that did not resolve. null when it applies.
+ * Why a statement does not apply: the element that did not match, 'void' (a condition that can never
+ * be true), the index of the first failing condition, or the policy variable that did not resolve.
+ * null when it applies.
  */
-export type Miss = null | 'action' | 'resource' | 'principal' | number | VariablePiece;
+export type Miss = null | 'action' | 'resource' | 'principal' | 'void' | number | VariablePiece;
 
 export function checkStatement(statement: CompiledStatement, r: PreparedRequest): Miss {
   const { action } = statement;
@@ -49,6 +50,7 @@ export function checkStatement(statement: CompiledStatement, r: PreparedRequest)
   }
 
   if (statement.principal !== undefined && !principalMatches(statement.principal, r.request.principal)) return 'principal';
+  if (statement.voids.length > 0) return 'void';
 
   const context = r.request.context;
   const conditions = statement.conditions;

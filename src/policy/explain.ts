@@ -32,6 +32,10 @@ export function explain(layers: PolicyLayers, request: AuthzRequest): PolicyExpl
 function outcomeOf(statement: CompiledStatement, r: PreparedRequest): StatementOutcome {
   const miss = checkStatement(statement, r);
   if (miss === null) return { applies: true };
+  if (miss === 'void') {
+    const v = statement.voids[0]!;
+    return { applies: false, reason: 'void', operator: v.operator, ...(v.key !== undefined ? { key: v.key } : {}), problem: v.problem };
+  }
   if (typeof miss === 'string') return { applies: false, reason: miss };
   if (isUnresolved(miss)) return { applies: false, reason: 'variable', variable: miss.name };
   const condition = statement.conditions[miss]!;

@@ -13,5 +13,6 @@ export { parsePolicy, type ParseOptions } from './parse.js';
 export { authorize, evaluatePolicies } from './evaluate.js';
 export { explain, explainPolicies } from './explain.js';
 export { summarizeStatements } from './summarize.js';
+export { policyWarnings, VOID_PROBLEM_TEXT, type PolicyWarning } from './warnings.js';
 export { actionMatches } from './matching/action.js';
 export { arnMatches } from './matching/arn.js';

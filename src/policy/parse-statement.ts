@@ -1,18 +1,7 @@
 /**
- * One statement, checked element by element (G17004–G18470, grammar G18715–G18761) and compiled:
- *
- *   checkFields → checkSid → checkEffect → checkPrincipal → checkAction → checkResource → checkCondition
- *
- * Which elements a statement needs depends on where the policy is used (G18773, G17402, G17496):
- *
- * | kind                          | Principal / NotPrincipal   | Action / NotAction | Resource / NotResource |
- * |-------------------------------|----------------------------|--------------------|------------------------|
- * | identity, session, boundary   | forbidden                  | exactly one        | exactly one            |
- * | trust                         | Principal required         | exactly one        | forbidden              |
- * | resource                      | exactly one                | exactly one        | exactly one            |
- *
- * NotPrincipal is refused in trust policies (as IAM does): "everyone except" is no way to say who may
- * take a role.
+ * One statement of a validated policy (grammar.ts), compiled for evaluation: Effect, the Principal
+ * block (its entries checked here: "Invalid principal in policy"), Action and Resource patterns, and
+ * the conditions — where a condition IAM accepts but can never match becomes void (conditions/compile.ts).
  */
 import { compileConditions } from './conditions/compile.js';
 import type { ActionBlock, CompiledStatement, ResourceBlock } from './document.js';
@@ -31,20 +20,16 @@ export interface StatementOptions {
   readonly variables: boolean;
 }
 
-const FIELDS = new Set(['Sid', 'Effect', 'Principal', 'NotPrincipal', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition']);
 const PRINCIPAL_TYPES: ReadonlySet<string> = new Set<PrincipalType>(['AWS', 'Federated', 'Service', 'CanonicalUser']);
-const SID = /^[0-9A-Za-z]*$/;
 
-export function compileStatement(value: JsonValue, path: string, index: number, options: StatementOptions): CompiledStatement {
-  if (!isJsonObject(value)) throw new GrammarError('Each statement must be a JSON object.', path);
-  checkFields(value, path);
-  const sid = checkSid(value, path);
-  const effect = checkEffect(value, path);
-  const principal = checkPrincipal(value, path, options.kind);
-  const action = checkAction(value, path);
-  const resource = checkResource(value, path, options);
-  const condition = value.get('Condition');
-  const conditions = condition === undefined ? [] : compileConditions(condition, childPath(path, 'Condition'), options.variables);
+export function compileStatement(statement: JsonObject, path: string, index: number, options: StatementOptions): CompiledStatement {
+  const sid = statement.get('Sid') as string | undefined;
+  const effect = statement.get('Effect') as Effect;
+  const principal = compilePrincipalElement(statement, path, options.kind);
+  const action = compileActions(statement);
+  const resource = compileResources(statement, path, options);
+  const condition = statement.get('Condition');
+  const { conditions, voids } = condition === undefined ? { conditions: [], voids: [] } : compileConditions(condition, childPath(path, 'Condition'), options.variables);
   return {
     ref: sid === undefined ? { policy: options.policy, index, effect } : { policy: options.policy, index, sid, effect },
     effect,
@@ -52,52 +37,17 @@ export function compileStatement(value: JsonValue, path: string, index: number, 
     resource,
     principal,
     conditions,
+    voids,
   };
 }
 
-function checkFields(statement: JsonObject, path: string): void {
-  for (const key of statement.keys()) {
-    if (!FIELDS.has(key)) throw new GrammarError(`Unknown field ${key}`, childPath(path, key));
-  }
-}
-
-function checkSid(statement: JsonObject, path: string): string | undefined {
-  const sid = statement.get('Sid');
-  if (sid === undefined) return undefined;
-  if (typeof sid !== 'string' || !SID.test(sid)) {
-    throw new GrammarError('Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*', childPath(path, 'Sid'));
-  }
-  return sid;
-}
-
-function checkEffect(statement: JsonObject, path: string): Effect {
-  const effect = statement.get('Effect');
-  if (effect === undefined) throw new GrammarError('Missing required field Effect', path);
-  if (effect !== 'Allow' && effect !== 'Deny') {
-    const shown = typeof effect === 'string' ? JSON.stringify(effect) : 'a non-string value';
-    throw new GrammarError(`Effect must be "Allow" or "Deny", not ${shown}.`, childPath(path, 'Effect'));
-  }
-  return effect;
-}
-
-function checkPrincipal(statement: JsonObject, path: string, kind: PolicyKind): PrincipalBlock | undefined {
+/** Principal or NotPrincipal, where the policy kind has them (grammar.ts checked which may appear). */
+function compilePrincipalElement(statement: JsonObject, path: string, kind: PolicyKind): PrincipalBlock | undefined {
+  if (kind !== 'trust' && kind !== 'resource') return undefined;
   const principal = statement.get('Principal');
-  const notPrincipal = statement.get('NotPrincipal');
-  const needsPrincipal = kind === 'trust' || kind === 'resource';
-  if (!needsPrincipal) {
-    if (principal !== undefined || notPrincipal !== undefined) {
-      throw new GrammarError('Policy document should not specify a principal.', childPath(path, principal !== undefined ? 'Principal' : 'NotPrincipal'));
-    }
-    return undefined;
-  }
-  if (principal !== undefined && notPrincipal !== undefined) {
-    throw new GrammarError('A statement cannot have both Principal and NotPrincipal.', path);
-  }
-  if (kind === 'trust' && notPrincipal !== undefined) throw new GrammarError('Has prohibited field NotPrincipal', childPath(path, 'NotPrincipal'));
-  if (principal === undefined && notPrincipal === undefined) throw new GrammarError('Missing required field Principal', path);
   const negated = principal === undefined;
   const element = negated ? 'NotPrincipal' : 'Principal';
-  return compilePrincipal(negated, principalEntries((principal ?? notPrincipal)!, childPath(path, element)));
+  return compilePrincipal(negated, principalEntries((principal ?? statement.get('NotPrincipal'))!, childPath(path, element)));
 }
 
 function principalEntries(value: JsonValue, path: string): '*' | Partial<Record<PrincipalType, readonly string[]>> {
@@ -121,14 +71,13 @@ function principalEntries(value: JsonValue, path: string): '*' | Partial<Record<
   return entries;
 }
 
-function checkAction(statement: JsonObject, path: string): ActionBlock {
+function strings(value: JsonValue): string[] {
+  return typeof value === 'string' ? [value] : [...(value as readonly string[])];
+}
+
+function compileActions(statement: JsonObject): ActionBlock {
   const action = statement.get('Action');
-  const notAction = statement.get('NotAction');
-  if (action !== undefined && notAction !== undefined) throw new GrammarError('A statement cannot have both Action and NotAction.', path);
-  const raw = action ?? notAction;
-  if (raw === undefined || (Array.isArray(raw) && raw.length === 0)) throw new GrammarError('Policy statement must contain actions.', path);
-  const element = action !== undefined ? 'Action' : 'NotAction';
-  const written = stringList(raw, childPath(path, element), element);
+  const written = strings((action ?? statement.get('NotAction'))!);
   return {
     negated: action === undefined,
     any: written.includes('*'),
@@ -137,20 +86,11 @@ function checkAction(statement: JsonObject, path: string): ActionBlock {
   };
 }
 
-function checkResource(statement: JsonObject, path: string, options: StatementOptions): ResourceBlock | undefined {
+function compileResources(statement: JsonObject, path: string, options: StatementOptions): ResourceBlock | undefined {
+  if (options.kind === 'trust') return undefined;
   const resource = statement.get('Resource');
-  const notResource = statement.get('NotResource');
-  if (options.kind === 'trust') {
-    if (resource !== undefined) throw new GrammarError('Has prohibited field Resource', childPath(path, 'Resource'));
-    if (notResource !== undefined) throw new GrammarError('Has prohibited field NotResource', childPath(path, 'NotResource'));
-    return undefined;
-  }
-  if (resource !== undefined && notResource !== undefined) throw new GrammarError('A statement cannot have both Resource and NotResource.', path);
-  const raw = resource ?? notResource;
-  if (raw === undefined || (Array.isArray(raw) && raw.length === 0)) throw new GrammarError('Policy statement must contain resources.', path);
   const element = resource !== undefined ? 'Resource' : 'NotResource';
-  const elementPath = childPath(path, element);
-  const written = stringList(raw, elementPath, element);
+  const written = strings((resource ?? statement.get('NotResource'))!);
   try {
     return {
       negated: resource === undefined,
@@ -158,7 +98,7 @@ function checkResource(statement: JsonObject, path: string, options: StatementOp
       written,
     };
   } catch (e) {
-    if (e instanceof TemplateError) throw new GrammarError(e.message, elementPath);
+    if (e instanceof TemplateError) throw new GrammarError(e.message, childPath(path, element));
     throw e;
   }
 }

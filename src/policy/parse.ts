@@ -1,16 +1,17 @@
 /**
  * parsePolicy(): a policy document in, a validated and pre-compiled policy out — or a
- * PolicySyntaxError naming the element at fault. The checks, in order:
+ * PolicySyntaxError naming the element at fault, with AWS's message. The checks, in order:
  *
  *   toSource → checkSize → checkCharacters → parseStrictJson → checkStringCharacters
- *     → checkTopLevel → checkVersion → checkId → checkStatements (each: parse-statement.ts) → checkSidsUnique
+ *     → validatePolicy (IAM's rules in IAM's order: grammar.ts) → compileStatement (each: parse-statement.ts)
  *
  * Version 2012-10-17 turns on policy variables; 2008-10-17 (also the default when Version is absent,
  * G17040) reads `${…}` literally. Element order does not matter (seed-digest §10 #6).
  */
-import { PolicyDocument, type CompiledStatement } from './document.js';
+import { PolicyDocument } from './document.js';
 import { GrammarError, PolicySyntaxError } from './errors.js';
-import { childPath, isJsonObject, JsonSyntaxError, lineColumn, parseJson, type JsonObject, type JsonValue } from './json.js';
+import { SYNTAX, validatePolicy } from './grammar.js';
+import { childPath, isJsonObject, JsonSyntaxError, lineColumn, parseJson, type JsonValue } from './json.js';
 import { compileStatement } from './parse-statement.js';
 import type { CompiledPolicy, PolicyKind } from './types.js';
 
@@ -22,11 +23,9 @@ export interface ParseOptions {
   readonly maxSize?: number;
 }
 
-const TOP_LEVEL = new Set(['Version', 'Id', 'Statement']);
-
 export function parsePolicy(document: string | object, options: ParseOptions): CompiledPolicy {
-  const fail = (message: string, path: string, problem: PolicySyntaxError['problem']): PolicySyntaxError =>
-    new PolicySyntaxError(message, { path, problem, policy: options.name });
+  const fail = (message: string, path: string, problem: PolicySyntaxError['problem'], detail?: string): PolicySyntaxError =>
+    new PolicySyntaxError(message, { path, problem, policy: options.name, ...(detail !== undefined ? { detail } : {}) });
 
   const source = toSource(document, fail);
   const size = checkSize(source, options.maxSize, fail);
@@ -34,31 +33,29 @@ export function parsePolicy(document: string | object, options: ParseOptions): C
   const tree = parseStrictJson(source, fail);
   checkStringCharacters(tree, '', fail);
   try {
-    const top = checkTopLevel(tree);
-    const version = checkVersion(top);
-    const id = checkId(top);
-    const statements = checkStatements(top, { policy: options.name, kind: options.kind, variables: version === '2012-10-17' });
-    checkSidsUnique(statements);
-    return new PolicyDocument(options.name, options.kind, version, source, size, id, statements);
+    const { version, id, statements } = validatePolicy(tree, options.kind);
+    const compileOptions = { policy: options.name, kind: options.kind, variables: version === '2012-10-17' };
+    const compiled = statements.map((s) => compileStatement(s.value, s.path, s.index, compileOptions));
+    return new PolicyDocument(options.name, options.kind, version, source, size, id, compiled);
   } catch (e) {
-    if (e instanceof GrammarError) throw fail(e.message, e.path, 'grammar');
+    if (e instanceof GrammarError) throw fail(e.aws, e.path, 'grammar', e.detail);
     throw e;
   }
 }
 
-type Fail = (message: string, path: string, problem: PolicySyntaxError['problem']) => PolicySyntaxError;
+type Fail = (message: string, path: string, problem: PolicySyntaxError['problem'], detail?: string) => PolicySyntaxError;
 
 /** Text as received; an object (from YAML config) goes through JSON so it is checked exactly like text. */
 function toSource(document: string | object, fail: Fail): string {
   if (typeof document === 'string') return document;
-  if (document === null || typeof document !== 'object') throw fail('Syntax errors in policy. A policy must be JSON text or an object.', '', 'json');
+  if (document === null || typeof document !== 'object') throw fail(SYNTAX, '', 'json', 'A policy must be JSON text or an object.');
   let text: string | undefined;
   try {
     text = JSON.stringify(document);
   } catch {
     text = undefined;
   }
-  if (text === undefined) throw fail('Syntax errors in policy. The policy object cannot be represented as JSON.', '', 'json');
+  if (text === undefined) throw fail(SYNTAX, '', 'json', 'The policy object cannot be represented as JSON.');
   return text;
 }
 
@@ -119,51 +116,7 @@ function parseStrictJson(source: string, fail: Fail): JsonValue {
   try {
     return parseJson(source);
   } catch (e) {
-    if (e instanceof JsonSyntaxError) throw fail(`Syntax errors in policy: ${e.detail}.`, e.path, 'json');
+    if (e instanceof JsonSyntaxError) throw fail(SYNTAX, e.path, 'json', `${e.detail[0]!.toUpperCase()}${e.detail.slice(1)}.`);
     throw e;
-  }
-}
-
-function checkTopLevel(tree: JsonValue): JsonObject {
-  if (!isJsonObject(tree)) throw new GrammarError('Syntax errors in policy: a policy must be a JSON object.', '');
-  for (const key of tree.keys()) {
-    if (!TOP_LEVEL.has(key)) throw new GrammarError(`Unknown field ${key}`, childPath('', key));
-  }
-  return tree;
-}
-
-function checkVersion(top: JsonObject): '2012-10-17' | '2008-10-17' {
-  const version = top.get('Version');
-  if (version === undefined) return '2008-10-17';
-  if (version === '2012-10-17' || version === '2008-10-17') return version;
-  const shown = typeof version === 'string' ? JSON.stringify(version) : 'a non-string value';
-  throw new GrammarError(`Version must be "2012-10-17" or "2008-10-17", not ${shown}.`, 'Version');
-}
-
-function checkId(top: JsonObject): string | undefined {
-  const id = top.get('Id');
-  if (id === undefined) return undefined;
-  if (typeof id !== 'string') throw new GrammarError('Id must be a string.', 'Id');
-  return id;
-}
-
-function checkStatements(top: JsonObject, options: Parameters<typeof compileStatement>[3]): CompiledStatement[] {
-  const element = top.get('Statement');
-  if (element === undefined) throw new GrammarError('Missing required field Statement', '');
-  if (isJsonObject(element)) return [compileStatement(element, 'Statement', 0, options)];
-  if (!Array.isArray(element)) throw new GrammarError('Statement must be an object or an array of objects.', 'Statement');
-  const list = element as readonly JsonValue[];
-  if (list.length === 0) throw new GrammarError('The policy must contain at least one statement.', 'Statement');
-  return list.map((s, i) => compileStatement(s, childPath('Statement', i), i, options));
-}
-
-/** "In IAM, the Sid value must be unique within a JSON policy" (G17114). */
-function checkSidsUnique(statements: readonly CompiledStatement[]): void {
-  const seen = new Set<string>();
-  for (const s of statements) {
-    const sid = s.ref.sid;
-    if (sid === undefined || sid === '') continue;
-    if (seen.has(sid)) throw new GrammarError('Statement IDs (SID) in a single policy must be unique.', childPath(childPath('Statement', s.ref.index), 'Sid'));
-    seen.add(sid);
   }
 }

@@ -65,6 +65,40 @@ export type Effect = 'Allow' | 'Deny';
 
 export type Decision = 'Allow' | 'ExplicitDeny' | 'ImplicitDeny';
 
+/** Why a condition can never be true. */
+export type VoidProblem =
+  /** `"DateGreaterThan": {}`: an operator naming no condition key. */
+  | 'no-keys'
+  /** An operator IAM does not know (accepted only with an empty block). */
+  | 'unknown-operator'
+  /** `"aws:SourceIp": []`: a key without values. */
+  | 'no-values'
+  /** A value that is not of the operator's type: */
+  | 'not-a-number'
+  | 'not-a-date'
+  | 'not-a-boolean'
+  | 'not-base64'
+  | 'not-an-ip'
+  /** `NullIfExists`, `ForAnyValue:Null`: Null with a qualifier that makes no sense for it. */
+  | 'null-qualifier';
+
+/**
+ * A condition IAM accepts but that can never be true (docs/decisions.md "Policy grammar"): it never
+ * matches, whatever the operator (negated or not), qualifier, IfExists or request — so its statement
+ * never applies: an Allow grants nothing, a Deny denies nothing. check-config and simulate warn.
+ */
+export interface VoidCondition {
+  /** The operator as written. */
+  readonly operator: string;
+  /** The condition key as written; absent for an operator without keys. */
+  readonly key?: string;
+  readonly problem: VoidProblem;
+  /** The offending value, for warnings (never put in a denial message). */
+  readonly value?: string;
+  /** Where it is: `Statement[1].Condition.DateGreaterThan`. */
+  readonly path: string;
+}
+
 /** Identifies one statement of one policy, for explanations and audit. */
 export interface StatementRef {
   /** The policy's name (managed policy name, `trust:<role>`, `inline:<role>#0`, `session`…). */
@@ -96,7 +130,9 @@ export type StatementOutcome =
       /** The request's value for the key; undefined when absent. */
       readonly actual: ContextValue | undefined;
     }
-  | { readonly applies: false; readonly reason: 'variable'; readonly variable: string };
+  | { readonly applies: false; readonly reason: 'variable'; readonly variable: string }
+  /** A condition that can never be true (see VoidCondition): the statement never applies. */
+  | { readonly applies: false; readonly reason: 'void'; readonly operator: string; readonly key?: string; readonly problem: VoidProblem };
 
 export interface StatementExplanation {
   readonly ref: StatementRef;

@@ -22,12 +22,21 @@ export interface TrustIdentity {
 
 export const TRUST_ACTIONS = { saml: 'sts:AssumeRoleWithSAML', oidc: 'sts:AssumeRoleWithWebIdentity' } as const;
 
+/** A denied verdict explains itself on demand: the sign-in flow never asks, `simulate` does. */
 export type RoleVerdict =
   | { readonly role: RoleModel; readonly allowed: true; readonly needsMfa: false }
   /** Denied now, but the trust policy would allow it with MFA (broker TOTP step-up). */
-  | { readonly role: RoleModel; readonly allowed: false; readonly needsMfa: true; readonly explanation: PolicyExplanation[] }
+  | { readonly role: RoleModel; readonly allowed: false; readonly needsMfa: true; readonly explain: () => PolicyExplanation[] }
   /** Denied; `refusal` says why when no policy statement does (the role's allowedSessionTagKeys). */
-  | { readonly role: RoleModel; readonly allowed: false; readonly needsMfa: false; readonly explanation: PolicyExplanation[]; readonly refusal?: string };
+  | { readonly role: RoleModel; readonly allowed: false; readonly needsMfa: false; readonly explain: () => PolicyExplanation[]; readonly refusal?: string };
+
+/** The context as it would be with MFA just completed: "would MFA make the difference?" */
+export function withAssumedMfa(context: RequestContext): RequestContext {
+  const entries = new Map(context);
+  entries.set('aws:multifactorauthpresent', 'true');
+  entries.set('aws:multifactorauthage', '0');
+  return createContext(entries);
+}
 
 export function federatedTrustContext(
   identity: TrustIdentity,
@@ -54,6 +63,12 @@ export function trustRequest(role: RoleModel, identity: TrustIdentity, context: 
   return { action: TRUST_ACTIONS[identity.type], resource: role.arn, principal: { federated: identity.providerArn }, context: withRoleTags };
 }
 
+/** The trust request for a role ARN that may name no role (refused like any other: actions/common/trust.ts). */
+export function trustRequestFor(role: RoleModel | undefined, roleArn: string, identity: TrustIdentity, context: ReadonlyMap<string, ContextValue>): AuthzRequest {
+  if (role !== undefined) return trustRequest(role, identity, context);
+  return { action: TRUST_ACTIONS[identity.type], resource: roleArn, principal: { federated: identity.providerArn }, context };
+}
+
 /**
  * The actions a sign-in needs besides AssumeRoleWith*: sts:SetSourceIdentity when the IdP sets a
  * source identity, sts:TagSession when the session carries tags.
@@ -71,22 +86,20 @@ export function judgeRole(role: RoleModel, identity: TrustIdentity, context: Rea
     for (const action of also) {
       const alsoRequest = { ...request, action };
       if (evaluatePolicies([role.trustPolicy], alsoRequest).decision !== 'Allow') {
-        return { role, allowed: false, needsMfa: false, explanation: explainPolicies([role.trustPolicy], alsoRequest) };
+        return { role, allowed: false, needsMfa: false, explain: () => explainPolicies([role.trustPolicy], alsoRequest) };
       }
     }
-    if (refusedKey !== undefined) return { role, allowed: false, needsMfa: false, explanation: [], refusal: refusedTagKeyMessage(role, refusedKey) };
+    if (refusedKey !== undefined) return { role, allowed: false, needsMfa: false, explain: () => [], refusal: refusedTagKeyMessage(role, refusedKey) };
     return { role, allowed: true, needsMfa: false };
   }
-  const explanation = explainPolicies([role.trustPolicy], request);
+  const explain = () => explainPolicies([role.trustPolicy], request);
   if (decision.decision === 'ImplicitDeny' && refusedKey === undefined && request.context.get('aws:multifactorauthpresent') !== 'true') {
-    const withMfa = new Map(request.context);
-    withMfa.set('aws:multifactorauthpresent', 'true');
-    withMfa.set('aws:multifactorauthage', '0');
+    const withMfa = withAssumedMfa(request.context);
     const allowedWithMfa = (action: string) => evaluatePolicies([role.trustPolicy], { ...request, action, context: withMfa }).decision === 'Allow';
     // A step-up is only offered when MFA would make the role takeable, source identity and tags included.
     if (allowedWithMfa(request.action) && also.every(allowedWithMfa)) {
-      return { role, allowed: false, needsMfa: true, explanation };
+      return { role, allowed: false, needsMfa: true, explain };
     }
   }
-  return { role, allowed: false, needsMfa: false, explanation };
+  return { role, allowed: false, needsMfa: false, explain };
 }

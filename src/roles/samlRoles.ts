@@ -86,16 +86,21 @@ function mentionsProvider(verdict: RoleVerdict, providerArn: string): boolean {
   );
 }
 
+export const SESSION_NAME_REQUIRED = 'RoleSessionName is required in AuthnResponse';
+
 /**
- * The session name: the RoleSessionName attribute, validated as AWS does; else (beyond AWS) the NameID
- * made safe — characters outside `[\w+=,.@-]` become `-`, cut to 64.
+ * The session name: the RoleSessionName attribute, validated as AWS does. Without it, AWS's
+ * "RoleSessionName is required in AuthnResponse" — unless `fromNameId` (the browser sign-in, or a
+ * provider with `sessionNameFrom: nameId`): then the NameID made safe — characters outside
+ * `[\w+=,.@-]` become `-`, cut to 64.
  */
-export function samlSessionName(assertion: ValidatedAssertion): { name?: string; error?: string } {
+export function samlSessionName(assertion: ValidatedAssertion, options: { fromNameId: boolean }): { name?: string; error?: string } {
   const raw = assertion.roleSessionName;
   if (raw !== undefined) {
     if (!/^[\w+=,.@-]{2,64}$/.test(raw)) return { error: 'RoleSessionName in AuthnResponse must match [a-zA-Z_0-9+=,.@-]{2,64}' };
     return { name: raw };
   }
+  if (!options.fromNameId) return { error: SESSION_NAME_REQUIRED };
   let name = assertion.identity.subject.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
   if (name.length < 2) name = name.padEnd(2, '-');
   return { name };

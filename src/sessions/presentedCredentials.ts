@@ -1,8 +1,8 @@
 /**
  * Temporary credentials presented outside a SigV4 signature — the federation endpoint's Session
  * parameter, POST /authorize's `credentials` — checked as a signature check would: the session token
- * is ours and unexpired, the access key id (and the secret, when given) are the ones sealed in it
- * (constant time), and the session is not revoked.
+ * is ours and unexpired, the access key id and the secret are the ones sealed in it
+ * (constant time), and the session is still valid (sessionValidity.ts).
  * Throws ExpiredToken, or InvalidClientTokenId for everything else.
  */
 import { InvalidClientTokenId } from '../errors.js';
@@ -10,20 +10,22 @@ import { openSessionToken } from '../credentials/sessionToken.js';
 import type { SessionClaims } from '../credentials/types.js';
 import { constantTimeEqual } from '../keys/constantTime.js';
 import type { KeyRing } from '../keys/keyRing.js';
-import type { RevocationCache } from './revocations.js';
+import type { SessionValidity } from './sessionValidity.js';
 
 const INVALID_TOKEN = 'The security token included in the request is invalid.';
 
 export interface PresentedCredentials {
   readonly accessKeyId: string;
   readonly sessionToken: string;
-  readonly secretAccessKey?: string;
+  readonly secretAccessKey: string;
 }
 
-export function openPresentedCredentials(ring: KeyRing, revocations: RevocationCache, presented: PresentedCredentials, now: number): SessionClaims {
+export function openPresentedCredentials(ring: KeyRing, validity: SessionValidity, presented: PresentedCredentials, now: number): SessionClaims {
   const claims = openSessionToken(ring, presented.sessionToken, now);
-  const secretMatches = presented.secretAccessKey === undefined || constantTimeEqual(presented.secretAccessKey, claims.secretAccessKey);
-  if (!constantTimeEqual(presented.accessKeyId, claims.accessKeyId) || !secretMatches || revocations.isRevoked(claims)) {
+  // Both compared (no short cut): the time taken says nothing about which one differs.
+  const idMatches = constantTimeEqual(presented.accessKeyId, claims.accessKeyId);
+  const secretMatches = constantTimeEqual(presented.secretAccessKey, claims.secretAccessKey);
+  if (!idMatches || !secretMatches || !validity.isValid(claims)) {
     throw new InvalidClientTokenId(INVALID_TOKEN);
   }
   return claims;

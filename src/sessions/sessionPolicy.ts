@@ -8,7 +8,7 @@ import type { BrokerModel } from '../config/model.js';
 import { POLICY_LIMITS } from '../config/model.js';
 import { packedPolicySize } from '../credentials/packedPolicy.js';
 import type { SessionClaims, SessionTags } from '../credentials/types.js';
-import { parsePolicy, type CompiledPolicy } from '../policy/index.js';
+import { parsePolicy, PolicySyntaxError, type CompiledPolicy } from '../policy/index.js';
 
 export interface ResolvedSessionPolicy {
   /** undefined: no session policy, so no extra limit. */
@@ -43,7 +43,8 @@ export function resolveSessionPolicy(model: BrokerModel, inline: string | undefi
 
 /** Compiles the session policies a token carries, caching by text (bounded; evaluation must stay cheap). */
 export class SessionPolicyCache {
-  private readonly cache = new Map<string, CompiledPolicy>();
+  /** null: the stored text no longer parses. */
+  private readonly cache = new Map<string, CompiledPolicy | null>();
 
   constructor(private readonly maxEntries = 1000) {}
 
@@ -51,7 +52,10 @@ export class SessionPolicyCache {
   policiesOf(model: BrokerModel, stored: SessionClaims['sessionPolicy']): readonly CompiledPolicy[] | undefined {
     if (stored === undefined) return undefined;
     const out: CompiledPolicy[] = [];
-    if (stored.inline !== undefined) out.push(this.inline(stored.inline));
+    // A stored policy that no longer parses (the grammar grew stricter since the session was issued)
+    // is left out: session policies are OR-ed, so one fewer only narrows — none left allows nothing.
+    const inline = stored.inline === undefined ? null : this.inline(stored.inline);
+    if (inline !== null) out.push(inline);
     for (const name of stored.managed ?? []) {
       const m = model.managedPolicies.get(name);
       if (m !== undefined) out.push(m.policy);
@@ -59,7 +63,7 @@ export class SessionPolicyCache {
     return out;
   }
 
-  private inline(text: string): CompiledPolicy {
+  private inline(text: string): CompiledPolicy | null {
     const hit = this.cache.get(text);
     if (hit !== undefined) {
       // Refresh recency: Map keeps insertion order, so the oldest entry is first.
@@ -67,7 +71,13 @@ export class SessionPolicyCache {
       this.cache.set(text, hit);
       return hit;
     }
-    const compiled = parsePolicy(text, { kind: 'session', name: 'session' });
+    let compiled: CompiledPolicy | null;
+    try {
+      compiled = parsePolicy(text, { kind: 'session', name: 'session' });
+    } catch (e) {
+      if (!(e instanceof PolicySyntaxError)) throw e;
+      compiled = null;
+    }
     this.cache.set(text, compiled);
     if (this.cache.size > this.maxEntries) this.cache.delete(this.cache.keys().next().value!);
     return compiled;

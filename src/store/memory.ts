@@ -110,6 +110,20 @@ export class MemoryStore implements Store {
     return candidate;
   }
 
+  async listIds(kind: string): Promise<Array<{ name: string; id: string }>> {
+    this.assertOpen();
+    const prefix = compositeKey(kind, '');
+    return [...this.ids].filter(([k]) => k.startsWith(prefix)).map(([k, id]) => ({ name: k.slice(prefix.length), id }));
+  }
+
+  async retireId(kind: string, name: string, id: string): Promise<boolean> {
+    this.assertOpen();
+    const k = compositeKey(kind, name);
+    if (this.ids.get(k) !== id) return false;
+    this.ids.delete(k);
+    return true;
+  }
+
   async addRevocation(revocation: NewRevocation): Promise<Revocation> {
     this.assertOpen();
     const stored: Revocation = { ...revocation, seq: this.nextRevocationSeq++ };

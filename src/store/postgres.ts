@@ -46,6 +46,8 @@ const SQL = {
   getItem: { name: 'fb_get_item', text: 'SELECT value FROM fb_items WHERE ns = $1 AND key = $2 AND expires_at > $3' },
   takeItem: { name: 'fb_take_item', text: 'DELETE FROM fb_items WHERE ns = $1 AND key = $2 RETURNING value, expires_at' },
   getId: { name: 'fb_get_id', text: 'SELECT id FROM fb_ids WHERE kind = $1 AND name = $2' },
+  listIds: { name: 'fb_list_ids', text: 'SELECT name, id FROM fb_ids WHERE kind = $1' },
+  retireId: { name: 'fb_retire_id', text: 'DELETE FROM fb_ids WHERE kind = $1 AND name = $2 AND id = $3' },
   insertId: {
     name: 'fb_insert_id',
     text: 'INSERT INTO fb_ids (kind, name, id) VALUES ($1, $2, $3) ON CONFLICT (kind, name) DO NOTHING RETURNING id',
@@ -236,6 +238,16 @@ export class PostgresStore implements Store {
     const winner = await this.query<{ id: string }>(SQL.getId, [kind, name]);
     if (winner.rows[0] === undefined) throw new Error(`stable id for ${kind} ${name} vanished`);
     return winner.rows[0].id;
+  }
+
+  async listIds(kind: string): Promise<Array<{ name: string; id: string }>> {
+    const result = await this.query<{ name: string; id: string }>(SQL.listIds, [kind]);
+    return result.rows.map((r) => ({ name: r.name, id: r.id }));
+  }
+
+  async retireId(kind: string, name: string, id: string): Promise<boolean> {
+    const result = await this.query(SQL.retireId, [kind, name, id]);
+    return result.rowCount === 1;
   }
 
   /**

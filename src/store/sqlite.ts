@@ -94,6 +94,8 @@ export class SqliteStore implements Store {
         'DELETE FROM fb_items WHERE ns = ? AND key = ? RETURNING value, expires_at',
       ),
       getId: db.prepare<[string, string], { id: string }>('SELECT id FROM fb_ids WHERE kind = ? AND name = ?'),
+      listIds: db.prepare<[string], { name: string; id: string }>('SELECT name, id FROM fb_ids WHERE kind = ?'),
+      retireId: db.prepare<[string, string, string], unknown>('DELETE FROM fb_ids WHERE kind = ? AND name = ? AND id = ?'),
       insertId: db.prepare<[string, string, string], unknown>(
         'INSERT INTO fb_ids (kind, name, id) VALUES (?, ?, ?) ON CONFLICT (kind, name) DO NOTHING',
       ),
@@ -203,6 +205,14 @@ export class SqliteStore implements Store {
       const existing = this.stmt.getId.get(kind, name);
       return existing !== undefined ? existing.id : this.getOrCreateIdTx(kind, name, candidate);
     });
+  }
+
+  async listIds(kind: string): Promise<Array<{ name: string; id: string }>> {
+    return this.run(() => this.stmt.listIds.all(kind).map((r) => ({ name: r.name, id: r.id })));
+  }
+
+  async retireId(kind: string, name: string, id: string): Promise<boolean> {
+    return this.run(() => this.stmt.retireId.run(kind, name, id).changes === 1);
   }
 
   async addRevocation(revocation: NewRevocation): Promise<Revocation> {

@@ -98,9 +98,16 @@ export interface Store {
 
   /**
    * The id recorded for (`kind`, `name`); when none is, records `candidate` and returns it. Every
-   * instance gets the same answer forever (role ids AROA…, user ids AIDA…).
+   * instance gets the same answer (role ids AROA…, user ids AIDA…) until `retireId` forgets it.
    */
   getOrCreateId(kind: string, name: string, candidate: string): Promise<string>;
+  /** Every id recorded for `kind` (any order). */
+  listIds(kind: string): Promise<Array<{ readonly name: string; readonly id: string }>>;
+  /**
+   * Forget the id of (`kind`, `name`) when it is still `id` (the entity was deleted): the next
+   * getOrCreateId records a new one. Resolves false when the recorded id is another one, or none.
+   */
+  retireId(kind: string, name: string, id: string): Promise<boolean>;
 
   // ---- revocations ----------------------------------------------------------------------------
 

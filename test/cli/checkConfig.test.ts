@@ -133,6 +133,35 @@ describe('fedbroker check-config', () => {
     expect(allowed.code, allowed.stderr).toBe(0);
   });
 
+  it('a condition IAM accepts but that can never match → accepted with a warning per condition; a Deny says it denies nothing', async () => {
+    const r = await check(
+      good({
+        policies: [
+          {
+            name: 'Read',
+            document: {
+              Version: '2012-10-17',
+              Statement: [
+                { Effect: 'Allow', Action: 's3:Get*', Resource: '*', Condition: { DateGreaterThan: {} } },
+                { Sid: 'NoMfaNoWrite', Effect: 'Deny', Action: 's3:Put*', Resource: '*', Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'no' } } },
+              ],
+            },
+          },
+        ],
+      }),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('warning: policies[0].document.Statement[0].Condition.DateGreaterThan: the condition DateGreaterThan can never match (DateGreaterThan names no condition key): the statement never applies, so it allows nothing');
+    expect(r.stdout).toContain(
+      'warning: policies[0].document.Statement[1].Condition.BoolIfExists["aws:MultiFactorAuthPresent"]: the condition BoolIfExists on aws:MultiFactorAuthPresent can never match ("no" is not true or false): statement NoMfaNoWrite (a Deny) never applies, so it denies nothing',
+    );
+  });
+
+  it('a policy IAM refuses → error with its message and the element at fault', async () => {
+    const c = good({ policies: [{ name: 'Read', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'GetObject', Resource: '*' }] } }] });
+    failsAt(await check(c), 'policies[0].document.Statement[0].Action', /Actions\/Conditions must be prefaced by a vendor, e\.g\., iam, sdb, ec2, etc\./);
+  });
+
   it('web-identity trust with aud but no sub → accepted with a warning', async () => {
     const r = await check(good({ roles: [{ name: 'AudOnly', trustPolicy: webTrust({ StringEquals: { 'login.example.com:aud': 'app' } }) }] }));
     expect(r.code, r.stderr).toBe(0);

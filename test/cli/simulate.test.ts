@@ -45,3 +45,29 @@ it('judges time, transport and source-address conditions as a real sign-in would
   const fromOffice = JSON.parse((await simulate('--source-ip', '203.0.113.9')).stdout) as { roles: Array<{ role: string; allowed: boolean }> };
   expect(fromOffice.roles.find((r) => r.role.endsWith('/Office'))?.allowed).toBe(true);
 }, 60_000);
+
+it('warns about a condition that can never match, and names it as the reason a role is refused', async () => {
+  const sub = mkdtempSync(join(dir, 'void-'));
+  writeFileSync(join(sub, 'idp.xml'), createTestIdp({ entityId: 'https://idp.example.test/metadata', keyLabel: 'simulate-idp' }).metadataXml());
+  const file = writeOfflineConfig(sub, {
+    devIdentityProviders: false,
+    identityProviders: [{ type: 'saml', name: 'Corp', metadata: 'idp.xml' }],
+    roles: [
+      {
+        name: 'Typo',
+        trustPolicy: {
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Principal: { Federated: PROVIDER_ARN }, Action: 'sts:AssumeRoleWithSAML', Condition: { StringEquals: { 'saml:aud': 'https://broker.example.com/saml' }, IpAddress: { 'aws:SourceIp': 'office' } } },
+          ],
+        },
+      },
+    ],
+  });
+  const run = await fedbroker(['simulate', '--config', file, '--provider', 'Corp', '--attributes', join(dir, 'alice.json')]);
+  expect(run.code).toBe(1);
+  expect(run.stderr).toContain(
+    'warning: roles[0].trustPolicy.Statement[0].Condition.IpAddress["aws:SourceIp"]: the condition IpAddress on aws:SourceIp can never match ("office" is not an IPv4 or IPv6 address or CIDR block): the statement never applies, so it allows nothing',
+  );
+  expect(run.stdout).toContain('trust:Typo Statement[0] Allow: condition IpAddress aws:SourceIp can never match (a value is not an IP address or CIDR block)');
+}, 60_000);

@@ -61,6 +61,9 @@ describe('session tokens', () => {
       { ...base, issuer: 'GetSessionToken', principal: { kind: 'User', userName: 'portal', userId: 'AIDAX' } },
       { ...base, issuer: 'GetFederationToken', principal: { kind: 'FederatedUser', name: 'Bob', userName: 'portal', userId: 'AIDAX' }, sessionPolicy: { managed: ['P'] } },
       { ...base, issuer: 'AssumeRoleWithWebIdentity', principal: { kind: 'AssumedRole', roleName: 'R', rolePath: '/', roleId: 'AROAX', sessionName: 's' }, federated: { type: 'oidc', provider: 'accounts.example.com', subject: 'u1' }, sessionPolicy: { inline: '{}' } },
+      // The MFA owner of the federated identity: a stable identifier, or none (a transient NameID).
+      { ...base, issuer: 'AssumeRoleWithSAML', principal: { kind: 'AssumedRole', roleName: 'R', rolePath: '/', roleId: 'AROAX', sessionName: 's' }, federated: { type: 'saml', provider: 'Corp', subject: '_t1', mfaSubject: 'E-1001' } },
+      { ...base, issuer: 'AssumeRoleWithSAML', principal: { kind: 'AssumedRole', roleName: 'R', rolePath: '/', roleId: 'AROAX', sessionName: 's' }, federated: { type: 'saml', provider: 'Corp', subject: '_t2', mfaSubject: null } },
     ];
     for (const claims of variants) expect(openSessionToken(ring, sealSessionToken(ring, claims), NOW)).toEqual(claims);
   });

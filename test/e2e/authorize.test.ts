@@ -60,7 +60,7 @@ const S3_READ = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 
 describe('decisions', () => {
   it('credentials form: the subject\'s policies decide (here the role\'s S3Read), with the matched statements', async () => {
     const session = credentialsOf(await stsQuery(b.url, { Action: 'AssumeRoleWithWebIdentity', RoleArn: roleArn('WebDev'), RoleSessionName: 'alice', WebIdentityToken: await fx.webToken() }));
-    const subject = { accessKeyId: session.accessKeyId, sessionToken: session.sessionToken };
+    const subject = { accessKeyId: session.accessKeyId, secretAccessKey: session.secretAccessKey, sessionToken: session.sessionToken };
     const allowed = await ask(SERVICE, { credentials: subject, action: 's3:GetObject', resource: 'arn:aws:s3:::any/key' });
     expect(allowed.status).toBe(200);
     expect(allowed.json).toMatchObject({
@@ -76,11 +76,11 @@ describe('decisions', () => {
   it('a GetFederationToken subject gets its user\'s permissions ∩ its session policy', async () => {
     // The auditor user may DecodeAuthorizationMessage and GetFederationToken, nothing on S3.
     const keys = await federated('reader', S3_READ);
-    const subject = { accessKeyId: keys.accessKeyId, sessionToken: keys.sessionToken };
+    const subject = { accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey, sessionToken: keys.sessionToken };
     expect((await ask(SERVICE, { credentials: subject, action: 's3:GetObject', resource: 'arn:aws:s3:::reports/q1' })).json['decision']).toBe('Deny');
     expect((await ask(SERVICE, { credentials: subject, action: 'sts:DecodeAuthorizationMessage', resource: '*' })).json['decision']).toBe('Deny');
     const wide = await federated('decoder', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:DecodeAuthorizationMessage', Resource: '*' }] });
-    expect((await ask(SERVICE, { credentials: { accessKeyId: wide.accessKeyId, sessionToken: wide.sessionToken }, action: 'sts:DecodeAuthorizationMessage', resource: '*' })).json['decision']).toBe('Allow');
+    expect((await ask(SERVICE, { credentials: { accessKeyId: wide.accessKeyId, secretAccessKey: wide.secretAccessKey, sessionToken: wide.sessionToken }, action: 'sts:DecodeAuthorizationMessage', resource: '*' })).json['decision']).toBe('Allow');
   });
 
   it('request form: a request the subject signed for S3, forwarded by the service, identifies the subject', async () => {
@@ -106,7 +106,7 @@ describe('decisions', () => {
 
   it('the service\'s context may describe the request, never the subject or the time', async () => {
     const keys = await federated('ctx', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:DecodeAuthorizationMessage', Resource: '*', Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } }] });
-    const subject = { accessKeyId: keys.accessKeyId, sessionToken: keys.sessionToken };
+    const subject = { accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey, sessionToken: keys.sessionToken };
     const base = { credentials: subject, action: 'sts:DecodeAuthorizationMessage', resource: '*' };
     expect((await ask(SERVICE, { ...base, context: { 'aws:SourceIp': '203.0.113.9' } })).json['decision']).toBe('Allow');
     expect((await ask(SERVICE, { ...base, context: { 'aws:SourceIp': '198.51.100.1' } })).json['decision']).toBe('Deny');
@@ -140,7 +140,7 @@ describe('decisions', () => {
 describe('refusals', () => {
   it('an unsigned call, a caller without fedbroker:Authorize, bad subject credentials, a malformed body', async () => {
     const subject = await federated('someone', S3_READ);
-    const good = { credentials: { accessKeyId: subject.accessKeyId, sessionToken: subject.sessionToken }, action: 's3:GetObject', resource: '*' };
+    const good = { credentials: { accessKeyId: subject.accessKeyId, secretAccessKey: subject.secretAccessKey, sessionToken: subject.sessionToken }, action: 's3:GetObject', resource: '*' };
     const unsigned = await ask(undefined, good);
     expect([unsigned.status, unsigned.json['Error']['Code']]).toEqual([403, 'MissingAuthenticationToken']);
     const notAllowed = await ask(PORTAL, good);

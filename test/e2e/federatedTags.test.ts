@@ -80,7 +80,7 @@ afterAll(async () => {
 
 async function principalAndDecision(subject: Keys, department: string) {
   const { json } = await askAuthorize(b.url, {
-    credentials: { accessKeyId: subject.accessKeyId, sessionToken: subject.sessionToken },
+    credentials: { accessKeyId: subject.accessKeyId, secretAccessKey: subject.secretAccessKey, sessionToken: subject.sessionToken },
     action: 's3:GetObject',
     resource: 'arn:aws:s3:::reports/q1.csv',
     context: { 'aws:ResourceTag/Department': department },

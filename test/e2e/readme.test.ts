@@ -130,7 +130,7 @@ describe.skipIf(!existsSync(AWS_CLI))('README walkthroughs on the shipped config
     const alice = credentialsOf(assumed);
     const ask = async (project: string) => {
       const body = JSON.stringify({
-        credentials: { accessKeyId: alice.accessKeyId, sessionToken: alice.sessionToken },
+        credentials: { accessKeyId: alice.accessKeyId, secretAccessKey: alice.secretAccessKey, sessionToken: alice.sessionToken },
         action: 's3:GetObject',
         resource: `arn:aws:s3:::datasets/${project}/train.csv`,
         context: { 'aws:ResourceTag/Project': project },

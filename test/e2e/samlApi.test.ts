@@ -68,7 +68,8 @@ beforeAll(async () => {
   const acs = `${broker.url}/saml`;
   const withAud = (t: ReturnType<typeof trust>) => JSON.parse(JSON.stringify(t).replace('PLACEHOLDER', acs));
   await broker.reload({
-    identityProviders: [{ type: 'saml', name: PROVIDER, metadata: 'idp.xml' }],
+    // Most responses here carry no RoleSessionName attribute: the session is named after the NameID.
+    identityProviders: [{ type: 'saml', name: PROVIDER, metadata: 'idp.xml', sessionNameFrom: 'nameId' }],
     roles: [
       { name: 'Engineer', maxSessionDuration: 7200, trustPolicy: withAud(trust()) },
       { name: 'Staff', trustPolicy: withAud(trust({ 'ForAnyValue:StringEquals': { 'saml:attr/groups': ['staff'] } })) },

@@ -734,8 +734,10 @@ describe('the development SAML IdP (devIdentityProviders: true, as npm start ser
 
 describe('sign-out', () => {
   it('POST /console/logout ends the session here and on a second instance sharing the store', async () => {
+    // Instances behind one load balancer share the configuration (a session is valid only where its
+    // role exists) and the store.
     const second: StartedBroker = await startBroker(
-      { roles: [], audit: { file: 'data/audit-second.jsonl' }, server: { publicUrl: url } },
+      { ...consoleConfig(url), audit: { file: 'data/audit-second.jsonl' }, server: { publicUrl: url } },
       { dir: s.broker.dir },
     );
     try {

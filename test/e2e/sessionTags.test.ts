@@ -81,7 +81,7 @@ afterAll(async () => {
 /** The /authorize answer for reading an object tagged Department=`department` as `subject`. */
 async function readObjectTagged(subject: Keys, department: string) {
   const { status, json } = await askAuthorize(b.url, {
-    credentials: { accessKeyId: subject.accessKeyId, sessionToken: subject.sessionToken },
+    credentials: { accessKeyId: subject.accessKeyId, secretAccessKey: subject.secretAccessKey, sessionToken: subject.sessionToken },
     action: 's3:GetObject',
     resource: 'arn:aws:s3:::reports/q1.csv',
     context: { 'aws:ResourceTag/Department': department },

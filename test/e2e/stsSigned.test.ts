@@ -280,7 +280,8 @@ describe('DecodeAuthorizationMessage', () => {
     expect(message).toMatchObject({ allowed: false, explicitDeny: false, request: { action: 'sts:AssumeRole', resource: ROLE('ThirdParty') } });
     expect(message.request.context['sts:externalid']).toBe('67890');
     const trust = message.policies.find((p) => p.kind === 'trust')!;
-    expect(trust.statements[0]!.outcome).toEqual({ applies: false, reason: 'condition', operator: 'StringEquals', key: 'sts:ExternalId', expected: ['12345'], actual: '67890' });
+    // Which statement and which condition key failed — never the value the trust policy expects.
+    expect(trust.statements[0]!.outcome).toEqual({ applies: false, reason: 'condition', operator: 'StringEquals', key: 'sts:ExternalId', actual: '67890' });
     // The message seals everything: nothing of it is readable without the broker.
     expect(Buffer.from(encodedMessageOf(denied), 'base64url').toString('latin1')).not.toContain('ExternalId');
   });

@@ -14,9 +14,13 @@ export const authorizingServiceUser = {
   inlinePolicies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'fedbroker:Authorize', Resource: '*' }] }],
 };
 
-export async function askAuthorize(brokerUrl: string, payload: unknown, service: Keys = AUTHORIZING_SERVICE): Promise<{ status: number; json: Record<string, any> }> {
+export function askAuthorize(brokerUrl: string, payload: unknown, service: Keys = AUTHORIZING_SERVICE): Promise<{ status: number; json: Record<string, any> }> {
+  return askAuthorizeRaw(brokerUrl, JSON.stringify(payload), service);
+}
+
+/** The raw JSON `body` (a client's JSON may hold what JSON.stringify cannot write, e.g. an own `__proto__`). */
+export async function askAuthorizeRaw(brokerUrl: string, body: string, service: Keys = AUTHORIZING_SERVICE): Promise<{ status: number; json: Record<string, any> }> {
   const url = new URL(`${brokerUrl}/authorize`);
-  const body = JSON.stringify(payload);
   const request = { method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/authorize', query: {}, headers: { host: url.host, 'content-type': 'application/json' }, body };
   const signed = await new SignatureV4({ service: 'sts', region: 'us-east-1', credentials: service, sha256: NodeSha256, applyChecksum: false }).sign(request);
   const res = await fetch(url, { method: 'POST', headers: signed.headers as Record<string, string>, body });

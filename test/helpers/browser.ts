@@ -20,13 +20,18 @@ export interface Page {
 }
 
 export interface RequestOptions {
-  /** Send the jar's cookies (default true). false = a cross-site request that carries no cookie. */
-  readonly cookies?: boolean;
+  /**
+   * Send the jar's cookies (default true). false = a request that carries no cookie; 'cross-site' = a
+   * cross-site POST (an IdP's auto-submitting form): only SameSite=None cookies go.
+   */
+  readonly cookies?: boolean | 'cross-site';
   readonly headers?: Record<string, string>;
 }
 
 export class Browser {
   private readonly jar = new Map<string, string>();
+  /** Names of the cookies set with SameSite=None (sent on cross-site requests too). */
+  private readonly sameSiteNone = new Set<string>();
 
   constructor(readonly base: string) {}
 
@@ -40,6 +45,7 @@ export class Browser {
 
   deleteCookie(name: string): void {
     this.jar.delete(name);
+    this.sameSiteNone.delete(name);
   }
 
   cookieNames(): string[] {
@@ -65,8 +71,9 @@ export class Browser {
   private async send(method: string, path: string, body: string | undefined, options: RequestOptions): Promise<Page> {
     const headers: Record<string, string> = { 'user-agent': 'fedbroker-test-browser', ...options.headers };
     if (body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
-    if (options.cookies !== false && this.jar.size > 0) {
-      headers['cookie'] = [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
+    const sent = [...this.jar].filter(([k]) => options.cookies !== 'cross-site' || this.sameSiteNone.has(k));
+    if (options.cookies !== false && sent.length > 0) {
+      headers['cookie'] = sent.map(([k, v]) => `${k}=${v}`).join('; ');
     }
     const res = await fetch(new URL(path, this.base), { method, headers, ...(body !== undefined ? { body } : {}), redirect: 'manual' });
     const setCookies = res.headers.getSetCookie();
@@ -81,8 +88,12 @@ export class Browser {
     const name = pair!.slice(0, eq).trim();
     const value = pair!.slice(eq + 1).trim();
     const maxAge = attributes.map((a) => /^\s*max-age=(-?\d+)\s*$/i.exec(a)?.[1]).find((v) => v !== undefined);
-    if (value === '' || (maxAge !== undefined && Number(maxAge) <= 0)) this.jar.delete(name);
-    else this.jar.set(name, value);
+    if (value === '' || (maxAge !== undefined && Number(maxAge) <= 0)) this.deleteCookie(name);
+    else {
+      this.jar.set(name, value);
+      if (attributes.some((a) => /^\s*samesite=none\s*$/i.test(a))) this.sameSiteNone.add(name);
+      else this.sameSiteNone.delete(name);
+    }
   }
 }
 

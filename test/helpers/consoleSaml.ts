@@ -120,17 +120,10 @@ export async function startSamlConsoleBroker(
 
 /**
  * What the IdP's auto-submitting form does: a cross-site POST to the ACS, which carries no SameSite=Lax
- * cookie of the broker; the cookies its response sets are kept by the browser.
+ * cookie of the broker (only SameSite=None ones); the cookies its response sets are kept by the browser.
  */
 export async function postFromIdp(browser: Browser, SAMLResponse: string, RelayState?: string): Promise<Page> {
-  const page = await browser.post('/saml', { SAMLResponse, ...(RelayState !== undefined ? { RelayState } : {}) }, { cookies: false });
-  for (const header of page.setCookies) {
-    const pair = header.split(';')[0]!;
-    const eq = pair.indexOf('=');
-    if (pair.slice(eq + 1) === '') browser.deleteCookie(pair.slice(0, eq));
-    else browser.setCookie(pair.slice(0, eq), pair.slice(eq + 1));
-  }
-  return page;
+  return browser.post('/saml', { SAMLResponse, ...(RelayState !== undefined ? { RelayState } : {}) }, { cookies: 'cross-site' });
 }
 
 /** The seed (base32) and device serial an enrolment page shows. */

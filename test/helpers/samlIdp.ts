@@ -24,7 +24,7 @@
  * subjectNotOnOrAfter, authnInstant, sessionNotOnOrAfter), inResponseTo (and where it goes),
  * authnContextClassRef, attributes, status. Signing options (`SignOptions`): which elements are
  * signed (`sign`: assertion (default) | response | both | none), `algorithm` (rsa-sha256 default,
- * rsa-sha1, rsa-sha512), `digest`, `signingKey` (another KeyPair), `keyInfo` (embed the signing
+ * rsa-sha1, rsa-sha384, rsa-sha512, ecdsa-sha256/384 with an EC `signingKey`), `digest`, `signingKey` (another KeyPair), `keyInfo` (embed the signing
  * certificate, another certificate, or none), `encryptTo` (an SP KeyPair: the Assertion becomes an
  * EncryptedAssertion, RSA-OAEP + AES-256-GCM by default).
  *
@@ -158,9 +158,9 @@ export interface ResponseOptions {
 export interface SignOptions {
   /** Which elements carry a signature (default 'assertion'). */
   sign?: 'assertion' | 'response' | 'both' | 'none';
-  algorithm?: 'rsa-sha256' | 'rsa-sha1' | 'rsa-sha512';
+  algorithm?: 'rsa-sha256' | 'rsa-sha1' | 'rsa-sha384' | 'rsa-sha512' | 'ecdsa-sha256' | 'ecdsa-sha384';
   /** Default: the algorithm's hash. */
-  digest?: 'sha256' | 'sha1' | 'sha512';
+  digest?: 'sha256' | 'sha1' | 'sha384' | 'sha512';
   /** Sign with this key instead of the IdP's. */
   signingKey?: KeyPair;
   /** KeyInfo: true (default) embeds the signing certificate, a KeyPair embeds that certificate, false none. */
@@ -174,11 +174,15 @@ export interface SignOptions {
 const SIGNATURE_URI = {
   'rsa-sha256': 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
   'rsa-sha1': 'http://www.w3.org/2000/09/xmldsig#rsa-sha1',
+  'rsa-sha384': 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha384',
   'rsa-sha512': 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha512',
+  'ecdsa-sha256': 'http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256',
+  'ecdsa-sha384': 'http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384',
 } as const;
 const DIGEST_URI = {
   sha256: 'http://www.w3.org/2001/04/xmlenc#sha256',
   sha1: 'http://www.w3.org/2000/09/xmldsig#sha1',
+  sha384: 'http://www.w3.org/2001/04/xmldsig-more#sha384',
   sha512: 'http://www.w3.org/2001/04/xmlenc#sha512',
 } as const;
 const ENCRYPTION_URI = {
@@ -267,7 +271,7 @@ export class TestIdp {
   responseXml(options: ResponseOptions & SignOptions = {}): string {
     const sign = options.sign ?? 'assertion';
     const algorithm = options.algorithm ?? 'rsa-sha256';
-    const digest = options.digest ?? (algorithm === 'rsa-sha1' ? 'sha1' : algorithm === 'rsa-sha512' ? 'sha512' : 'sha256');
+    const digest = options.digest ?? (algorithm.replace(/^(rsa|ecdsa)-/, '') as NonNullable<SignOptions['digest']>);
     const signingKey = options.signingKey ?? this.keys;
     const keyInfo = options.keyInfo ?? true;
     const assertionId = options.assertionId ?? newId();

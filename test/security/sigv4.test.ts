@@ -35,7 +35,7 @@ function resolverAt(now: number, options: { revoked?: (c: SessionClaims) => bool
     account: ACCOUNT,
     partition: PARTITION,
     longTermKeys: (id) => (id === USER_KEY.accessKeyId ? USER_KEY : undefined),
-    isRevoked: options.revoked ?? (() => false),
+    sessionValid: (c) => !(options.revoked ?? (() => false))(c),
     now: () => now,
   });
 }

@@ -407,7 +407,8 @@ describe('security: session tokens — tampered, expired, from a removed key, re
 
   it('a token sealed by a key that was rotated out and removed → InvalidClientTokenId; rotation alone breaks nothing', async () => {
     const own = await createStsFixture();
-    let broker = await startBroker(own.config({ store: 'memory:' }), { dir: own.dir });
+    // A persistent store: role ids (in the sessions) must survive the restarts, as in production.
+    let broker = await startBroker(own.config(), { dir: own.dir });
     try {
       const first = credentialsOf(await stsQuery(broker.url, { Action: 'AssumeRoleWithWebIdentity', ...(await ownWebParams(own)) }));
       const oldKid = broker.broker.keyRing.activeKid;
@@ -415,7 +416,7 @@ describe('security: session tokens — tampered, expired, from a removed key, re
       // `fedbroker keys rotate` (the real command), then a restart.
       const out = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'keys', 'rotate', '--config', join(own.dir, 'broker.yaml')], { cwd: REPO });
       expect(out.stdout).toMatch(/New sealing key \S+ is active/);
-      broker = await startBroker(own.config({ store: 'memory:' }), { dir: own.dir });
+      broker = await startBroker(own.config(), { dir: own.dir });
       expect(broker.broker.keyRing.activeKid).not.toBe(oldKid);
       const again = await stsQuery(broker.url, { Action: 'GetCallerIdentity' }, { credentials: first });
       expect(again.status, again.body).toBe(200);
@@ -425,7 +426,7 @@ describe('security: session tokens — tampered, expired, from a removed key, re
       const oldFile = readdirSync(sealingDir).find((f) => f.startsWith(oldKid));
       expect(oldFile).toBeDefined();
       rmSync(join(sealingDir, oldFile!));
-      broker = await startBroker(own.config({ store: 'memory:' }), { dir: own.dir });
+      broker = await startBroker(own.config(), { dir: own.dir });
       expectError(await stsQuery(broker.url, { Action: 'GetCallerIdentity' }, { credentials: first }), 403, 'InvalidClientTokenId', INVALID_TOKEN);
     } finally {
       await broker.close();

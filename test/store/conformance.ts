@@ -230,6 +230,41 @@ export function runStoreConformance(name: string, open: OpenStore, openSecond?: 
         expect(ids[0]).toMatch(/^AROA\d+$/);
         expect(await (await second()).getOrCreateId('role', 'Racy', 'AROALATE')).toBe(ids[0]);
       });
+
+      it('lists the recorded ids of one kind', async () => {
+        await store.getOrCreateId('role', 'arn:r1', 'AROA1');
+        await store.getOrCreateId('role', 'arn:r2', 'AROA2');
+        await store.getOrCreateId('user', 'arn:u1', 'AIDA1');
+        const roles = await (await second()).listIds('role');
+        expect([...roles].sort((a, b) => a.name.localeCompare(b.name))).toEqual([{ name: 'arn:r1', id: 'AROA1' }, { name: 'arn:r2', id: 'AROA2' }]);
+        expect(await store.listIds('user')).toEqual([{ name: 'arn:u1', id: 'AIDA1' }]);
+        expect(await store.listIds('nothing')).toEqual([]);
+      });
+
+      it('retireId forgets an id (only the one named): the next getOrCreateId records a new one, on every instance', async () => {
+        const other = await second();
+        await store.getOrCreateId('role', 'arn:gone', 'AROAOLD');
+        expect(await store.retireId('role', 'arn:gone', 'AROAWRONG')).toBe(false);
+        expect(await other.getOrCreateId('role', 'arn:gone', 'AROAX')).toBe('AROAOLD');
+        expect(await other.retireId('role', 'arn:gone', 'AROAOLD')).toBe(true);
+        expect(await store.retireId('role', 'arn:gone', 'AROAOLD')).toBe(false);
+        expect(await store.listIds('role')).toEqual([]);
+        expect(await store.getOrCreateId('role', 'arn:gone', 'AROANEW')).toBe('AROANEW');
+        expect(await other.getOrCreateId('role', 'arn:gone', 'AROAOTHER')).toBe('AROANEW');
+        // A retirement of the old id that arrives late leaves the new one alone.
+        expect(await other.retireId('role', 'arn:gone', 'AROAOLD')).toBe(false);
+        expect(await store.getOrCreateId('role', 'arn:gone', 'AROALATE')).toBe('AROANEW');
+      });
+
+      it('an id survives a reopen, and so does its retirement', async () => {
+        if (!openSecond) return;
+        await store.getOrCreateId('user', 'arn:kept', 'AIDAKEPT');
+        await store.getOrCreateId('user', 'arn:retired', 'AIDARETIRED');
+        await store.retireId('user', 'arn:retired', 'AIDARETIRED');
+        const reopened = await second();
+        expect(await reopened.getOrCreateId('user', 'arn:kept', 'AIDAX')).toBe('AIDAKEPT');
+        expect(await reopened.getOrCreateId('user', 'arn:retired', 'AIDAFRESH')).toBe('AIDAFRESH');
+      });
     });
 
     describe('revocations', () => {

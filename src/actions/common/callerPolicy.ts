@@ -3,7 +3,6 @@
  * role's permission policies for a role session) ∩ session policies ∩ permissions boundary, evaluated
  * by the one policy engine. A denial answers AWS's message and carries the explanation.
  */
-import { AccessDenied } from '../../errors.js';
 import type { Broker } from '../../broker.js';
 import type { Caller } from '../../federation/identity.js';
 import { callerConditionContext, callerPrincipal } from '../../federation/sigv4/context.js';
@@ -12,7 +11,7 @@ import type { AuthzRequest, ContextValue, PolicyLayers } from '../../policy/type
 import type { RequestInfo } from '../../protocol/action.js';
 import { callerPrincipalTags, principalTagKeys } from '../../sessions/tags/index.js';
 import { requestConditionKeys } from './requestContext.js';
-import { describeRequest } from './trust.js';
+import { deniedWith, describeRequest } from './trust.js';
 
 export function callerLayers(broker: Broker, caller: Caller): PolicyLayers {
   const model = broker.model;
@@ -79,7 +78,8 @@ export function authorizeCaller(
   const result = authorize(layers, authz);
   if (result.decision === 'Allow') return;
   const how = result.decision === 'ExplicitDeny' ? ' with an explicit deny in an identity-based policy' : ` because no identity-based policy allows the ${action} action`;
-  throw new AccessDenied(`User: ${caller.arn} is not authorized to perform: ${action} on resource: ${resource}${how}`, {
-    explanation: { request: describeRequest(authz), policies: explain(layers, authz) },
-  });
+  throw deniedWith(`User: ${caller.arn} is not authorized to perform: ${action} on resource: ${resource}${how}`, () => ({
+    request: describeRequest(authz),
+    policies: explain(layers, authz),
+  }));
 }

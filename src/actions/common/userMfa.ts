@@ -36,7 +36,8 @@ export function mfaOwnerOf(caller: Caller): MfaOwner | undefined {
   if (caller.userName !== undefined) return { kind: 'user', userName: caller.userName };
   const s = caller.session;
   if (s?.principal.kind === 'User') return { kind: 'user', userName: s.principal.userName };
-  if (s?.federated) return { kind: 'federated', provider: s.federated.provider, subject: s.federated.subject };
+  // The stable identifier recorded when the federated session was issued (mfa/federatedOwner.ts).
+  if (typeof s?.federated?.mfaSubject === 'string') return { kind: 'federated', provider: s.federated.provider, subject: s.federated.mfaSubject };
   return undefined;
 }
 

@@ -28,8 +28,8 @@ import { checkDecryptedAssertionStructure, checkDocumentStructure } from './chec
 import { decryptAssertion } from './checks/decrypt.js';
 import { checkProviderEnabled, identifyProvider } from './checks/provider.js';
 import { checkSignatureAlgorithms, checkSignaturePresence } from './checks/signaturePolicy.js';
-import { SignatureVerifier } from './checks/signature.js';
-import { parseSignedAssertion } from './checks/signedAssertion.js';
+import { XmlDsigVerifier } from './checks/signature.js';
+import type { SignatureVerifier } from './checks/signature.js';
 import { checkIssuer } from './checks/issuer.js';
 import { checkDestination } from './checks/destination.js';
 import { checkSubjectConfirmation } from './checks/subjectConfirmation.js';
@@ -48,7 +48,7 @@ export interface ValidateOptions {
   consumeRequestId?: (id: string) => Promise<boolean>;
   /** Records an assertion key until `expiresAt` (epoch ms): store.claimOnce; false = replay. */
   claimAssertionId: (key: string, expiresAt: number) => Promise<boolean>;
-  /** Epoch ms for our own time checks (default Date.now()). node-saml's own checks use the wall clock. */
+  /** Epoch ms for the time checks (default Date.now()). */
   now?: number;
 }
 
@@ -88,10 +88,11 @@ export class SamlValidator {
   private readonly verifier: SignatureVerifier;
   private providers: readonly SamlProviderSettings[] = [];
 
-  constructor(sp: SamlServiceProviderSettings, providers: readonly SamlProviderSettings[]) {
+  /** `verifier`: how signatures are checked (default: XmlDsigVerifier, on the pipeline's own parse). */
+  constructor(sp: SamlServiceProviderSettings, providers: readonly SamlProviderSettings[], verifier: SignatureVerifier = new XmlDsigVerifier()) {
     this.sp = sp;
     this.decryptionKey = sp.decryptionKeyPem ? createPrivateKey(sp.decryptionKeyPem) : undefined;
-    this.verifier = new SignatureVerifier(sp);
+    this.verifier = verifier;
     this.setProviders(providers);
   }
 
@@ -137,12 +138,15 @@ export class SamlValidator {
     const metadata = currentMetadata(provider.metadata);
     const assertionSignature = childElements(assertionInDocument, NS.ds, 'Signature')[0];
     const presence = checkSignaturePresence(envelope.signature, assertionSignature, provider.requireSignedAssertion);
-    if (envelope.signature) checkSignatureAlgorithms(envelope.signature, envelope.response, provider.allowSha1);
-    if (assertionSignature) checkSignatureAlgorithms(assertionSignature, assertionInDocument, provider.allowSha1);
+    const signatures = {
+      ...(envelope.signature ? { responseSignature: checkSignatureAlgorithms(envelope.signature, envelope.response, provider.allowSha1) } : {}),
+      ...(assertionSignature ? { assertionSignature: checkSignatureAlgorithms(assertionSignature, assertionInDocument, provider.allowSha1) } : {}),
+    };
 
-    // 4. Cryptographic check; from here on only the signed Assertion is read.
-    const signedXml = await this.verifier.verify(metadata, bytes, presence, provider.requireSignedAssertion);
-    const assertion = parseSignedAssertion(signedXml);
+    // 4. Cryptographic check; from here on only the signed Assertion is read (the node the digest covers).
+    const assertion = await this.verifier.verify({
+      metadata, bytes, envelope, assertion: assertionInDocument, ...signatures, requireSignedAssertion: provider.requireSignedAssertion,
+    });
 
     // 5. What the signed Assertion says, checked against this provider and this SP.
     const issuer = checkIssuer(assertion, envelope.issuer, metadata.entityId);

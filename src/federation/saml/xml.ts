@@ -5,6 +5,9 @@
  */
 import { DOMParser, onWarningStopParsing } from '@xmldom/xmldom';
 import type { Document, Element, Node } from '@xmldom/xmldom';
+import { installXmldomRegexCache } from './xmldomRegexCache.js';
+
+installXmldomRegexCache();
 
 export const NS = {
   samlp: 'urn:oasis:names:tc:SAML:2.0:protocol',
@@ -29,12 +32,21 @@ export class XmlParseError extends Error {}
 export function parseXml(xml: string): Document {
   let doc: Document;
   try {
-    doc = new DOMParser({ locator: false, onError: onWarningStopParsing }).parseFromString(xml, 'text/xml');
+    doc = new DOMParser({ locator: false, onError: onWarningStopParsing, normalizeLineEndings: xml10LineEndings }).parseFromString(xml, 'text/xml');
   } catch {
     throw new XmlParseError('not well-formed XML');
   }
   if (!doc.documentElement) throw new XmlParseError('no document element');
   return doc;
+}
+
+/**
+ * XML 1.0 §2.11: CR LF and lone CR become LF. (xmldom's default applies XML 1.1's rule, which also
+ * turns U+0085, U+2028 and U+2029 into LF: an IdP's canonical form keeps them, so a signature over such
+ * text would not verify.)
+ */
+function xml10LineEndings(source: string): string {
+  return source.replace(/\r\n?/g, '\n');
 }
 
 export function isElement(node: Node | null | undefined): node is Element {

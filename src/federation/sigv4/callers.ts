@@ -37,8 +37,8 @@ export interface CallerResolverOptions {
   readonly partition: string;
   /** The IAM user owning a long-term access key id (AKIA…), or undefined. */
   readonly longTermKeys: (accessKeyId: string) => LongTermKey | undefined;
-  /** True when the session was revoked (per role, per session, per subject). */
-  readonly isRevoked: (claims: SessionClaims) => boolean;
+  /** False when the session may not be used any more (revoked, or its role or user is gone). */
+  readonly sessionValid: (claims: SessionClaims) => boolean;
   /** Epoch ms; default Date.now. */
   readonly now?: () => number;
 }
@@ -129,7 +129,7 @@ export class CallerResolver {
     if (parsed.securityToken !== undefined) {
       const claims = this.openedTokens.open(parsed.securityToken, now);
       if (!constantTimeEqual(claims.accessKeyId, parsed.accessKeyId)) throw new InvalidClientTokenId(INVALID_TOKEN);
-      if (options.isRevoked(claims)) throw new InvalidClientTokenId(INVALID_TOKEN);
+      if (!options.sessionValid(claims)) throw new InvalidClientTokenId(INVALID_TOKEN);
       verifySigV4(parsed, claims.secretAccessKey, now);
       const caller = this.openedTokens.caller(parsed.securityToken, now, parsed.region);
       return { caller, region: parsed.region, service: parsed.service, form: parsed.form };

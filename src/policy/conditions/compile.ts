@@ -1,11 +1,16 @@
 /**
- * The Condition element (G17580–G18149): `{ operator: { key: value | [values] } }`. Operators and
- * keys are checked, values are type-checked for their operator and pre-compiled (numbers, dates,
- * CIDR blocks, base 64, globs); policy variables are recognised in String* and Arn* values only
- * (G18328), and only in Version 2012-10-17 documents.
+ * The Condition element (G17580–G18149): `{ operator: { key: value | [values] } }`. Values are
+ * type-checked for their operator and pre-compiled (numbers, dates, CIDR blocks, base 64, globs);
+ * policy variables are recognised in String* and Arn* values only (G18328), and only in Version
+ * 2012-10-17 documents.
+ *
+ * IAM accepts conditions that can never be true — an operator without keys, an operator it does not
+ * know (with no keys), a key without values, a value not of the operator's type, Null with IfExists
+ * or ForAnyValue/ForAllValues. Each becomes a VoidCondition: the statement never applies.
  */
 import { GrammarError } from '../errors.js';
-import { childPath, isJsonObject, JsonNumber, type JsonValue } from '../json.js';
+import { childPath, JsonNumber, type JsonObject, type JsonValue } from '../json.js';
+import type { VoidCondition, VoidProblem } from '../types.js';
 import { parseTemplate, TemplateError, type Template } from '../matching/template.js';
 import { decodeBase64 } from './binary.js';
 import { parseDate } from './date.js';
@@ -38,38 +43,43 @@ export interface CompiledCondition {
   readonly matcher: ValueMatcher;
 }
 
-/** Compiles a statement's Condition element; `variables` is true for Version 2012-10-17. */
-export function compileConditions(element: JsonValue, path: string, variables: boolean): CompiledCondition[] {
-  if (!isJsonObject(element)) throw new GrammarError('Condition must be an object of condition operators.', path);
-  const result: CompiledCondition[] = [];
-  for (const [name, block] of element) {
-    const operatorPath = childPath(path, name);
-    const operator = parseOperator(name);
-    if (typeof operator === 'string') throw new GrammarError(`${operator}.`, operatorPath);
-    if (!isJsonObject(block) || block.size === 0) {
-      throw new GrammarError(`Condition operator ${name} must map at least one condition key to its values.`, operatorPath);
-    }
-    for (const [key, raw] of block) {
-      result.push(compileCondition(operator, key, raw, childPath(operatorPath, key), variables));
-    }
-  }
-  return result;
+/** A statement's conditions: those that can match, and those that never can (void). */
+export interface CompiledConditions {
+  readonly conditions: CompiledCondition[];
+  readonly voids: VoidCondition[];
 }
 
-function compileCondition(operator: Operator, key: string, raw: JsonValue, path: string, variables: boolean): CompiledCondition {
-  if (key === '') throw new GrammarError('Condition keys must not be empty.', path);
-  const items = Array.isArray(raw) ? (raw as readonly JsonValue[]) : [raw];
-  if (items.length === 0) throw new GrammarError(`Condition key ${key} must have at least one value.`, path);
-  const values = items.map((item, i) => {
-    const text = scalarText(item);
-    if (text === undefined) {
-      throw new GrammarError('Condition values must be strings, numbers or booleans.', Array.isArray(raw) ? childPath(path, i) : path);
+/**
+ * Compiles a statement's Condition element (shape already checked by grammar.ts); `variables` is true
+ * for Version 2012-10-17. What IAM accepts but can never match becomes a VoidCondition.
+ */
+export function compileConditions(element: JsonValue, path: string, variables: boolean): CompiledConditions {
+  const conditions: CompiledCondition[] = [];
+  const voids: VoidCondition[] = [];
+  for (const [name, block] of element as JsonObject) {
+    const operatorPath = childPath(path, name);
+    const operator = parseOperator(name);
+    const keys = block as JsonObject;
+    if (typeof operator === 'string' || keys.size === 0) {
+      voids.push({ operator: name, problem: typeof operator === 'string' ? 'unknown-operator' : 'no-keys', path: operatorPath });
+      continue;
     }
-    return text;
-  });
+    for (const [key, raw] of keys) {
+      const compiled = compileCondition(operator, key, raw, childPath(operatorPath, key), variables);
+      if ('problem' in compiled) voids.push(compiled);
+      else conditions.push(compiled);
+    }
+  }
+  return { conditions, voids };
+}
+
+function compileCondition(operator: Operator, key: string, raw: JsonValue, path: string, variables: boolean): CompiledCondition | VoidCondition {
+  const items = Array.isArray(raw) ? (raw as readonly JsonValue[]) : [raw];
+  const values = items.map(scalarText);
   const base = { operator, key, keyLower: key.toLowerCase(), values };
-  const invalid = (value: string, expected: string): GrammarError =>
-    new GrammarError(`Invalid value ${JSON.stringify(value)} for ${operator.written}: expected ${expected}.`, path);
+  const never = (problem: VoidProblem, value?: string): VoidCondition => ({ operator: operator.written, key, problem, path, ...(value !== undefined ? { value } : {}) });
+  if (items.length === 0) return never('no-values');
+  if (operator.family === 'Null' && (operator.ifExists || operator.set !== undefined)) return never('null-qualifier');
 
   switch (operator.family) {
     case 'String':
@@ -81,64 +91,56 @@ function compileCondition(operator: Operator, key: string, raw: JsonValue, path:
     case 'Arn':
       return { ...base, matcher: arnMatcher(templates(values, variables, path), values) };
     case 'Numeric': {
-      const numbers = values.map((v, i) => {
-        const n = items[i] instanceof JsonNumber ? (items[i] as JsonNumber).value : typeof items[i] === 'string' ? parseNumeric(v) : NaN;
-        if (!Number.isFinite(n)) throw invalid(v, 'a number');
-        return n;
-      });
+      const numbers = items.map((item, i) => (item instanceof JsonNumber ? item.value : typeof item === 'string' ? parseNumeric(values[i]!) : NaN));
+      const bad = numbers.findIndex((n) => !Number.isFinite(n));
+      if (bad >= 0) return never('not-a-number', values[bad]);
       return { ...base, matcher: orderedMatcher(numbers, operator.comparison, parseNumeric, values) };
     }
     case 'Date': {
-      const times = values.map((v, i) => {
-        const t = typeof items[i] === 'boolean' ? NaN : parseDate(v);
-        if (Number.isNaN(t)) throw invalid(v, 'an ISO 8601 date-time with a time zone (2017-07-01T00:00:00Z) or epoch seconds');
-        return t;
-      });
+      const times = items.map((item, i) => (typeof item === 'boolean' ? NaN : parseDate(values[i]!)));
+      const bad = times.findIndex((t) => Number.isNaN(t));
+      if (bad >= 0) return never('not-a-date', values[bad]);
       return { ...base, matcher: orderedMatcher(times, operator.comparison, parseDate, values) };
     }
     case 'Bool':
-      return { ...base, matcher: boolMatcher(values.map((v, i) => booleanValue(items[i]!, v, invalid)), values) };
     case 'Null': {
-      const wanted = values.map((v, i) => booleanValue(items[i]!, v, invalid));
-      return { ...base, nullAccepts: { absent: wanted.includes(true), present: wanted.includes(false) }, matcher: NEVER };
+      const wanted = items.map((item, i) => booleanValue(item, values[i]!));
+      const bad = wanted.findIndex((w) => w === undefined);
+      if (bad >= 0) return never('not-a-boolean', values[bad]);
+      const booleans = wanted as boolean[];
+      if (operator.family === 'Bool') return { ...base, matcher: boolMatcher(booleans, values) };
+      return { ...base, nullAccepts: { absent: booleans.includes(true), present: booleans.includes(false) }, matcher: NEVER };
     }
     case 'Binary': {
-      const bytes = values.map((v, i) => {
-        const b = typeof items[i] === 'string' ? decodeBase64(v) : undefined;
-        if (b === undefined) throw invalid(v, 'base-64 encoded bytes');
-        return b;
-      });
-      return { ...base, matcher: binaryMatcher(bytes, values) };
+      const bytes = items.map((item, i) => (typeof item === 'string' ? decodeBase64(values[i]!) : undefined));
+      const bad = bytes.findIndex((b) => b === undefined);
+      if (bad >= 0) return never('not-base64', values[bad]);
+      return { ...base, matcher: binaryMatcher(bytes as Buffer[], values) };
     }
     case 'Ip': {
-      const blocks = values.map((v, i): Cidr => {
-        const c = typeof items[i] === 'string' ? parseCidr(v) : undefined;
-        if (c === undefined) throw invalid(v, 'an IPv4 or IPv6 address or CIDR block');
-        return c;
-      });
-      return { ...base, matcher: ipMatcher(blocks, values) };
+      const blocks = items.map((item, i) => (typeof item === 'string' ? parseCidr(values[i]!) : undefined));
+      const bad = blocks.findIndex((c) => c === undefined);
+      if (bad >= 0) return never('not-an-ip', values[bad]);
+      return { ...base, matcher: ipMatcher(blocks as Cidr[], values) };
     }
   }
 }
 
 const NEVER: ValueMatcher = { resolve: () => ({ test: () => false }), expected: () => [] };
 
-function scalarText(value: JsonValue): string | undefined {
-  if (typeof value === 'string') return value;
+/** A condition value as text (grammar.ts let only strings, numbers and booleans through). */
+function scalarText(value: JsonValue): string {
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (value instanceof JsonNumber) return value.text;
-  return undefined;
+  return value as string;
 }
 
 /** Bool and Null values: JSON booleans or the strings true / false (any case), G4448 vs G4217. */
-function booleanValue(item: JsonValue, text: string, invalid: (v: string, e: string) => GrammarError): boolean {
+function booleanValue(item: JsonValue, text: string): boolean | undefined {
   if (typeof item === 'boolean') return item;
-  if (typeof item === 'string') {
-    const lower = text.toLowerCase();
-    if (lower === 'true') return true;
-    if (lower === 'false') return false;
-  }
-  throw invalid(text, 'true or false');
+  if (typeof item !== 'string') return undefined;
+  const lower = text.toLowerCase();
+  return lower === 'true' ? true : lower === 'false' ? false : undefined;
 }
 
 function templates(values: readonly string[], variables: boolean, path: string): Template[] {

@@ -1,7 +1,8 @@
 /**
  * The condition operators (seed-digest §6.3, G17657–G17905) and how an operator name as written
  * (`ForAnyValue:StringNotEqualsIfExists`) decomposes: set qualifier, base operator, `IfExists`.
- * Names are case-sensitive; a wrong case gets a "did you mean" hint.
+ * Names are case-sensitive; a wrong case gets a "did you mean" hint. (Null with IfExists or a set
+ * qualifier parses; the compiler makes such a condition void.)
  */
 
 export type Family = 'String' | 'StringIgnoreCase' | 'StringLike' | 'Numeric' | 'Date' | 'Bool' | 'Binary' | 'Ip' | 'Arn' | 'Null';
@@ -88,10 +89,8 @@ export function parseOperator(written: string): Operator | string {
   if (base === undefined) {
     const suggestion = BY_LOWER_NAME.get(rest.toLowerCase());
     const hint = suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`;
-    return `Invalid condition operator ${JSON.stringify(written)}${hint}`;
+    return `Unknown condition operator ${JSON.stringify(written)}${hint}`;
   }
-  if (base.family === 'Null' && ifExists) return 'The Null condition operator cannot take IfExists';
-  if (base.family === 'Null' && set !== undefined) return 'The Null condition operator cannot take ForAnyValue/ForAllValues';
   return {
     written,
     base: base.canonical ?? rest,

@@ -18,15 +18,18 @@ interface SigParts {
   c14n?: string;
   transforms?: string[];
   references?: number;
+  digestValue?: string;
+  /** Markup appended to the Signature after SignatureValue. */
+  extra?: string;
 }
 
 /** An element with ID _e carrying a ds:Signature built from `parts` (never cryptographically valid: not needed here). */
 function signedElement(parts: SigParts = {}): { element: Element; signature: Element } {
   const transforms = (parts.transforms ?? [ENVELOPED, EXC]).map((t) => `<ds:Transform Algorithm="${t}"/>`).join('');
-  const reference = `<ds:Reference URI="${parts.uri ?? '#_e'}"><ds:Transforms>${transforms}</ds:Transforms><ds:DigestMethod Algorithm="${parts.digest ?? SHA256}"/><ds:DigestValue>x</ds:DigestValue></ds:Reference>`;
+  const reference = `<ds:Reference URI="${parts.uri ?? '#_e'}"><ds:Transforms>${transforms}</ds:Transforms><ds:DigestMethod Algorithm="${parts.digest ?? SHA256}"/><ds:DigestValue>${parts.digestValue ?? 'AAAA'}</ds:DigestValue></ds:Reference>`;
   const xml =
     `<e ID="_e"><ds:Signature xmlns:ds="${DS}"><ds:SignedInfo><ds:CanonicalizationMethod Algorithm="${parts.c14n ?? EXC}"/>` +
-    `<ds:SignatureMethod Algorithm="${parts.method ?? RSA_SHA256}"/>${reference.repeat(parts.references ?? 1)}</ds:SignedInfo><ds:SignatureValue>x</ds:SignatureValue></ds:Signature></e>`;
+    `<ds:SignatureMethod Algorithm="${parts.method ?? RSA_SHA256}"/>${reference.repeat(parts.references ?? 1)}</ds:SignedInfo><ds:SignatureValue>AAAA</ds:SignatureValue>${parts.extra ?? ''}</ds:Signature></e>`;
   const element = new DOMParser().parseFromString(xml, 'text/xml').documentElement!;
   return { element, signature: element.getElementsByTagNameNS(DS, 'Signature')[0]! };
 }
@@ -72,8 +75,12 @@ describe('checkSignatureAlgorithms', () => {
     expectThrow(() => check({ digest: 'http://www.w3.org/2001/04/xmldsig-more#md5' }, true), IDPRejectedClaim, /digest algorithm is not accepted/);
   });
 
-  it('names ECDSA and SHA-384 as allowed but not verifiable yet', () => {
-    expectThrow(() => check({ method: 'http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256' }), IDPRejectedClaim, /ecdsa-sha256 is not supported by this broker yet/);
+  it('accepts ECDSA, RSA-SHA384 and RSA-PSS, and SHA-384 digests', () => {
+    for (const method of ['ecdsa-sha256', 'ecdsa-sha384', 'ecdsa-sha512', 'rsa-sha384']) {
+      expect(() => check({ method: `http://www.w3.org/2001/04/xmldsig-more#${method}` })).not.toThrow();
+    }
+    expect(() => check({ method: 'http://www.w3.org/2007/05/xmldsig-more#sha256-rsa-MGF1' })).not.toThrow();
+    expect(() => check({ digest: 'http://www.w3.org/2001/04/xmldsig-more#sha384' })).not.toThrow();
   });
 
   it('requires the one Reference to point at the element carrying the signature', () => {
@@ -86,5 +93,24 @@ describe('checkSignatureAlgorithms', () => {
     expectThrow(() => check({ transforms: ['http://www.w3.org/TR/1999/REC-xpath-19991116'] }), IDPRejectedClaim, /unsupported transform/);
     expectThrow(() => check({ transforms: [ENVELOPED, EXC, EXC] }), IDPRejectedClaim, /too many transforms/);
     expectThrow(() => check({ c14n: 'http://example.com/c14n' }), IDPRejectedClaim, /canonicalization/);
+  });
+
+  it('accepts only enveloped-signature then exclusive c14n (with or without comments)', () => {
+    expect(() => check({ transforms: [ENVELOPED, `${EXC}WithComments`], c14n: `${EXC}WithComments` })).not.toThrow();
+    const inclusive = 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315';
+    expectThrow(() => check({ c14n: inclusive }), IDPRejectedClaim, /exclusive XML canonicalization only/);
+    expectThrow(() => check({ transforms: [ENVELOPED, inclusive] }), IDPRejectedClaim, /unsupported transform/);
+    for (const transforms of [[], [ENVELOPED], [EXC], [EXC, ENVELOPED], [ENVELOPED, ENVELOPED]]) {
+      expectThrow(() => check({ transforms }), IDPRejectedClaim, /enveloped-signature transform followed by exclusive canonicalization/);
+    }
+  });
+
+  it('refuses anything else in the signature: ds:Object, a second SignatureValue, elements in methods, bad base64', () => {
+    expectThrow(() => check({ extra: '<ds:Object><x/></ds:Object>' }), IDPRejectedClaim, /unexpected element in Signature/);
+    expectThrow(() => check({ extra: '<ds:SignatureValue>AAAA</ds:SignatureValue>' }), IDPRejectedClaim, /exactly one SignatureValue/);
+    expectThrow(() => check({ extra: '<ds:KeyInfo/><ds:KeyInfo/>' }), IDPRejectedClaim, /unexpected element in Signature/);
+    expectThrow(() => check({ digestValue: 'AA!A' }), IDPRejectedClaim, /DigestValue is not base64/);
+    expectThrow(() => check({ digestValue: '' }), IDPRejectedClaim, /DigestValue is not base64/);
+    expect(() => check({ extra: '<ds:KeyInfo><anything/></ds:KeyInfo>', digestValue: ' AA\nAA ' })).not.toThrow();
   });
 });

@@ -91,6 +91,12 @@ describe('checkDocumentStructure', () => {
     expectThrow(() => check(replaceInXml(xml, '<saml:Subject>', '<saml:Subject Id="_a1">')), IDPRejectedClaim, /more than once/);
   });
 
+  it('refuses an attribute named xmlns… that is no namespace declaration (the canonical form leaves it out)', () => {
+    const xml = idp.unsignedXml();
+    expectThrow(() => check(replaceInXml(xml, '<saml:Subject>', '<saml:Subject xmlnsRecipient="x">')), IDPRejectedClaim, /starts with "xmlns"/);
+    expect(() => check(replaceInXml(xml, '<saml:Subject>', '<saml:Subject xmlns:x="urn:x" xmlns="urn:y">'))).not.toThrow();
+  });
+
   it('accepts one EncryptedAssertion instead of an Assertion', () => {
     const xml = idp.unsignedXml({ encrypted: true });
     const envelope = check(replaceInXml(xml, assertionOf(xml).toString(), '<xenc:EncryptedData xmlns:xenc="http://www.w3.org/2001/04/xmlenc#"/>'));

@@ -13,7 +13,7 @@ function resolver(revoked: (c: SessionClaims) => boolean = () => false): CallerR
     account: ACCOUNT,
     partition: PARTITION,
     longTermKeys: (id) => (id === USER_KEY.accessKeyId ? USER_KEY : undefined),
-    isRevoked: revoked,
+    sessionValid: (c) => !revoked(c),
   });
 }
 
@@ -102,7 +102,7 @@ describe('CallerResolver', () => {
     expect(() => resolver().authenticate(request)).toThrow(InvalidClientTokenId);
   });
 
-  it('passes the opened claims to isRevoked', async () => {
+  it('passes the opened claims to sessionValid', async () => {
     const seen: SessionClaims[] = [];
     const claims = roleSessionClaims();
     resolver((c) => {
@@ -120,7 +120,7 @@ describe('CallerResolver', () => {
       account: ACCOUNT,
       partition: PARTITION,
       longTermKeys: () => USER_KEY,
-      isRevoked: () => false,
+      sessionValid: () => true,
       now: () => signingDate.getTime() + 60_000,
     });
     expect(fixed.authenticate(request).userName).toBe('portal');

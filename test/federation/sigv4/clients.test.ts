@@ -29,7 +29,7 @@ beforeAll(async () => {
       account: ACCOUNT,
       partition: PARTITION,
       longTermKeys: (id) => (id === USER_KEY.accessKeyId ? USER_KEY : undefined),
-      isRevoked: (claims: SessionClaims) => revoked.has(claims.accessKeyId),
+      sessionValid: (claims: SessionClaims) => !revoked.has(claims.accessKeyId),
     }),
   );
 });

@@ -55,6 +55,33 @@ describe('globMatch against a regular-expression reference (seeded random cases)
         '$',
     );
 
+  it('agrees on long patterns too (segments past 32 characters take the multi-word scan)', () => {
+    let hits = 0;
+    let misses = 0;
+    for (let i = 0; i < 2_000; i++) {
+      const segment = () => pick('aab?', 20 + Math.floor(random() * 30));
+      const pattern = `${random() < 0.5 ? '*' : ''}${segment()}*${segment()}${random() < 0.5 ? '*' : ''}${random() < 0.3 ? `:${segment()}` : ''}`;
+      // Half the subjects are instances of the pattern (some with one character changed), so both answers occur.
+      const instance = [...pattern].map((c) => (c === '*' ? pick('aab:', Math.floor(random() * 8)) : c === '?' ? pick('ab', 1) : c)).join('');
+      const changed = random() < 0.5 ? instance : instance.replace(/a/, 'b');
+      const subject = random() < 0.5 ? changed : pick('aab:', Math.floor(random() * 160));
+      const confined = random() < 0.5;
+      const expected = reference(pattern, confined).test(subject);
+      if (expected) hits++;
+      else misses++;
+      expect(matches(pattern, subject, confined), `${pattern} vs ${subject} confined=${confined}`).toBe(expected);
+    }
+    expect(Math.min(hits, misses)).toBeGreaterThan(200);
+  });
+
+  it('characters beyond Latin-1 (from policy variables) are matched as themselves', () => {
+    const glob = { text: 'x?ü€y*', mask: compileGlob('x?ü€y*').mask };
+    expect(globMatch(glob, 'a-x€ü€y-b', 2, 9, false)).toBe(true);
+    expect(globMatch(glob, 'x€üey', 0, 5, false)).toBe(false);
+    expect(matches('*€?€*', 'zz€-€zz')).toBe(true);
+    expect(matches('*€?€*', 'zz€--€zz')).toBe(false);
+  });
+
   it('agrees on 20,000 random patterns and subjects, confined or not', () => {
     for (let i = 0; i < 20_000; i++) {
       const pattern = pick('ab:*?', 1 + Math.floor(random() * 7));

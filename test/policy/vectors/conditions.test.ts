@@ -9,6 +9,7 @@ import {
   policy,
   vectorPolicy,
   vectorText,
+  withPlaceholdersFilled,
   wrapCondition,
   wrapStatement,
 } from '../fixtures/seed-vectors.js';
@@ -17,8 +18,12 @@ const now = (time: string) => ({ 'aws:CurrentTime': time });
 const from = (ip: string) => ({ 'aws:SourceIp': ip });
 
 describe('TV-T1: allow within 2017-07-01 and 2017-12-31 (UTC)', () => {
-  const p = vectorPolicy('TV-T1');
-  const act = (time: string) => evaluate(p, { action: '<SERVICE-NAME>:<ACTION-NAME>', context: now(time) });
+  const p = policy(withPlaceholdersFilled(vectorText('TV-T1')));
+  const act = (time: string) => evaluate(p, { action: 'service-name:action-name', context: now(time) });
+
+  it('as printed, the placeholder vendor is refused, as IAM does', () => {
+    expect(() => vectorPolicy('TV-T1')).toThrow('Vendor <SERVICE-NAME> is not valid');
+  });
 
   it('2017-07-01T00:00:01Z → ALLOW', () => expect(act('2017-07-01T00:00:01Z')).toBe('ALLOW'));
   it('2017-07-01T00:00:00Z → DENY-implicit: DateGreaterThan is strict', () => expect(act('2017-07-01T00:00:00Z')).toBe('DENY-implicit'));
@@ -289,10 +294,14 @@ describe('TV-T18b: the fixed version with StringLikeIfExists', () => {
 });
 
 describe('TV-T19a: ForAllValues:StringLike on requested attributes (action written as bare GetItem)', () => {
-  const p = vectorPolicy('TV-T19a');
+  it('as printed, the bare action is refused, as IAM does ("Actions/Conditions must be prefaced by a vendor")', () => {
+    expect(() => vectorPolicy('TV-T19a')).toThrow('Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.');
+  });
+
+  const p = policy(vectorText('TV-T19a').replace('"GetItem"', '"dynamodb:GetItem"'));
   const act = (attributes: string[]) =>
     evaluate(p, {
-      action: 'GetItem',
+      action: 'dynamodb:GetItem',
       resource: 'arn:aws:dynamodb:REGION:ACCOUNT-ID-WITHOUT-HYPHENS:table/Thread',
       context: { 'dynamodb:requestedAttributes': attributes },
     });
@@ -303,10 +312,14 @@ describe('TV-T19a: ForAllValues:StringLike on requested attributes (action writt
 });
 
 describe('TV-T19b: ForAnyValue:StringLike Deny on PutItem', () => {
-  const p = vectorPolicy('TV-T19b');
+  it('as printed (bare PutItem), refused as IAM does', () => {
+    expect(() => vectorPolicy('TV-T19b')).toThrow('Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.');
+  });
+
+  const p = policy(vectorText('TV-T19b').replace('"PutItem"', '"dynamodb:PutItem"'));
   const act = (attributes: string[]) =>
     evaluate([p, allowAll()], {
-      action: 'PutItem',
+      action: 'dynamodb:PutItem',
       resource: 'arn:aws:dynamodb:REGION:ACCOUNT-ID-WITHOUT-HYPHENS:table/Thread',
       context: { 'dynamodb:requestedAttributes': attributes },
     });

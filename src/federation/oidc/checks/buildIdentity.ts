@@ -66,7 +66,9 @@ export function buildIdentity(
   }
 
   const issuer = claims.iss as string; // selectProvider and jose have checked it
-  const authTime = claims.auth_time;
+  // When the user authenticated: auth_time, else the token's issue time — a token proves nothing newer
+  // than that (a replayed token must not look like a fresh MFA); neither → unknown (no MFA counts).
+  const authTime = typeof claims.auth_time === 'number' && Number.isFinite(claims.auth_time) ? claims.auth_time : claims.iat;
   return {
     identity: {
       type: 'oidc',

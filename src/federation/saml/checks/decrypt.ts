@@ -5,13 +5,15 @@
  * message, so an attacker learns nothing about padding or keys from the answer.
  *
  * The signature library later decrypts the same element again to verify the inner signature; doing
- * it here first lets the inner Assertion go through the same pre-signature checks as a plain one.
+ * it here first lets the inner Assertion go through the same pre-signature checks as a plain one. The
+ * element's shape is checked first (encryptedStructure.ts), so both decryptions read the same nodes.
  */
 import { constants, createDecipheriv, privateDecrypt } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import type { Element } from '@xmldom/xmldom';
 import { IDPRejectedClaim } from '../../../errors.js';
 import { NS, allElements, attr, childElements, textOnly } from '../xml.js';
+import { checkEncryptedAssertionStructure } from './encryptedStructure.js';
 
 const RSA_OAEP_MGF1P = 'http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p';
 const SHA1 = 'http://www.w3.org/2000/09/xmldsig#sha1';
@@ -38,6 +40,7 @@ const FAILED = () => new IDPRejectedClaim('SAML response rejected: the Encrypted
 /** Returns the decrypted Assertion XML text. */
 export function decryptAssertion(encryptedAssertion: Element, key: KeyObject | undefined): string {
   if (!key) throw new IDPRejectedClaim(NO_DECRYPTION_KEY_MESSAGE);
+  checkEncryptedAssertionStructure(encryptedAssertion);
   const data = exactlyOne(childElements(encryptedAssertion, NS.xenc, 'EncryptedData'));
   const cipher = CONTENT_CIPHERS.get(attr(exactlyOne(childElements(data, NS.xenc, 'EncryptionMethod')), 'Algorithm') ?? '');
   if (!cipher) throw FAILED();

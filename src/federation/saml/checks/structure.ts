@@ -108,7 +108,8 @@ function checkAssertionShape(assertion: Element): void {
 
 /**
  * Every Response/Assertion/EncryptedAssertion/Signature element must be one of `placed`; IDs unique;
- * no processing instructions (canonicalisers disagree about them, and SAML has no use for them).
+ * no processing instructions (canonicalisers disagree about them, and SAML has no use for them); no
+ * attribute the canonical form would leave out (so everything read later is covered by a digest).
  */
 function checkSensitiveElements(root: Element, placed: ReadonlySet<Element>): void {
   const ids = new Set<string>();
@@ -122,6 +123,8 @@ function checkSensitiveElements(root: Element, placed: ReadonlySet<Element>): vo
     const attributes = el.attributes;
     for (let i = 0; i < attributes.length; i++) {
       const a = attributes.item(i);
+      // The canonicaliser drops every attribute named xmlns…: only real declarations may be so named.
+      if (a && a.name.startsWith('xmlns') && a.name !== 'xmlns' && !a.name.startsWith('xmlns:')) throw reject('an attribute name starts with "xmlns" but is no namespace declaration');
       if (!a || !ID_ATTRIBUTES.has(a.localName ?? a.name)) continue;
       if (ids.has(a.value)) throw reject('an ID value appears more than once (possible signature wrapping)');
       ids.add(a.value);

@@ -85,8 +85,11 @@ describe('buildIdentity', () => {
     expect(build({ amr: 'hwk' }).identity.mfaAtIdp).toBe(true);
   });
 
-  it('omits authenticatedAt without a numeric auth_time', () => {
-    expect(build({}).identity.authenticatedAt).toBeUndefined();
-    expect(build({ auth_time: 'yesterday' }).identity.authenticatedAt).toBeUndefined();
+  it('dates the authentication by auth_time, else by iat (never by the time of the call), else leaves it unknown', () => {
+    expect(build({ auth_time: 1_700_000_000, iat: 1_700_000_500 }).identity.authenticatedAt).toBe(1_700_000_000);
+    expect(build({ iat: 1_700_000_500 }).identity.authenticatedAt).toBe(1_700_000_500);
+    expect(build({ auth_time: 'yesterday', iat: 1_700_000_500 }).identity.authenticatedAt).toBe(1_700_000_500);
+    expect(build({ iat: undefined }).identity.authenticatedAt).toBeUndefined();
+    expect(build({ auth_time: 'yesterday', iat: undefined }).identity.authenticatedAt).toBeUndefined();
   });
 });
