@@ -149,7 +149,7 @@ describe('configuration checks (check-config, start-up warnings)', () => {
             trustPolicy: trust({
               Effect: 'Allow',
               Principal: { Federated: OIDC_ARN },
-              Action: ['sts:AssumeRoleWithWebIdentiy', 'AssumeRoleWithSAML', 'sts:Assume*', 'sts:Get*Tokn'],
+              Action: ['sts:AssumeRoleWithWebIdentiy', 'sts:Assume*', 'sts:Get*Tokn'],
               Condition: { StringEquals: { 'login.example.com:aud': 'app', 'login.example.com:sub': 'x' } },
             }),
             inlinePolicies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['fedbroker:Authorise', 'iam:EnableMFADevic', 'iam:PassRole', 's3:GetObjct', 'sts:getcalleridentity'], Resource: '*' }] }],
@@ -161,7 +161,6 @@ describe('configuration checks (check-config, start-up warnings)', () => {
     expect(findings).toEqual([
       { severity: 'warning', path: 'policies[0].document.Statement[0].NotAction', message: 'policy P: "sts:DecodeAuthorisationMessage" is not an action of sts (did you mean sts:DecodeAuthorizationMessage?)' },
       { severity: 'error', path: 'roles[0].trustPolicy.Statement[0].Action', message: 'role Web: "sts:AssumeRoleWithWebIdentiy" is not an action of sts (did you mean sts:AssumeRoleWithWebIdentity?)' },
-      { severity: 'error', path: 'roles[0].trustPolicy.Statement[0].Action', message: 'role Web: action "AssumeRoleWithSAML" has no service prefix (did you mean sts:AssumeRoleWithSAML?)' },
       { severity: 'error', path: 'roles[0].trustPolicy.Statement[0].Action', message: 'role Web: "sts:Get*Tokn" matches no action of sts' },
       { severity: 'warning', path: 'roles[0].inlinePolicies[0].Statement[0].Action', message: 'role Web: "fedbroker:Authorise" is not an action of fedbroker (did you mean fedbroker:Authorize?)' },
       { severity: 'warning', path: 'roles[0].inlinePolicies[0].Statement[0].Action', message: 'role Web: "iam:EnableMFADevic" is not an action of iam (did you mean iam:EnableMFADevice?)' },
