@@ -12,6 +12,7 @@ import { ConfigError } from './config/configError.js';
 import { devProvidersListenerMessage, isLoopbackHost, startupIssues } from './config/startup.js';
 import type { LoadedConfig } from './config/load.js';
 import { buildModel, type BrokerModel } from './config/model.js';
+import { lintWarnings } from './config/lint/index.js';
 import { startDevProviders, type DevProviders } from './dev/devProviders.js';
 import { DEV_OIDC_PATH } from './dev/oidcIdp.js';
 import { DEV_SAML_PATH } from './dev/samlIdp.js';
@@ -283,7 +284,7 @@ export class Broker {
       fetchMetadata: 'background',
       onMetadataError: (provider, e) => logger.warn({ provider, err: e }, 'SAML metadata refresh failed; keeping the last good metadata'),
     });
-    for (const w of model.warnings) logger.warn(w);
+    for (const w of [...model.warnings, ...lintWarnings(model)]) logger.warn(w);
 
     let store: Store | undefined;
     try {
@@ -358,7 +359,7 @@ export class Broker {
     this.#mfa = mfa;
     this.rateLimiter.setLimit(loaded.config.limits.requestsPerMinutePerIp);
     previous.close();
-    for (const w of model.warnings) this.logger.warn(w);
+    for (const w of [...model.warnings, ...lintWarnings(model)]) this.logger.warn(w);
     // Removed roles and users: if they come back, they are new entities with new ids. Retried at the
     // next load when the store fails now.
     await this.ids.retireAbsent(ids).catch((e: unknown) => this.logger.warn({ err: e }, 'retiring the ids of removed roles and users failed'));

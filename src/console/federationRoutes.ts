@@ -27,6 +27,7 @@ import { openPresentedCredentials } from '../sessions/presentedCredentials.js';
 import type { SessionClaims } from '../credentials/types.js';
 import { AwsError, quoteInput } from '../errors.js';
 import { clientAddress } from '../http/clientAddress.js';
+import { notePlainRequest } from '../http/requestLog.js';
 import { errorAnswer, sendJson, sendPage, sendRedirect, sendText, type PlainRoute } from '../http/plainResponse.js';
 import { readBody } from '../http/server.js';
 import { afterTurn } from '../http/turnBatch.js';
@@ -98,6 +99,7 @@ export function federationEndpoint(broker: Broker, sessions: ConsoleSessions): P
 
 function serve(broker: Broker, sessions: ConsoleSessions, req: IncomingMessage, res: ServerResponse, info: RequestInfo, params: Map<string, string>): Promise<void> {
   const action = (params.get('Action') ?? '').toLowerCase();
+  notePlainRequest(res, { action: params.get('Action') ?? '' });
   if (action === 'getsignintoken') return getSigninToken(broker, info, res, params);
   if (action === 'login') return login(broker, sessions, info, res, params);
   if (action === 'logout') return logout(broker, sessions, info, req, res);
@@ -139,6 +141,7 @@ async function getSigninToken(broker: Broker, info: RequestInfo, res: ServerResp
   } catch (e) {
     const refusal = asRefusal(e);
     await record(broker, info, claims, { eventName: 'GetSigninToken', responseElements: { GetSigninToken: 'Failure' }, errorCode: refusal.code, errorMessage: refusal.message });
+    notePlainRequest(res, { error: refusal.code });
     sendJson(res, refusal.status, `${JSON.stringify({ Error: { Code: refusal.code, Message: refusal.message } })}\n`);
   }
 }

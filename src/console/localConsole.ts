@@ -12,9 +12,9 @@ export function localConsole(store: Store, sessions: ConsoleSessions, publicUrl:
     const loginTo = `${publicUrl()}/console`;
     return {
       loginTo,
-      send(res) {
+      url: request.destination ?? loginTo,
+      start(res) {
         sessions.start(res, session.sessionToken, session.claims);
-        res.redirect(302, request.destination ?? loginTo);
       },
     };
   };

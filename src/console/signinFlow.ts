@@ -18,15 +18,17 @@ import type { ContextValue } from '../policy/types.js';
 import { roleAccountLabel } from '../roles/accounts.js';
 import { federatedTrustContext, judgeRole, type TrustIdentity } from '../roles/federatedTrust.js';
 import type { ConsoleOpening, IssuedSession } from '../sessions/issuer.js';
+import { MfaCodeRefused } from '../mfa/codeRefused.js';
 import { federatedSessionIdentity, legacyMfaOwner, mfaOwnershipIn, type FederatedMfaOwner } from '../mfa/federatedOwner.js';
 import type { MfaDeviceView } from '../mfa/mfaService.js';
 import { tagAuditParameters } from '../sessions/tags/index.js';
 import { contentSecurityPolicy } from '../http/html.js';
 import { clientAddress } from '../http/clientAddress.js';
 import { requestInfoOf } from '../http/requestInfo.js';
+import { noteRequest } from '../http/requestLog.js';
 import type { ConsoleSessions } from './consoleSession.js';
 import { csrfToken, csrfValid } from './csrf.js';
-import { errorPage, mfaEnrolmentPage, mfaPromptPage, rolePickerPage, type RoleChoice } from './pages.js';
+import { alreadyUsedPage, errorPage, mfaActivatedPage, mfaEnrolmentPage, mfaPromptPage, rolePickerPage, type RoleChoice } from './pages.js';
 import { consumeSigninState, openSigninState, sealSigninState, type NewSigninState, type SigninState } from './signinState.js';
 
 /** The roles of an identity that the trust policies allow now, and those that need MFA first. */
@@ -96,7 +98,21 @@ export class SigninFlow {
       await this.complete(req, res, state, state.chosenRole, { authenticatedAt, serial: device.serial });
     } catch (e) {
       if (!(e instanceof AwsError) || e.httpStatus >= 500) throw e;
-      this.page(res, 403, mfaPromptPage({ state: sealSigninState(this.broker.keyRing, state), csrf: csrfToken(req, res, this.secure), role: roleName(state.chosenRole), serial: device.serial, error: e.message }), state.destination);
+      const lockedUntil = e instanceof MfaCodeRefused ? e.lockedUntil : undefined;
+      this.page(
+        res,
+        403,
+        mfaPromptPage({
+          state: sealSigninState(this.broker.keyRing, state),
+          csrf: csrfToken(req, res, this.secure),
+          role: roleName(state.chosenRole),
+          serial: device.serial,
+          error: codeProblem(e),
+          detail: e.message,
+          ...(lockedUntil !== undefined ? { lockedUntil } : {}),
+        }),
+        state.destination,
+      );
     }
   }
 
@@ -114,11 +130,11 @@ export class SigninFlow {
       await this.broker.mfa.enable(enrolment.serial, ownership.owner, String(body['code1'] ?? ''), String(body['code2'] ?? ''), this.mfaContext(req));
     } catch (e) {
       if (!(e instanceof AwsError) || e.httpStatus >= 500) throw e;
-      this.page(res, 403, mfaEnrolmentPage({ ...enrolment, state: sealSigninState(this.broker.keyRing, state), csrf: csrfToken(req, res, this.secure), role: roleName(state.chosenRole), error: e.message }), state.destination);
+      this.page(res, 403, mfaEnrolmentPage({ ...enrolment, state: sealSigninState(this.broker.keyRing, state), csrf: csrfToken(req, res, this.secure), role: roleName(state.chosenRole), error: enrolmentProblem(e), detail: e.message }), state.destination);
       return;
     }
     const { enrolment: _shownOnce, ...rest } = state;
-    await this.complete(req, res, rest, state.chosenRole, { authenticatedAt: Math.floor(Date.now() / 1000), serial: enrolment.serial });
+    await this.complete(req, res, rest, state.chosenRole, { authenticatedAt: Math.floor(Date.now() / 1000), serial: enrolment.serial }, enrolment.serial);
   }
 
   // ---- steps -------------------------------------------------------------------------------------
@@ -145,20 +161,27 @@ export class SigninFlow {
     const found = await this.deviceOf(state, owner);
     const csrf = csrfToken(req, res, this.secure);
     if (found !== undefined) {
-      this.page(res, 200, mfaPromptPage({ state: sealSigninState(this.broker.keyRing, state), csrf, role: roleName(role), serial: found.device.serial }), state.destination);
+      // A locked device: the prompt says until when, with its form disabled.
+      const locked = found.device.lockedUntil > Date.now();
+      const prompt = { state: sealSigninState(this.broker.keyRing, state), csrf, role: roleName(role), serial: found.device.serial, ...(locked ? { lockedUntil: found.device.lockedUntil } : {}) };
+      this.page(res, locked ? 403 : 200, mfaPromptPage(prompt), state.destination);
       return;
     }
     if (this.broker.loaded.config.mfa.federatedEnrollment !== 'first-sign-in') {
       this.page(res, 403, errorPage('MFA device required', `The role ${roleName(role)} requires multi-factor authentication and you have no MFA device. Ask an administrator to enrol one for you.`));
       return;
     }
-    const enrolment = await mfa.createFederatedDevice({ provider: owner.provider, subject: owner.subject }, this.mfaContext(req));
+    // The same key until it is confirmed: what the person scanned on an earlier visit keeps working.
+    const enrolment = await mfa.federatedEnrolment({ provider: owner.provider, subject: owner.subject }, this.mfaContext(req));
     const shown = { serial: enrolment.device.serial, seedBase32: enrolment.seedBase32, qrPngBase64: enrolment.qrCodePng.toString('base64') };
     this.page(res, 200, mfaEnrolmentPage({ ...shown, state: sealSigninState(this.broker.keyRing, { ...state, enrolment: shown }), csrf, role: roleName(role) }), state.destination);
   }
 
-  /** Re-check the role against its trust policy (the configuration may have changed), then start the session. */
-  private async complete(req: Request, res: Response, state: NewSigninState | SigninState, roleArn: string, mfa: SessionClaims['mfa'] | undefined): Promise<void> {
+  /**
+   * Re-check the role against its trust policy (the configuration may have changed), then start the
+   * session. `activated`: the serial of an MFA device this sign-in just activated (the person is told so).
+   */
+  private async complete(req: Request, res: Response, state: NewSigninState | SigninState, roleArn: string, mfa: SessionClaims['mfa'] | undefined, activated?: string): Promise<void> {
     const model = this.broker.model;
     const role = model.roleByArn(roleArn);
     const info = this.requestInfo(req);
@@ -212,6 +235,7 @@ export class SigninFlow {
       this.page(res, e.httpStatus, errorPage(e.httpStatus >= 500 ? 'Sign-in failed' : 'Sign-in refused', e.message));
       return;
     }
+    noteRequest(res, { principal: session.assumedRoleArn });
     // Recorded before the browser is sent on: no audit event, no session.
     await this.recordConsoleLogin(info, state, {
       responseElements: { ConsoleLogin: 'Success' },
@@ -224,7 +248,9 @@ export class SigninFlow {
       },
       ...(session.upstream !== undefined ? { upstream: session.upstream } : {}),
     });
-    opening.send(res);
+    opening.start(res);
+    if (activated !== undefined) return this.page(res, 200, mfaActivatedPage({ serial: activated, role: role.name, next: opening.url }), state.destination);
+    res.redirect(302, opening.url);
   }
 
   /** The console session's length: the SAML SessionDuration attribute and SessionNotOnOrAfter, or the role's default. */
@@ -296,7 +322,7 @@ export class SigninFlow {
    */
   private async spend(res: Response, state: SigninState): Promise<boolean> {
     if (await consumeSigninState(this.broker.store, state)) return true;
-    this.page(res, 400, errorPage('Sign-in form already used', 'This sign-in form was already submitted. Sign in again from your identity provider.'));
+    this.page(res, 400, alreadyUsedPage('This sign-in form was already submitted.'));
     return false;
   }
 
@@ -354,6 +380,19 @@ export class SigninFlow {
   }
 }
 
+
+/** What a person is told about a refused code (the API keeps AWS's words). */
+function codeProblem(e: AwsError): string {
+  if (!(e instanceof MfaCodeRefused)) return e.message;
+  if (e.reason === 'reused') return 'That code was already used. Wait for the next code to appear in your app (a new one every 30 seconds), then enter it.';
+  if (e.reason === 'invalid') return 'That code is not right. Enter the 6-digit code your app shows now for this account.';
+  return e.message;
+}
+
+function enrolmentProblem(e: AwsError): string {
+  if (e.code !== 'InvalidAuthenticationCode') return e.message;
+  return 'Those codes do not match this key. Enter the code your app shows now, wait until it changes, then enter the new one.';
+}
 
 function roleName(arn: string): string {
   return arn.slice(arn.lastIndexOf('/') + 1);

@@ -5,8 +5,13 @@
  */
 import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from '../log.js';
+import { clientAddress } from './clientAddress.js';
+import { sendFavicon } from './favicon.js';
 import type { Metrics } from './metrics.js';
+import { notFoundHandlers } from './notFound.js';
 import { COMMON_HEADERS, errorAnswer } from './plainResponse.js';
+import { requestIdOf } from './requestInfo.js';
+import { requestLogger } from './requestLog.js';
 
 export interface ReadinessCheck {
   readonly name: string;
@@ -28,6 +33,8 @@ export function createApp(options: AppOptions): Express {
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('trust proxy', options.trustProxy);
+
+  app.use(requestLogger(options.logger, requestIdOf, (req) => clientAddress(req, options.trustProxy).sourceIp));
 
   app.use((_req, res, next) => {
     // Conservative defaults for every page; routers may tighten further.
@@ -58,14 +65,14 @@ export function createApp(options: AppOptions): Express {
     res.type(options.metrics.contentType).send(await options.metrics.render());
   });
 
+  app.get(['/favicon.svg', '/favicon.ico'], sendFavicon);
+
   // People who open the broker's address in a browser land on the console.
   app.get('/', (_req, res) => res.redirect(302, '/console'));
 
   for (const { path, router } of options.routers) app.use(path, router);
 
-  app.use((_req, res) => {
-    res.status(404).type('text/plain').send('Not found');
-  });
+  app.use(notFoundHandlers());
 
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     // Body-parser errors carry `status`; the broker's own (AwsError) carry `httpStatus` — a store

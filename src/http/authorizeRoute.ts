@@ -31,6 +31,7 @@ import { callerPrincipalTags, tagObject } from '../sessions/tags/index.js';
 import { isoSeconds } from '../time.js';
 import type { ContextValue } from '../policy/types.js';
 import { requestInfoOf } from './requestInfo.js';
+import { noteRequest } from './requestLog.js';
 
 const ACTION = /^[A-Za-z0-9-]{1,64}:[A-Za-z0-9*?_-]{1,128}$/;
 const MAX_CONTEXT_KEYS = 100;
@@ -55,6 +56,7 @@ export function authorizeRouter(broker: Broker): Router {
         rawHeaders: req.rawHeaders,
         body,
       });
+      noteRequest(res, { principal: service.arn });
       authorizeCaller(broker, service, info, 'fedbroker:Authorize', '*');
       const input = parseInput(body, reservedPrefixes(broker));
       const subject = subjectOf(broker, input, info.receivedAt);
@@ -236,6 +238,7 @@ function principalTagsOf(broker: Broker, subject: Caller): { tags?: Record<strin
 }
 
 function answerError(res: Response, status: number, code: string, message: string): void {
+  noteRequest(res, { error: code });
   res.status(status).set('cache-control', 'no-store').type('application/json').send(JSON.stringify({ Error: { Code: code, Message: message } }));
 }
 

@@ -16,6 +16,7 @@ import { API_VERSIONS } from '../protocol/result.js';
 import { randomUUID } from 'node:crypto';
 import { clientAddress } from './clientAddress.js';
 import type { PlainRoute } from './plainResponse.js';
+import { logPlainRequest } from './requestLog.js';
 
 export interface HttpServerOptions {
   readonly protocol: QueryProtocol;
@@ -44,7 +45,10 @@ export function createHttpServer(options: HttpServerOptions): Server {
     const path = mark < 0 ? target : target.slice(0, mark);
     if (path !== '/') {
       const route = options.routes?.get(path);
-      if (route !== undefined) route(req, res, mark < 0 ? '' : target.slice(mark + 1));
+      if (route !== undefined) {
+        logPlainRequest(options.logger, req, res, path, () => clientAddress(req, options.trustProxy).sourceIp);
+        route(req, res, mark < 0 ? '' : target.slice(mark + 1));
+      }
       else options.app(req, res);
       return;
     }

@@ -34,8 +34,10 @@ export interface ConsoleRequest {
 export interface ConsoleOpening {
   /** `LoginTo` of the ConsoleLogin audit event. */
   readonly loginTo: string;
-  /** Sends the browser there (a console session cookie where the console is ours, then a 302). */
-  send(res: Response): void;
+  /** Where the browser goes next: the console, or the AWS sign-in URL (single use). */
+  readonly url: string;
+  /** Prepares the response that sends the browser to `url`: the console session cookie where the console is ours, cache and referrer headers. */
+  start(res: Response): void;
 }
 
 /** Credentials of a decided role session, whoever issued them. */

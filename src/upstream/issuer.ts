@@ -100,9 +100,10 @@ export function upstreamIssuer(deps: UpstreamIssuerDeps): RoleIssuer & { close()
           });
           return {
             loginTo: destination,
-            send(res) {
+            url,
+            start(res) {
               // The URL holds a single-use sign-in token: never cached, never sent on as a referrer.
-              res.set('cache-control', 'no-store').set('referrer-policy', 'no-referrer').redirect(302, url);
+              res.set('cache-control', 'no-store').set('referrer-policy', 'no-referrer');
             },
           };
         },

@@ -183,7 +183,7 @@ describe('fedbroker check-config', () => {
     // NotPrincipal never gets that far: a trust policy may not use it (as IAM).
     failsAt(await check(open({ NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNT}:user/mallory` } })), 'roles[0].trustPolicy.Statement[0].NotPrincipal');
     const constrained = await check(
-      open({ Principal: { AWS: '*' }, Condition: { StringEquals: { 'login.example.com:aud': 'app', 'saml:aud': 'https://broker.example.com/saml' } } }),
+      open({ Principal: { AWS: '*' }, Condition: { StringEquals: { 'login.example.com:aud': 'app', 'saml:aud': '${fedbroker:AcsUrl}' } } }),
     );
     expect(constrained.code, constrained.stderr).toBe(0);
   });
@@ -264,6 +264,7 @@ describe('fedbroker check-config', () => {
             ],
           },
         },
+        { name: 'Deployer', path: '/team/', trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: ACCOUNT }, Action: 'sts:AssumeRole' }] } },
       ],
     });
     const ok = await check(fine);
@@ -294,5 +295,22 @@ describe('fedbroker check-config', () => {
     expect(r.stderr).toContain('roles[0].managedPolicies[0]');
     expect(r.stderr).toContain('users[0].managedPolicies[0]');
     expect(r.stderr).toContain('server.workers');
+  });
+
+  it('typos that leave a role unusable are refused, each naming the role and its path (src/config/lint)', async () => {
+    const r = await check(
+      good({
+        roles: [
+          { name: 'Web', trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: OIDC_ARN }, Action: 'sts:AssumeRoleWithWebIdentiy', Condition: { StringEquals: { 'login.example.com:aud': 'app', 'login.example.com:sub': 'alice' } } }] } },
+          { name: 'Saml', trustPolicy: samlTrust({ StringEquals: { 'saml:aud': 'http://localhost:9999/saml' } }) },
+          { name: 'Corp', trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: `arn:aws:iam::${ACCOUNT}:saml-provider/Crop` }, Action: 'sts:AssumeRoleWithSAML', Condition: { StringEquals: { 'saml:aud': '${fedbroker:AcsUrl}' } } }] } },
+          { name: 'Portal', trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:user/portl` }, Action: 'sts:AssumeRole' }] } },
+        ],
+      }),
+    );
+    failsAt(r, 'roles[0].trustPolicy.Statement[0].Action', /role Web: "sts:AssumeRoleWithWebIdentiy" is not an action of sts \(did you mean sts:AssumeRoleWithWebIdentity\?\)/);
+    failsAt(r, 'roles[1].trustPolicy.Statement[0].Condition.StringEquals["saml:aud"]', /role Saml: saml:aud is always this broker's ACS URL http:\/\/localhost:8080\/saml/);
+    failsAt(r, 'roles[2].trustPolicy.Statement[0].Principal.Federated', /role Corp: no SAML provider named Crop is configured .*did you mean arn:aws:iam::123456789012:saml-provider\/Corp\?/);
+    failsAt(r, 'roles[3].trustPolicy.Statement[0].Principal.AWS', /role Portal: no user arn:aws:iam::123456789012:user\/portl exists .*did you mean arn:aws:iam::123456789012:user\/portal\?/);
   });
 });

@@ -64,7 +64,8 @@ async function consolePage(cookie: string): Promise<string> {
   return (await fetch(`${b.url}/console`, { headers: { cookie } })).text();
 }
 
-const minutesLeft = (page: string) => Number(/\(in (\d+) min\)/.exec(page)?.[1]);
+/** Minutes until the session's end, from the console page's <time datetime="…"> of "Session expires". */
+const minutesLeft = (page: string) => Math.round((Date.parse(/<th>Session expires<\/th><td><time datetime="([^"]+)"/.exec(page)?.[1] ?? '') - Date.now()) / 60_000);
 
 describe('getSigninToken → login → console', () => {
   it('AssumeRole credentials (long-term keys): a one-line URL-safe token; login sets an HttpOnly cookie and redirects; SessionDuration outlives the credentials', async () => {
