@@ -7,26 +7,29 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { AuditLog } from './audit/auditLog.js';
+import type { ClusterWorker } from './cluster/worker.js';
 import { ConfigError } from './config/configError.js';
 import { devProvidersListenerMessage, isLoopbackHost, startupIssues } from './config/startup.js';
 import type { LoadedConfig } from './config/load.js';
 import { buildModel, type BrokerModel } from './config/model.js';
+import { lintWarnings } from './config/lint/index.js';
 import { startDevProviders, type DevProviders } from './dev/devProviders.js';
 import { DEV_OIDC_PATH } from './dev/oidcIdp.js';
 import { DEV_SAML_PATH } from './dev/samlIdp.js';
 import { consoleRouter, signinRouter } from './console/consoleRoutes.js';
-import { federationRouter } from './console/federationRoutes.js';
+import { FEDERATION_PATHS, federationEndpoint } from './console/federationRoutes.js';
 import { oidcRouter } from './console/oidcRoutes.js';
 import { ConsoleSessions } from './console/consoleSession.js';
 import { samlRouter } from './console/samlRoutes.js';
 import { SigninFlow } from './console/signinFlow.js';
+import { localConsole } from './console/localConsole.js';
 import { deviceRouter } from './console/deviceRoutes.js';
 import { portalRouter } from './console/portalRoutes.js';
 import { PersonSessions } from './console/personSession.js';
 import { ssoAuthorizeRouter } from './console/ssoAuthorizeRoutes.js';
 import { OidcFederation } from './federation/oidc/index.js';
 import { currentMetadata, SamlValidator } from './federation/saml/index.js';
-import { CallerResolver } from './federation/sigv4/callers.js';
+import { CallerResolver, OpenedTokenCache } from './federation/sigv4/callers.js';
 import { createApp, type ReadinessCheck } from './http/app.js';
 import { Gauge, Metrics } from './http/metrics.js';
 import { RateLimiter } from './http/rateLimit.js';
@@ -41,17 +44,24 @@ import { encodeAuthorizationMessage } from './actions/decodeAuthorizationMessage
 import { RevocationCache } from './sessions/revocations.js';
 import { EntityIds, type EntitySet, type ResolvedIds } from './sessions/roleIds.js';
 import { sessionValidity, type SessionValidity } from './sessions/sessionValidity.js';
+import { localIssuer, RoleIssuers, type RoleIssuer } from './sessions/issuer.js';
+import type { RoleModel } from './config/model.js';
+import { upstreamIssuer } from './upstream/issuer.js';
+import { UpstreamSts } from './upstream/stsClient.js';
 import type { SessionMinterDeps } from './sessions/roleSession.js';
 import { SessionPolicyCache } from './sessions/sessionPolicy.js';
 import { SsoService } from './sso/index.js';
-import { ssoHttpHandler } from './sso/http.js';
-import { localRoleIssuer } from './sso/issuer.js';
+import { ssoRoutes } from './sso/http.js';
+import type { PlainRoute } from './http/plainResponse.js';
+import { personIssuer } from './sso/issuer.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/types.js';
 
 export interface BrokerOptions {
   readonly logger?: Logger;
   readonly env?: NodeJS.ProcessEnv;
+  /** Set in a worker process of `server.workers > 1` (src/cluster/). */
+  readonly cluster?: ClusterWorker;
 }
 
 const SWEEP_INTERVAL_MS = 5 * 60_000;
@@ -74,6 +84,8 @@ export class Broker {
   readonly metrics = new Metrics();
   readonly rateLimiter: RateLimiter;
   readonly callers: CallerResolver;
+  /** Opened session tokens, shared by SigV4, the federation endpoint and POST /authorize. */
+  readonly openedTokens: OpenedTokenCache;
   readonly protocol: QueryProtocol;
   readonly app: Express;
   readonly server: Server;
@@ -83,6 +95,7 @@ export class Broker {
   readonly sso: SsoService;
   /** The access portal's sessions (the person, not a role): portal, approval pages. */
   readonly persons: PersonSessions;
+  #issuers: RoleIssuers;
   private readonly sweepTimer: NodeJS.Timeout;
 
   private constructor(parts: {
@@ -93,6 +106,7 @@ export class Broker {
     keyRing: KeyRing;
     revocations: RevocationCache;
     dev: DevProviders | undefined;
+    cluster: ClusterWorker | undefined;
   }) {
     this.#loaded = parts.loaded;
     this.#model = parts.model;
@@ -119,11 +133,16 @@ export class Broker {
       { account: this.#model.account, partition: this.#model.partition },
     );
     this.#saml = this.buildSamlValidator(parts.loaded, this.#model);
-    this.audit = new AuditLog(config.audit.file, this.store, (e) => this.logger.error({ err: e }, 'audit mirror to the store failed'));
+    // In a cluster worker the primary writes the audit file (one hash chain for all workers).
+    const auditFile = config.audit.file === null ? null : (parts.cluster?.auditChain ?? config.audit.file);
+    this.audit = new AuditLog(auditFile, this.store, (e) => this.logger.error({ err: e }, 'audit mirror to the store failed'));
+    if (parts.cluster !== undefined) this.metrics.joinCluster(() => parts.cluster!.clusterMetrics());
     this.#mfa = this.buildMfaService(parts.loaded, this.#model);
     this.rateLimiter = new RateLimiter(config.limits.requestsPerMinutePerIp);
+    this.openedTokens = new OpenedTokenCache(this.keyRing);
     this.callers = new CallerResolver({
       keyRing: this.keyRing,
+      openedTokens: this.openedTokens,
       account: this.#model.account,
       partition: this.#model.partition,
       longTermKeys: (accessKeyId) => {
@@ -164,20 +183,20 @@ export class Broker {
       audit: this.audit,
       model: () => this.#model,
       loaded: () => this.#loaded,
-      issuer: localRoleIssuer(() => this.minter, () => this.#model),
+      issuer: personIssuer((role) => this.issuerFor(role), () => this.#model),
     });
     const secureCookies = parts.loaded.publicUrl.startsWith('https:');
     this.consoleSessions = new ConsoleSessions(this.keyRing, this.revocations, this.sessionValidity, config.console.sessionCookieName, secureCookies);
     this.persons = new PersonSessions(this.store, this.keyRing, (person, nowMs) => this.sso.personValid(person, nowMs), secureCookies);
     this.signin = new SigninFlow(this, this.consoleSessions, secureCookies, this.persons);
+    this.#issuers = this.buildIssuers(this.#model);
     const routers = [
       { path: '/saml', router: samlRouter(this, this.signin) },
       { path: '/signin', router: signinRouter(this, this.signin) },
       { path: '/console', router: consoleRouter(this, this.signin, this.consoleSessions, secureCookies) },
-      { path: '/federation', router: federationRouter(this, this.signin, this.consoleSessions) },
       { path: '/oidc', router: oidcRouter(this, this.signin) },
       { path: '/authorize', router: authorizeRouter(this) },
-      { path: '/start', router: portalRouter(this, this.signin, this.persons, this.consoleSessions, secureCookies) },
+      { path: '/start', router: portalRouter(this, this.signin, this.persons, secureCookies) },
       { path: '/device', router: deviceRouter(this, this.signin, this.persons, secureCookies) },
       { path: '/sso-oidc', router: ssoAuthorizeRouter(this, this.signin, this.persons, secureCookies) },
       ...(this.dev ? [{ path: DEV_OIDC_PATH, router: this.dev.oidc.router }, { path: DEV_SAML_PATH, router: this.dev.saml.router }] : []),
@@ -186,10 +205,13 @@ export class Broker {
     this.server = createHttpServer({
       protocol: this.protocol,
       app: this.app,
+      routes: new Map([
+        ...FEDERATION_PATHS.map((path): [string, PlainRoute] => [path, federationEndpoint(this, this.consoleSessions)]),
+        ...ssoRoutes({ oidc: this.sso.oidc, portal: this.sso.portal, rateLimiter: this.rateLimiter, metrics: this.metrics, logger: this.logger, trustProxy: config.server.trustProxy, maxBodyBytes: config.limits.maxBodyBytes }),
+      ]),
       trustProxy: config.server.trustProxy,
       maxBodyBytes: config.limits.maxBodyBytes,
       logger: this.logger,
-      lean: ssoHttpHandler({ oidc: this.sso.oidc, portal: this.sso.portal, rateLimiter: this.rateLimiter, metrics: this.metrics, logger: this.logger, trustProxy: config.server.trustProxy, maxBodyBytes: config.limits.maxBodyBytes }),
     });
     this.sweepTimer = setInterval(() => {
       this.store.sweep(Date.now()).catch((e: unknown) => this.logger.warn({ err: e }, 'store sweep failed'));
@@ -246,6 +268,27 @@ export class Broker {
     return this.#loaded;
   }
 
+  /** Where the credentials of a decided session of `role` come from: this broker, or AWS (upstream.md). */
+  issuerFor(role: RoleModel): RoleIssuer {
+    return this.#issuers.issuerFor(role);
+  }
+
+  /** Origins beyond this broker where a console sign-in may end (CSP form-action of the sign-in pages). */
+  get consoleOrigins(): readonly string[] {
+    return this.#issuers.consoleOrigins;
+  }
+
+  private buildIssuers(model: BrokerModel): RoleIssuers {
+    const local = localIssuer(() => this.minter, localConsole(this.store, this.consoleSessions, () => this.#loaded.publicUrl));
+    if (model.upstream === undefined) return new RoleIssuers(local);
+    const upstream = upstreamIssuer({
+      sts: new UpstreamSts(model.upstream, this.logger),
+      publicUrl: () => this.#loaded.publicUrl,
+      stoppedUntil: (roleArn) => this.revocations.roleRevokedBefore(roleArn),
+    });
+    return new RoleIssuers(local, upstream);
+  }
+
   /** What session-minting code needs (keys, ids, account). */
   get minter(): SessionMinterDeps {
     return { keyRing: this.keyRing, ids: this.ids, account: this.#model.account, partition: this.#model.partition };
@@ -265,16 +308,18 @@ export class Broker {
     const dev = config.devIdentityProviders ? await startDevProviders(loaded) : undefined;
     const model = await buildModel(loaded, {
       ...(dev ? { extraProviders: dev.providers, samlMetadata: dev.samlMetadata } : {}),
+      fetchMetadata: 'background',
       onMetadataError: (provider, e) => logger.warn({ provider, err: e }, 'SAML metadata refresh failed; keeping the last good metadata'),
     });
-    for (const w of model.warnings) logger.warn(w);
+    for (const w of [...model.warnings, ...lintWarnings(model)]) logger.warn(w);
 
     let store: Store | undefined;
     try {
-      store = await openStore(config.store, { baseDir: loaded.baseDir });
+      // A cluster's primary runs the SQLite checkpoints, once for all workers.
+      store = await openStore(config.store, { baseDir: loaded.baseDir, sqliteCheckpoints: options.cluster === undefined });
       const revocations = new RevocationCache(store, { logger });
       await revocations.start();
-      const broker = new Broker({ loaded, model, logger, store, keyRing, revocations, dev });
+      const broker = new Broker({ loaded, model, logger, store, keyRing, revocations, dev, cluster: options.cluster });
       const ids = await broker.ids.resolve(entitiesOf(model));
       broker.ids.apply(ids);
       await broker.ids.retireAbsent(ids);
@@ -330,14 +375,18 @@ export class Broker {
       throw e;
     }
     const previous = this.#model;
+    const previousIssuers = this.#issuers;
     this.#model = model;
     this.ids.apply(ids);
     this.#loaded = loaded;
+    this.#issuers = this.buildIssuers(model);
+    // Calls in flight finish on the old upstream client (upstream.timeoutMs is at most a minute).
+    setTimeout(() => previousIssuers.close(), 60_000).unref();
     this.#saml = saml;
     this.#mfa = mfa;
     this.rateLimiter.setLimit(loaded.config.limits.requestsPerMinutePerIp);
     previous.close();
-    for (const w of model.warnings) this.logger.warn(w);
+    for (const w of [...model.warnings, ...lintWarnings(model)]) this.logger.warn(w);
     // Removed roles and users: if they come back, they are new entities with new ids. Retried at the
     // next load when the store fails now.
     await this.ids.retireAbsent(ids).catch((e: unknown) => this.logger.warn({ err: e }, 'retiring the ids of removed roles and users failed'));
@@ -369,6 +418,7 @@ export class Broker {
     this.rateLimiter.close();
     this.revocations.close();
     this.oidc.close();
+    this.#issuers.close();
     this.#model.close();
     await this.audit.close();
     await this.store.close();

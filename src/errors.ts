@@ -203,6 +203,12 @@ export class ServiceUnavailable extends AwsError {
   }
 }
 
+/** A request from an AWS client to a path where the broker has no API (a wrong --endpoint-url). */
+export class NotFound extends AwsError {
+  readonly code = 'NotFound';
+  readonly httpStatus = 404;
+}
+
 export function isAwsError(e: unknown): e is AwsError {
   return e instanceof AwsError;
 }

@@ -105,8 +105,10 @@ export function samlEndpoints(port) {
  * Writes the config into `dir` and starts `node dist/cli/main.js serve` pinned to `cpu`.
  * Resolves when /readyz answers 200. `nodeArgs` e.g. ['--cpu-prof', '--cpu-prof-dir=…'].
  */
-export async function startBroker({ repo, dir, config, cpu, nodeArgs = [], logLevel = 'warn' }) {
-  const main = join(repo, 'dist/cli/main.js');
+export async function startBroker({ repo, dir, config, cpu, nodeArgs = [], logLevel = 'warn', fromSource = false }) {
+  // fromSource: the current TypeScript through tsx (tests of the tools), not the build.
+  const main = join(repo, fromSource ? 'src/cli/main.ts' : 'dist/cli/main.js');
+  if (fromSource) nodeArgs = ['--import', 'tsx', ...nodeArgs];
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first (npm run bench does)`);
   mkdirSync(dir, { recursive: true });
   const configFile = join(dir, 'broker.yaml');

@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { coreShares, coreTimes, cpuTimes, memoryOf, spawnPinned } from './procs.mjs';
+import { coreShares, coreTimes, cpuTimesTree, memoryOf, spawnPinned } from './procs.mjs';
 
 const LOADGEN = join(dirname(fileURLToPath(import.meta.url)), 'loadgen.mjs');
 let specCounter = 0;
@@ -25,14 +25,15 @@ export async function runLoad(spec, { serverPid, cpu, dir, sampleRssMs }) {
   proc.child.stderr.on('data', (d) => (stderr += d));
   // The server is idle until the generator connects, so sampling CPU now rather than at the first
   // request changes nothing: requests per CPU-second divides by CPU used, not by wall time.
-  const cpuBefore = serverPid ? cpuTimes(serverPid) : undefined;
+  // With its child processes: a cluster broker's workers do the work.
+  const cpuBefore = serverPid ? cpuTimesTree(serverPid) : undefined;
   const coresBefore = coreTimes();
   // Optional: the server's RSS every `sampleRssMs` while the load runs.
   const rssSamples = [];
   const sampler = sampleRssMs && serverPid ? setInterval(() => rssSamples.push(memoryOf(serverPid).rssMB), sampleRssMs) : undefined;
   const { code } = await proc.exited;
   if (sampler) clearInterval(sampler);
-  const cpuAfter = serverPid ? cpuTimes(serverPid) : undefined;
+  const cpuAfter = serverPid ? cpuTimesTree(serverPid) : undefined;
   const cores = coreShares(coresBefore, coreTimes());
   const line = stdout.trim().split('\n').pop() ?? '';
   let result;

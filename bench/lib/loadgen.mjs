@@ -8,7 +8,8 @@
  *         bodiesFile?      newline-separated bodies, rotated one per request across all connections,
  *         offset?          index of the first body to use (bodies before it were consumed earlier),
  *         unique?          bodies must not repeat (SAML assertions): report when the pool wrapped,
- *         flow?: 'console' two requests per iteration: getSigninToken, then login with its token }
+ *         flow?: 'console' two requests per iteration: getSigninToken, then login with its token;
+ *                'mix' (the load test) a web-identity exchange, GetCallerIdentity, getSigninToken, login }
  *
  * Latency percentiles are computed here from every response's own time (autocannon's 'response'
  * event, sub-millisecond), not from autocannon's integer-millisecond histogram.
@@ -59,6 +60,26 @@ if (spec.flow === 'console') {
       method: 'GET',
       setupRequest: (req, context) => ({ ...req, path: `${spec.console.loginPathPrefix}${encodeURIComponent(context.token ?? 'missing')}` }),
     },
+  ];
+} else if (spec.flow === 'mix') {
+  // The load test: an ID-token exchange, a signed GetCallerIdentity, then a console sign-in
+  // (getSigninToken → login with that one-time token), on every connection, in a loop.
+  const m = spec.mix;
+  opts.requests = [
+    { method: 'POST', path: '/', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: m.webIdentityBody },
+    { method: 'POST', path: '/', headers: m.gci.headers, body: m.gci.body },
+    {
+      method: 'GET',
+      path: m.getSigninTokenPath,
+      onResponse: (status, body, context) => {
+        try {
+          context.token = status === 200 ? JSON.parse(body).SigninToken : undefined;
+        } catch {
+          context.token = undefined;
+        }
+      },
+    },
+    { method: 'GET', setupRequest: (req, context) => ({ ...req, path: `${m.loginPathPrefix}${encodeURIComponent(context.token ?? 'missing')}` }) },
   ];
 } else if (bodies && spec.unique) {
   // Every body once: one shared counter across connections, the request rebuilt each time.

@@ -4,7 +4,7 @@
  * calls on normal exit, on failure and on SIGINT/SIGTERM.
  */
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, openSync, closeSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, openSync, closeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,6 +109,35 @@ export function cpuTimes(pid) {
   // The command name (field 2) may contain spaces: fields after the closing parenthesis.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return { user: Number(fields[11]) / ticksPerSecond(), sys: Number(fields[12]) / ticksPerSecond() };
+}
+
+/** The pids of a process's children (a cluster primary's workers). */
+export function childPids(pid) {
+  const out = [];
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const text = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+      if (text !== '') out.push(...text.split(/\s+/).map(Number));
+    }
+  } catch {
+    /* gone */
+  }
+  return out;
+}
+
+/** cpuTimes of a process and its child processes (a cluster broker: the primary and its workers). */
+export function cpuTimesTree(pid) {
+  const total = { user: 0, sys: 0 };
+  for (const p of [pid, ...childPids(pid)]) {
+    try {
+      const t = cpuTimes(p);
+      total.user += t.user;
+      total.sys += t.sys;
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return total;
 }
 
 /** { rssMB, hwmMB } from /proc/<pid>/status. */

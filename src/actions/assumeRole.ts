@@ -7,12 +7,13 @@
  * Session tags (Tags, TransitiveTagKeys) need sts:TagSession from both halves as well.
  */
 import { AccessDenied } from '../errors.js';
+import type { Caller } from '../federation/identity.js';
 import { chainedRoleSessionLifetime, roleSessionLifetime } from '../credentials/durations.js';
 import type { Broker } from '../broker.js';
 import { authorize, explain } from '../policy/index.js';
 import { defineAction } from '../protocol/action.js';
 import { ASSUME_ROLE_PARAMS, EXTERNAL_ID_PARAM, ROLE_SESSION_NAME_PARAM, SOURCE_IDENTITY_PARAM, TAGS_PARAM, TRANSITIVE_TAG_KEYS_PARAM } from '../protocol/params.js';
-import { credentialsResult, mintRoleSession } from '../sessions/roleSession.js';
+import { credentialsResult } from '../sessions/roleSession.js';
 import { resolveSessionPolicy } from '../sessions/sessionPolicy.js';
 import { chainSessionTags, requestedSessionTags, requestTagKeys, requireAllowedTagKeys, roleResourceTagKeys, tagAuditParameters } from '../sessions/tags/index.js';
 import { callerLayers, callerRequest } from './common/callerPolicy.js';
@@ -127,33 +128,41 @@ export function assumeRole(broker: Broker) {
       }
       requireAllowedTagKeys(role, tags);
 
-      const session = await mintRoleSession(broker.minter, {
+      const session = await broker.issuerFor(role).issue({
         issuer: 'AssumeRole',
         role,
         sessionName: params.RoleSessionName,
         lifetime,
         ...(source?.federated ? { federated: source.federated } : {}),
         ...(sourceIdentity !== undefined ? { sourceIdentity } : {}),
+        ...(personOf(caller) !== undefined ? { person: personOf(caller) } : {}),
         ...(mfa ? { mfa } : {}),
         ...(chained || source !== undefined ? { chained: true } : {}),
         ...(sessionPolicy.stored ? { sessionPolicy: sessionPolicy.stored } : {}),
         ...(source?.context ? { context: source.context } : {}),
         ...(tags !== undefined ? { tags } : {}),
       });
+      const packedPolicySize = session.packedPolicySize ?? sessionPolicy.packedPolicySize;
 
-      audit.resources = [{ ARN: role.arn, accountId: model.account, type: 'AWS::IAM::Role' }];
+      audit.resources = [{ ARN: role.arn, accountId: role.account, type: 'AWS::IAM::Role' }];
+      audit.upstream = session.upstream;
       audit.responseElements = {
         credentials: { accessKeyId: session.accessKeyId, expiration: session.expiration.toISOString() },
         assumedRoleUser: { assumedRoleId: session.assumedRoleId, arn: session.assumedRoleArn },
-        ...(sessionPolicy.packedPolicySize !== undefined ? { packedPolicySize: sessionPolicy.packedPolicySize } : {}),
-        ...(sourceIdentity !== undefined ? { sourceIdentity } : {}),
+        ...(packedPolicySize !== undefined ? { packedPolicySize } : {}),
+        ...(session.sourceIdentity !== undefined ? { sourceIdentity: session.sourceIdentity } : {}),
       };
       return {
         Credentials: credentialsResult(session),
         AssumedRoleUser: { AssumedRoleId: session.assumedRoleId, Arn: session.assumedRoleArn },
-        PackedPolicySize: sessionPolicy.packedPolicySize,
-        SourceIdentity: sourceIdentity,
+        PackedPolicySize: packedPolicySize,
+        SourceIdentity: session.sourceIdentity,
       };
     },
   });
+}
+
+/** Who the session is for: the federated subject behind a role session, else the IAM user (upstream SourceIdentity). */
+function personOf(caller: Caller): string | undefined {
+  return caller.session?.federated?.subject ?? caller.userName;
 }

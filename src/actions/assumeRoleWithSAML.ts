@@ -18,7 +18,7 @@ import { SAML_REQUESTS } from '../console/samlRequestBinding.js';
 import { federatedSessionIdentity } from '../mfa/federatedOwner.js';
 import { federatedTrustContext, trustRequest as roleTrustRequest, trustRequestFor, type TrustIdentity } from '../roles/federatedTrust.js';
 import { SAML_ACTION, SESSION_NAME_REQUIRED, samlSessionName, samlTrustIdentity } from '../roles/samlRoles.js';
-import { credentialsResult, mintRoleSession } from '../sessions/roleSession.js';
+import { credentialsResult } from '../sessions/roleSession.js';
 import { resolveSessionPolicy } from '../sessions/sessionPolicy.js';
 import { requireAllowedTagKeys, samlSessionTags, tagAuditParameters } from '../sessions/tags/index.js';
 import { federatedMfa } from './common/federatedMfa.js';
@@ -122,22 +122,25 @@ export function assumeRoleWithSAML(broker: Broker) {
         ...(assertion.sessionDuration !== undefined ? [lifetime.issuedAt + assertion.sessionDuration] : []),
       ];
       const assertionNotAfter = limits.length > 0 ? Math.min(...limits) : undefined;
-      const issued = await mintRoleSession(broker.minter, {
+      const issued = await broker.issuerFor(role).issue({
         issuer: 'AssumeRoleWithSAML',
         role,
         sessionName,
         lifetime,
         federated: federatedSessionIdentity(model, identity),
         ...(assertion.sourceIdentity !== undefined ? { sourceIdentity: assertion.sourceIdentity } : {}),
+        person: identity.subject,
         ...(mfa ? { mfa } : {}),
         ...(sessionPolicy.stored ? { sessionPolicy: sessionPolicy.stored } : {}),
         ...(assertionNotAfter !== undefined ? { notAfter: assertionNotAfter } : {}),
         ...(tags !== undefined ? { tags } : {}),
         context: kept,
       });
+      const packedPolicySize = issued.packedPolicySize ?? sessionPolicy.packedPolicySize;
 
+      audit.upstream = issued.upstream;
       audit.resources = [
-        { ARN: role.arn, accountId: model.account, type: 'AWS::IAM::Role' },
+        { ARN: role.arn, accountId: role.account, type: 'AWS::IAM::Role' },
         { ARN: identity.providerArn, accountId: model.account, type: 'AWS::IAM::SAMLProvider' },
       ];
       audit.responseElements = {
@@ -148,19 +151,19 @@ export function assumeRoleWithSAML(broker: Broker) {
         audience: assertion.audience,
         nameQualifier: assertion.nameQualifier,
         subject: identity.subject,
-        ...(sessionPolicy.packedPolicySize !== undefined ? { packedPolicySize: sessionPolicy.packedPolicySize } : {}),
-        ...(assertion.sourceIdentity !== undefined ? { sourceIdentity: assertion.sourceIdentity } : {}),
+        ...(packedPolicySize !== undefined ? { packedPolicySize } : {}),
+        ...(issued.sourceIdentity !== undefined ? { sourceIdentity: issued.sourceIdentity } : {}),
       };
       return {
         Credentials: credentialsResult(issued),
         AssumedRoleUser: { AssumedRoleId: issued.assumedRoleId, Arn: issued.assumedRoleArn },
-        PackedPolicySize: sessionPolicy.packedPolicySize,
+        PackedPolicySize: packedPolicySize,
         Subject: identity.subject,
         SubjectType: assertion.subjectType,
         Issuer: identity.issuer,
         Audience: assertion.audience,
         NameQualifier: assertion.nameQualifier,
-        SourceIdentity: assertion.sourceIdentity,
+        SourceIdentity: issued.sourceIdentity,
       };
     },
   });

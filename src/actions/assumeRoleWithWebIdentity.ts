@@ -10,7 +10,7 @@ import type { Broker } from '../broker.js';
 import type { ContextValue } from '../policy/types.js';
 import { defineAction } from '../protocol/action.js';
 import { ASSUME_ROLE_PARAMS, ROLE_SESSION_NAME_PARAM } from '../protocol/params.js';
-import { credentialsResult, mintRoleSession } from '../sessions/roleSession.js';
+import { credentialsResult } from '../sessions/roleSession.js';
 import { federatedTrustContext, trustRequest as roleTrustRequest, trustRequestFor, type TrustIdentity } from '../roles/federatedTrust.js';
 import { oidcSessionTags, requireAllowedTagKeys, tagAuditParameters } from '../sessions/tags/index.js';
 import { resolveSessionPolicy } from '../sessions/sessionPolicy.js';
@@ -88,37 +88,40 @@ export function assumeRoleWithWebIdentity(broker: Broker) {
       if (tags !== undefined) requireTagSession(role, trustRequest);
       requireAllowedTagKeys(role, tags);
 
-      const session = await mintRoleSession(broker.minter, {
+      const session = await broker.issuerFor(role).issue({
         issuer: 'AssumeRoleWithWebIdentity',
         role,
         sessionName: params.RoleSessionName,
         lifetime,
         federated: federatedSessionIdentity(model, identity),
         ...(sourceIdentity !== undefined ? { sourceIdentity } : {}),
+        person: identity.subject,
         ...(mfa ? { mfa } : {}),
         ...(sessionPolicy.stored ? { sessionPolicy: sessionPolicy.stored } : {}),
         ...(tags !== undefined ? { tags } : {}),
         context: sessionKeys(verified.providerName, identity.conditionKeys),
       });
+      const packedPolicySize = session.packedPolicySize ?? sessionPolicy.packedPolicySize;
 
-      audit.resources = [{ ARN: role.arn, accountId: model.account, type: 'AWS::IAM::Role' }];
+      audit.resources = [{ ARN: role.arn, accountId: role.account, type: 'AWS::IAM::Role' }];
+      audit.upstream = session.upstream;
       audit.responseElements = {
         credentials: { accessKeyId: session.accessKeyId, expiration: session.expiration.toISOString() },
         assumedRoleUser: { assumedRoleId: session.assumedRoleId, arn: session.assumedRoleArn },
         provider: verified.issuer,
         subjectFromWebIdentityToken: identity.subject,
         audience: verified.audience,
-        ...(sessionPolicy.packedPolicySize !== undefined ? { packedPolicySize: sessionPolicy.packedPolicySize } : {}),
-        ...(sourceIdentity !== undefined ? { sourceIdentity } : {}),
+        ...(packedPolicySize !== undefined ? { packedPolicySize } : {}),
+        ...(session.sourceIdentity !== undefined ? { sourceIdentity: session.sourceIdentity } : {}),
       };
       return {
         Credentials: credentialsResult(session),
         SubjectFromWebIdentityToken: identity.subject,
         AssumedRoleUser: { AssumedRoleId: session.assumedRoleId, Arn: session.assumedRoleArn },
-        PackedPolicySize: sessionPolicy.packedPolicySize,
+        PackedPolicySize: packedPolicySize,
         Provider: verified.issuer,
         Audience: verified.audience,
-        SourceIdentity: sourceIdentity,
+        SourceIdentity: session.sourceIdentity,
       };
     },
   });

@@ -23,6 +23,8 @@ export interface AuditEvent {
   readonly errorMessage?: string;
   readonly requestID?: string;
   readonly recipientAccountId?: string;
+  /** Credentials AWS issued for an upstream role (upstream.md): AWS's request id, key id and session ARN. */
+  readonly upstream?: { readonly requestId: string; readonly accessKeyId: string; readonly assumedRoleArn: string };
 }
 
 /** Keys whose values must never be written, at any depth (compared case-insensitively). */

@@ -9,7 +9,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { GENESIS_HASH } from './auditLog.js';
+import { GENESIS_HASH } from './auditFile.js';
 
 export interface AuditVerification {
   readonly ok: boolean;

@@ -5,7 +5,7 @@ export interface CliArgs {
   readonly options: ReadonlyMap<string, string | true>;
 }
 
-const BOOLEAN_FLAGS = new Set(['offline', 'json', 'help', 'prune', 'no-browser']);
+const BOOLEAN_FLAGS = new Set(['offline', 'json', 'help', 'prune', 'upstream', 'no-browser']);
 
 export function parseArgs(argv: readonly string[]): CliArgs {
   const positional: string[] = [];

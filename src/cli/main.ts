@@ -5,33 +5,21 @@
  */
 import { parseArgs } from './argv.js';
 import { reportError } from './report.js';
-
-const USAGE = `Usage: fedbroker <command> [options]
-
-Commands:
-  serve [--config FILE]                         run the broker (default config/broker.yaml, or $FEDBROKER_CONFIG)
-  check-config [FILE]                           validate a configuration: schema, every policy, ARN, provider
-  simulate --config FILE --provider NAME (--assertion FILE | --attributes FILE | --token FILE) [--role ARN] [--mfa] [--source-ip IP] [--json]
-                                                which roles an identity may take, and why not the others
-  keys rotate [--config FILE]                   add a new sealing key (old keys stay valid for what they sealed)
-  mfa list [--user NAME] [--json] [--config FILE]
-                                                MFA devices: serial, owner, enabled, failures, lockout (never seeds)
-  mfa deactivate (--serial ARN | --user NAME) [--config FILE]
-                                                deactivate a lost device, as an administrator (audited)
-  revoke role ARN | session ACCESS_KEY_ID | subject PROVIDER SUBJECT [--config FILE]
-                                                revoke sessions issued before now
-  audit verify [FILE...] [--config FILE]        check the audit log's hash chain
-  signin-url [--url URL | --config FILE] [--destination URL] [--issuer URL] [--duration SECONDS]
-                                                a console sign-in URL from the temporary credentials in
-                                                AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN
-  login --url URL --account ID --role NAME [--region REGION] [--no-browser]
-                                                credential_process helper: sign in through the browser
-                                                (device flow), print role credentials as JSON
-`;
+import { COMMANDS, commandUsage, generalUsage } from './usage.js';
 
 async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
   const [command, ...rest] = args.positional;
+  const help = args.options.get('help') === true || args.positional.includes('-h');
+  if (command === 'help' || command === '-h' || (command === undefined && help)) {
+    const topic = command === 'help' ? rest[0] : undefined;
+    process.stdout.write(topic !== undefined && topic in COMMANDS ? commandUsage(topic) : generalUsage());
+    return 0;
+  }
+  if (help && command !== undefined && command in COMMANDS) {
+    process.stdout.write(commandUsage(command));
+    return 0;
+  }
   switch (command) {
     case 'serve':
       return (await import('./serve.js')).serve(args);
@@ -52,12 +40,10 @@ async function main(argv: string[]): Promise<number> {
     case 'login':
       return (await import('./login.js')).login(args);
     case undefined:
-    case 'help':
-    case '--help':
-      process.stdout.write(USAGE);
-      return command === undefined ? 2 : 0;
+      process.stderr.write(generalUsage());
+      return 2;
     default:
-      process.stderr.write(`fedbroker: unknown command '${command}'\n\n${USAGE}`);
+      process.stderr.write(`fedbroker: unknown command '${command}'\n\n${generalUsage()}`);
       return 2;
   }
 }

@@ -4,6 +4,10 @@
  * Every revocation is an audit event. A target that cannot name anything of this configuration (not
  * a role ARN of its account and roles, not a temporary access key id, not one of its identity
  * providers) is refused, so an operator never believes a typo revoked something.
+ *
+ * An upstream role (upstream.md): fedbroker cannot recall what AWS issued. It stops issuing for the
+ * role at once — until everything it issued before has expired (the role's maxSessionDuration) — and
+ * prints the AWS way to revoke the issued credentials.
  */
 import type { LoadedConfig } from '../config/load.js';
 import { parseRoleArn, roleArn } from '../credentials/arns.js';
@@ -15,6 +19,7 @@ import { openStore } from '../store/index.js';
 import { RevocationCache, subjectKey } from '../sessions/revocations.js';
 import { loadConfigFromArgs, type CliArgs } from './args.js';
 import { recordOperatorEvent } from './operatorAudit.js';
+import { upstreamRevocationAdvice } from './upstreamRevocation.js';
 
 const USAGE = 'usage: fedbroker revoke role ARN | session ACCESS_KEY_ID | subject PROVIDER SUBJECT [--config FILE]\n';
 
@@ -32,8 +37,9 @@ function providerName(value: string): string {
 function unknownTarget(loaded: LoadedConfig, scope: string, value: string): string | undefined {
   const config = loaded.config;
   if (scope === 'role') {
+    if (config.roles.some((r) => r.upstream?.roleArn === value)) return undefined;
     const arn = parseRoleArn(value)!;
-    if (arn.account !== config.account.id) return `${value} is not a role of account ${config.account.id}`;
+    if (arn.account !== config.account.id) return `${value} is not a role of account ${config.account.id} nor an upstream role`;
     const known = config.roles.some((r) => roleArn(config.account.partition, config.account.id, r.path, r.name) === value);
     if (!known) return `there is no role ${value} in the configuration (sessions of a removed role already have no permissions)`;
   }
@@ -74,9 +80,13 @@ export async function revoke(args: CliArgs, rest: string[]): Promise<number> {
     process.stderr.write(`fedbroker revoke: ${unknown}\n`);
     return 2;
   }
+  const upstreamRole = scope === 'role' ? loaded.config.roles.find((r) => r.upstream?.roleArn === target) : undefined;
   const store = await openStore(loaded.config.store, { baseDir: loaded.baseDir });
   try {
-    const revocation = await new RevocationCache(store).revoke(scope, target);
+    const now = Date.now();
+    // An upstream role: nothing new until all fedbroker issued before now has expired.
+    const until = upstreamRole !== undefined ? now + upstreamRole.maxSessionDuration * 1000 : undefined;
+    const revocation = await new RevocationCache(store).revoke(scope, target, now, until);
     const issuedBefore = new Date(revocation.issuedBefore).toISOString();
     await recordOperatorEvent(loaded, store, {
       name: 'RevokeSessions',
@@ -84,7 +94,8 @@ export async function revoke(args: CliArgs, rest: string[]): Promise<number> {
       requestParameters: { scope, ...(scope === 'subject' ? { provider: providerName(a!), subject: b } : { target }) },
       responseElements: { issuedBefore },
     });
-    process.stdout.write(`Revoked ${scope} ${target}: sessions issued before ${issuedBefore} are refused.\n`);
+    if (upstreamRole !== undefined) process.stdout.write(upstreamRevocationAdvice(target, now, revocation.issuedBefore));
+    else process.stdout.write(`Revoked ${scope} ${target}: sessions issued before ${issuedBefore} are refused.\n`);
     return 0;
   } finally {
     await store.close();

@@ -6,11 +6,17 @@
  * console.signinTokenTtlSeconds.
  *
  *   fedbroker signin-url [--url BROKER_URL | --config FILE] [--destination URL] [--issuer URL] [--duration SECONDS]
+ *
+ * With `--upstream` the credentials are AWS's (from an upstream role, upstream.md): the URL comes from
+ * the configuration's `upstream.federationEndpoint` (the AWS federation endpoint), for
+ * `upstream.consoleUrl` unless --destination names another page.
  */
+import { isAwsError } from '../errors.js';
+import { awsConsoleUrl } from '../upstream/federation.js';
 import { loadConfigFromArgs, option, type CliArgs } from './args.js';
 
 const USAGE =
-  'usage: fedbroker signin-url [--url BROKER_URL | --config FILE] [--destination URL] [--issuer URL] [--duration SECONDS]\n' +
+  'usage: fedbroker signin-url [--url BROKER_URL | --config FILE] [--upstream] [--destination URL] [--issuer URL] [--duration SECONDS]\n' +
   '       (credentials from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN)\n';
 
 export async function signinUrl(args: CliArgs, env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -21,6 +27,7 @@ export async function signinUrl(args: CliArgs, env: NodeJS.ProcessEnv = process.
     process.stderr.write(`fedbroker signin-url: temporary credentials are needed (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN), e.g. from aws sts assume-role\n${USAGE}`);
     return 2;
   }
+  if (args.options.get('upstream') === true) return upstreamSigninUrl(args, { accessKeyId, secretAccessKey, sessionToken });
   const base = (option(args, 'url') ?? loadConfigFromArgs(args).publicUrl).replace(/\/+$/, '');
   const destination = option(args, 'destination') ?? `${base}/console`;
   const issuer = option(args, 'issuer') ?? base;
@@ -60,4 +67,35 @@ export async function signinUrl(args: CliArgs, env: NodeJS.ProcessEnv = process.
   const login = new URLSearchParams({ Action: 'login', Issuer: issuer, Destination: destination, SigninToken: body.SigninToken });
   process.stdout.write(`${base}/federation?${login}\n`);
   return 0;
+}
+
+/** The AWS console through the upstream federation endpoint (GET, as AWS documents it). */
+async function upstreamSigninUrl(args: CliArgs, credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string }): Promise<number> {
+  const loaded = loadConfigFromArgs(args);
+  const upstream = loaded.config.upstream;
+  if (upstream === undefined) {
+    process.stderr.write(`fedbroker signin-url: --upstream needs a configuration with an upstream block (${loaded.file} has none)\n${USAGE}`);
+    return 2;
+  }
+  const duration = option(args, 'duration');
+  if (duration !== undefined && !/^\d{1,6}$/.test(duration)) {
+    process.stderr.write(`fedbroker signin-url: --duration must be a number of seconds\n${USAGE}`);
+    return 2;
+  }
+  try {
+    const url = await awsConsoleUrl({
+      federationEndpoint: upstream.federationEndpoint,
+      credentials,
+      ...(duration !== undefined ? { sessionDuration: Number(duration) } : {}),
+      destination: option(args, 'destination') ?? upstream.consoleUrl,
+      issuer: option(args, 'issuer') ?? `${loaded.publicUrl}/console`,
+      timeoutMs: upstream.timeoutMs,
+    });
+    process.stdout.write(`${url}\n`);
+    return 0;
+  } catch (e) {
+    if (!isAwsError(e)) throw e;
+    process.stderr.write(`fedbroker signin-url: ${e.message}\n`);
+    return 1;
+  }
 }

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
-import { ConfigError, formatPath, type ConfigIssue } from './configError.js';
+import { parseDocument, type YAMLError } from 'yaml';
+import { codeFrame, ConfigError, formatPath, type ConfigIssue } from './configError.js';
 import { interpolate } from './interpolate.js';
 import { configSchema, type RawConfig } from './schema.js';
 
@@ -47,9 +47,7 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
 export function loadConfigText(text: string, file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   const baseDir = dirname(resolve(file));
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
-  if (doc.errors.length > 0) {
-    throw new ConfigError(doc.errors.map((e) => ({ path: '', message: `syntax: ${e.message.split('\n')[0]}` })), file);
-  }
+  if (doc.errors.length > 0) throw new ConfigError([yamlSyntaxIssue(doc.errors[0]!, text)], file);
   const parsed: unknown = doc.toJS({ maxAliasCount: 50 }) ?? {};
 
   const issues: ConfigIssue[] = [];
@@ -76,6 +74,17 @@ export function loadConfigText(text: string, file: string, env: NodeJS.ProcessEn
     acsUrl: `${publicUrl}/saml`,
     samlEntityId: config.saml.entityId ?? `${publicUrl}/saml/metadata`,
   };
+}
+
+/**
+ * The first YAML syntax error (those after it are mostly its echoes), with its line, column and the
+ * lines around it. The parser's own message ends in "at line L, column C:" followed by its context.
+ */
+function yamlSyntaxIssue(error: YAMLError, text: string): ConfigIssue {
+  const reason = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').replace(/:$/, '');
+  const position = error.linePos?.[0];
+  if (position === undefined) return { path: '', message: `YAML syntax error: ${reason}` };
+  return { path: '', message: `YAML syntax error at line ${position.line}, column ${position.col}: ${reason}`, frame: codeFrame(text, position.line, position.col) };
 }
 
 function applyEnvironmentOverrides(config: Record<string, unknown>, env: NodeJS.ProcessEnv, issues: ConfigIssue[]): void {

@@ -14,6 +14,8 @@ import type { SamlProviderSettings } from '../federation/saml/settings.js';
 import { actionMatches, parsePolicy, policyWarnings, PolicySyntaxError, summarizeStatements, type CompiledPolicy, type PolicyKind, type StatementSummary } from '../policy/index.js';
 import type { SessionTag } from '../credentials/types.js';
 import { compileSessionTagMapping, type SessionTagMapping } from '../sessions/tags/mapping.js';
+import { upstreamRoleSettings, type UpstreamRoleSettings, type UpstreamSettings } from '../upstream/settings.js';
+import { brokerVariables, substituteBrokerVariables, type BrokerVariables } from './brokerVariables.js';
 import { ConfigError, type ConfigIssue } from './configError.js';
 import type { LoadedConfig } from './load.js';
 import type { RawConfig, RawOidcProvider, RawRole, RawSamlProvider } from './schema.js';
@@ -32,6 +34,8 @@ export interface RoleModel {
   readonly name: string;
   readonly path: string;
   readonly arn: string;
+  /** The account the role lives in: this broker's, or the AWS account of an upstream role. */
+  readonly account: string;
   readonly description?: string;
   readonly maxSessionDuration: number;
   readonly clampDuration: boolean;
@@ -45,6 +49,8 @@ export interface RoleModel {
   readonly tags: readonly SessionTag[];
   /** Lower-cased session tag keys the role accepts; undefined: any. */
   readonly allowedSessionTagKeys?: ReadonlySet<string>;
+  /** An upstream role (upstream.md): decided here, issued by AWS STS. */
+  readonly upstream?: UpstreamRoleSettings;
 }
 
 export interface UserModel {
@@ -105,6 +111,8 @@ export interface BrokerModel {
   readonly accessKeys: ReadonlyMap<string, AccessKeyModel>;
   readonly samlProviders: readonly SamlProviderModel[];
   readonly oidcProviders: readonly OidcProviderModel[];
+  /** How fedbroker reaches AWS, when configured (upstream.md). */
+  readonly upstream?: UpstreamSettings;
   /** Things worth saying at start-up that do not stop it (logged as warnings). */
   readonly warnings: readonly string[];
   roleByArn(arn: string): RoleModel | undefined;
@@ -117,9 +125,20 @@ export interface BuildModelOptions {
   readonly extraProviders?: ReadonlyArray<RawSamlProvider | RawOidcProvider>;
   /** Metadata for SAML providers given in memory (the development IdP), by provider name. */
   readonly samlMetadata?: ReadonlyMap<string, ParsedMetadata>;
-  /** false: do not fetch metadata URLs (check-config --offline). Default true. */
-  readonly fetchMetadata?: boolean;
+  /**
+   * false: do not fetch metadata URLs (check-config --offline). 'background': fetch them without
+   * waiting — the broker's start, so one IdP whose metadata URL hangs or is down neither delays nor
+   * stops it; that provider answers IDPCommunicationError until a retry (5 s, doubling) succeeds.
+   * Default true: wait, and a URL that cannot be fetched is a configuration problem.
+   */
+  readonly fetchMetadata?: boolean | 'background';
   readonly onMetadataError?: (provider: string, error: Error) => void;
+  /**
+   * Providers that exist without being built here (check-config: the development providers, which
+   * serve creates itself). A trust policy naming a provider that is neither is left to the
+   * configuration checks (src/config/lint), which say so precisely.
+   */
+  readonly otherProviderNames?: readonly string[];
 }
 
 export async function buildModel(loaded: LoadedConfig, options: BuildModelOptions = {}): Promise<BrokerModel> {
@@ -128,6 +147,7 @@ export async function buildModel(loaded: LoadedConfig, options: BuildModelOption
   const partition = config.account.partition;
   const issues: ConfigIssue[] = [];
   const warnings: string[] = [];
+  const variables = brokerVariables(loaded);
 
   // ---- managed policies ----
   const managedPolicies = new Map<string, ManagedPolicyModel>();
@@ -137,7 +157,7 @@ export async function buildModel(loaded: LoadedConfig, options: BuildModelOption
       issues.push({ path: `policies[${i}].name`, message: `duplicate policy name ${p.name}` });
       return;
     }
-    const policy = compile(p.document, 'identity', p.name, POLICY_LIMITS.managed, `policies[${i}].document`, issues, warnings);
+    const policy = compile(p.document, 'identity', p.name, POLICY_LIMITS.managed, `policies[${i}].document`, issues, warnings, variables);
     if (policy === undefined) return;
     const model: ManagedPolicyModel = { name: p.name, arn: `arn:${partition}:iam::${account}:policy/${p.name}`, ...(p.description ? { description: p.description } : {}), policy };
     managedPolicies.set(p.name, model);
@@ -188,9 +208,9 @@ export async function buildModel(loaded: LoadedConfig, options: BuildModelOption
       issues.push({ path: `${path}.name`, message: `duplicate role name ${r.name} (role names are not case-sensitive)` });
       return;
     }
-    const trustPolicy = compile(r.trustPolicy, 'trust', `trust:${r.name}`, POLICY_LIMITS.trust, `${path}.trustPolicy`, issues, warnings);
+    const trustPolicy = compile(r.trustPolicy, 'trust', `trust:${r.name}`, POLICY_LIMITS.trust, `${path}.trustPolicy`, issues, warnings, variables);
     const inline = r.inlinePolicies
-      .map((d, j) => compile(d, 'identity', `inline:${r.name}#${j}`, undefined, `${path}.inlinePolicies[${j}]`, issues, warnings))
+      .map((d, j) => compile(d, 'identity', `inline:${r.name}#${j}`, undefined, `${path}.inlinePolicies[${j}]`, issues, warnings, variables))
       .filter((p): p is CompiledPolicy => p !== undefined);
     const inlineSize = inline.reduce((n, p) => n + p.size, 0);
     if (inlineSize > POLICY_LIMITS.roleInlineAggregate) {
@@ -200,11 +220,18 @@ export async function buildModel(loaded: LoadedConfig, options: BuildModelOption
     const boundary = boundaryOf(r.permissionsBoundary, `${path}.permissionsBoundary`);
     if (trustPolicy === undefined) return;
     checkTrustPrincipals(trustPolicy, path, issues);
-    checkTrustConstraints(r, trustPolicy, path, oidcProviders, issues, warnings);
+    checkTrustConstraints(r, trustPolicy, path, oidcProviders, options.otherProviderNames ?? [], issues, warnings);
+    const upstream = r.upstream !== undefined ? upstreamRoleSettings(r.upstream, config.upstream, path, issues) : undefined;
+    const arn = upstream?.roleArn ?? roleArn(partition, account, r.path, r.name);
+    if (roles.has(arn)) {
+      issues.push({ path: upstream ? `${path}.upstream.roleArn` : `${path}.name`, message: `${arn} is the ARN of another role` });
+      return;
+    }
     const model: RoleModel = {
       name: r.name,
       path: r.path,
-      arn: roleArn(partition, account, r.path, r.name),
+      arn,
+      account: upstream?.account ?? account,
       ...(r.description !== undefined ? { description: r.description } : {}),
       maxSessionDuration: r.maxSessionDuration,
       clampDuration: r.clampDuration,
@@ -215,6 +242,7 @@ export async function buildModel(loaded: LoadedConfig, options: BuildModelOption
       ...(boundary ? { permissionsBoundary: boundary } : {}),
       tags: entityTags(r.tags),
       ...(r.allowedSessionTagKeys !== undefined ? { allowedSessionTagKeys: new Set(r.allowedSessionTagKeys.map((k) => k.toLowerCase())) } : {}),
+      ...(upstream !== undefined ? { upstream } : {}),
     };
     if (r.allowUnconstrainedTrust) warnings.push(`role ${r.name} sets allowUnconstrainedTrust: its trust policy is not required to constrain the audience`);
     roles.set(model.arn, model);
@@ -231,7 +259,7 @@ export async function buildModel(loaded: LoadedConfig, options: BuildModelOption
       return;
     }
     const inline = u.inlinePolicies
-      .map((d, j) => compile(d, 'identity', `inline:user/${u.name}#${j}`, undefined, `${path}.inlinePolicies[${j}]`, issues, warnings))
+      .map((d, j) => compile(d, 'identity', `inline:user/${u.name}#${j}`, undefined, `${path}.inlinePolicies[${j}]`, issues, warnings, variables))
       .filter((p): p is CompiledPolicy => p !== undefined);
     const managed = managedList(u.managedPolicies, `${path}.managedPolicies`);
     const boundary = boundaryOf(u.permissionsBoundary, `${path}.permissionsBoundary`);
@@ -272,6 +300,7 @@ export async function buildModel(loaded: LoadedConfig, options: BuildModelOption
     accessKeys,
     samlProviders,
     oidcProviders,
+    ...(config.upstream !== undefined ? { upstream: config.upstream } : {}),
     warnings,
     roleByArn: (arn) => roles.get(arn),
     roleByName: (name) => roleByLowerName.get(name.toLowerCase()),
@@ -294,10 +323,10 @@ function uniqueName(names: Map<string, number>, name: string, index: number, pat
 }
 
 /**
- * Policy documents are inline objects or paths to JSON/YAML files (already absolute). A condition that
- * can never match (IAM accepts it) is a warning.
+ * Policy documents are inline objects or paths to JSON/YAML files (already absolute), with their
+ * `${fedbroker:…}` variables replaced. A condition that can never match (IAM accepts it) is a warning.
  */
-function compile(document: unknown, kind: PolicyKind, name: string, maxSize: number | undefined, path: string, issues: ConfigIssue[], warnings: string[]): CompiledPolicy | undefined {
+function compile(document: unknown, kind: PolicyKind, name: string, maxSize: number | undefined, path: string, issues: ConfigIssue[], warnings: string[], variables: BrokerVariables): CompiledPolicy | undefined {
   let source: string | object;
   if (typeof document === 'string') {
     try {
@@ -308,6 +337,9 @@ function compile(document: unknown, kind: PolicyKind, name: string, maxSize: num
       return undefined;
     }
   } else source = document as object;
+  const unknownVariables = issues.length;
+  source = substituteBrokerVariables(source, variables, path, issues);
+  if (issues.length > unknownVariables) return undefined;
   try {
     const policy = parsePolicy(source, { kind, name, ...(maxSize !== undefined ? { maxSize } : {}) });
     for (const w of policyWarnings(policy)) warnings.push(`${path}.${w.path}: ${w.message}`);
@@ -371,7 +403,8 @@ async function prepareSamlProvider(
           refreshSeconds,
           ...(options.onMetadataError ? { onError: (e: Error) => options.onMetadataError!(p.name, e) } : {}),
         });
-        if (options.fetchMetadata !== false) await source.start();
+        if (options.fetchMetadata === 'background') void source.start().catch(() => undefined);
+        else if (options.fetchMetadata !== false) await source.start();
         metadata = source;
       } else {
         metadata = await loadMetadata({ file: p.metadata });
@@ -446,14 +479,15 @@ function checkTrustConstraints(
   trust: CompiledPolicy,
   path: string,
   oidcProviders: readonly OidcProviderModel[],
+  otherProviderNames: readonly string[],
   issues: ConfigIssue[],
   warnings: string[],
 ): void {
+  const exists = (name: string) => oidcProviders.some((p) => p.settings.name === name) || otherProviderNames.includes(name);
   for (const s of summarizeStatements(trust)) {
     if (s.effect !== 'Allow') continue;
     const allows = (action: string) =>
       s.actions !== undefined ? s.actions.some((a) => actionMatches(a, action)) : !(s.notActions ?? []).some((a) => actionMatches(a, action));
-    const keys = new Set(s.conditionKeys);
     // Anyone at all — Principal "*", {"AWS": "*"} (which matches federated callers too) or an Allow
     // with NotPrincipal (everyone but the listed) — counts as every provider.
     const everyone = s.principal === '*' || s.notPrincipal || (s.principal?.AWS ?? []).includes('*');
@@ -462,6 +496,7 @@ function checkTrustConstraints(
     if (allows('sts:AssumeRoleWithWebIdentity') && federated.length > 0) {
       for (const f of federated) {
         const name = f === '*' ? undefined : f.replace(/^arn:[^:]+:iam::\d{12}:oidc-provider\//, '');
+        if (name !== undefined && !exists(name)) continue; // no such provider: the configuration checks report it
         const prefixes = name !== undefined ? [name.toLowerCase()] : oidcProviders.map((p) => p.settings.name.toLowerCase());
         const hasAudience = prefixes.length > 0 && prefixes.every((n) => restricts(s, `${n}:aud`) || restricts(s, `${n}:azp`));
         if (!hasAudience && !role.allowUnconstrainedTrust) {
@@ -469,8 +504,9 @@ function checkTrustConstraints(
             path: `${where}.Condition`,
             message: `allows sts:AssumeRoleWithWebIdentity for ${f} without a condition on ${name ?? '<provider>'}:aud (any application of that provider could take the role); add one, or set allowUnconstrainedTrust: true`,
           });
-        } else if (!prefixes.every((n) => keys.has(`${n}:sub`)) && name !== undefined && !role.allowUnconstrainedTrust) {
-          warnings.push(`role ${role.name}: ${where} allows sts:AssumeRoleWithWebIdentity for ${f} without a condition on ${name}:sub`);
+        } else if (!prefixes.every((n) => restrictsUser(s, n)) && name !== undefined && !role.allowUnconstrainedTrust) {
+          // A condition on sub, groups or any other claim of the user narrows who; aud alone admits every user of the application.
+          warnings.push(`role ${role.name}: ${where} allows sts:AssumeRoleWithWebIdentity for ${f} to every user of the application: add a condition on ${name}:sub or another claim of the user (groups, email…)`);
         }
       }
     }
@@ -495,6 +531,12 @@ function restricts(statement: StatementSummary, key: string): boolean {
     const operator = c.operator.replace(/^For(All|Any)Values?:/i, '');
     return !/Not|^Null$/i.test(operator) && c.values.some((v) => !/^[*?]*$/.test(v));
   });
+}
+
+/** Does the statement restrict a key of provider `prefix` that describes the user (not the application)? */
+function restrictsUser(statement: StatementSummary, prefix: string): boolean {
+  const applicationKeys = new Set(['aud', 'azp', 'oaud', 'amr']);
+  return statement.conditions.some((c) => c.key.startsWith(`${prefix}:`) && !applicationKeys.has(c.key.slice(prefix.length + 1)) && restricts(statement, c.key));
 }
 
 /** The account root ARN and id, for principal matching of account-wide trust. */

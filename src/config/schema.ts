@@ -6,6 +6,7 @@
 import { SAML_PROVIDER_NAME } from '../credentials/arns.js';
 import { parseStoreUrl } from '../store/url.js';
 import { allowedSessionTagKeysSchema, entityTagsSchema, sessionTagMappingSchema } from '../sessions/tags/configSchema.js';
+import { refuseLocalPolicies, upstreamRoleSchema, upstreamSchema } from '../upstream/configSchema.js';
 import { z } from 'zod';
 
 const nonEmpty = z.string().min(1);
@@ -113,8 +114,10 @@ const roleSchema = z
     permissionsBoundary: iamName.nullable().default(null),
     tags: entityTagsSchema.default({}),
     allowedSessionTagKeys: allowedSessionTagKeysSchema.optional(),
+    upstream: upstreamRoleSchema.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine(refuseLocalPolicies);
 
 const userSchema = z
   .object({
@@ -174,7 +177,7 @@ const ssoSchema = z
   })
   .strict();
 
-/** Display names of AWS accounts (the local account and upstream ones) for the portal and the SSO API. */
+/** Display names of AWS accounts (the local account and upstream ones) for the role picker and the portal. */
 const accountsSchema = z
   .array(
     z
@@ -216,6 +219,7 @@ export const configSchema = z
     audit: auditSchema.default(auditSchema.parse({})),
     devIdentityProviders: z.boolean().default(false),
     sso: ssoSchema.default(ssoSchema.parse({})),
+    upstream: upstreamSchema.optional(),
     accounts: accountsSchema.default([]),
   })
   .strict();

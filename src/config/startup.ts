@@ -8,7 +8,7 @@ import type { ConfigIssue } from './configError.js';
 import type { RawConfig } from './schema.js';
 
 export const WORKERS_MESSAGE =
-  'several worker processes are not supported yet: run one worker per broker instance, and several instances behind a load balancer sharing a PostgreSQL store';
+  'several worker processes need a store they can share: sqlite:… or postgres://… (memory: lives inside one process)';
 export const DEV_PROVIDERS_IN_PRODUCTION_MESSAGE = 'the development identity providers cannot be enabled when NODE_ENV=production';
 
 export const DEV_PROVIDERS_PUBLIC_URL_MESSAGE =
@@ -20,7 +20,7 @@ export const devProvidersListenerMessage = (host: string): string =>
 
 export function startupIssues(config: RawConfig, env: NodeJS.ProcessEnv, publicUrl?: string): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  if (config.server.workers !== 1) issues.push({ path: 'server.workers', message: WORKERS_MESSAGE });
+  if (config.server.workers !== 1 && config.store.trim() === 'memory:') issues.push({ path: 'server.workers', message: WORKERS_MESSAGE });
   if (config.devIdentityProviders && env['NODE_ENV'] === 'production') issues.push({ path: 'devIdentityProviders', message: DEV_PROVIDERS_IN_PRODUCTION_MESSAGE });
   // The listener decides who can reach them; publicUrl (http://localhost:<port> by default, even on
   // 0.0.0.0) says nothing about it.

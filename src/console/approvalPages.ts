@@ -4,8 +4,7 @@
  */
 import type { RoleModel } from '../config/model.js';
 import { html, layout, type RawHtml } from '../http/html.js';
-import type { SsoAccount } from '../sso/catalog.js';
-import { accountOfRole } from '../sso/catalog.js';
+import type { RoleAccount } from '../roles/accounts.js';
 import type { Person } from '../sso/person.js';
 import { CSRF_FIELD } from './csrf.js';
 
@@ -48,7 +47,7 @@ export interface ApprovalView {
   readonly person: Person;
   readonly clientName: string;
   readonly roles: readonly RoleModel[];
-  readonly accounts: readonly SsoAccount[];
+  readonly accounts: readonly RoleAccount[];
   readonly sessionEnd: number;
 }
 
@@ -56,7 +55,7 @@ export interface ApprovalView {
 function grantText(view: ApprovalView): RawHtml {
   const names = new Map(view.accounts.map((a) => [a.accountId, a.accountName]));
   return html`<p>If you allow it, <strong>${view.clientName}</strong> can list your accounts and roles and get temporary AWS credentials as you, until ${readableTime(view.sessionEnd)}:</p>
-<ul>${view.roles.length ? view.roles.map((r) => html`<li>${r.name} <span class="muted">— ${names.get(accountOfRole(r)) ?? accountOfRole(r)} (${accountOfRole(r)})</span></li>`) : html`<li class="muted">no role at the moment</li>`}</ul>`;
+<ul>${view.roles.length ? view.roles.map((r) => html`<li>${r.name} <span class="muted">— ${names.get(r.account) ?? r.account} (${r.account})</span></li>`) : html`<li class="muted">no role at the moment</li>`}</ul>`;
 }
 
 export function confirmDevicePage(view: ApprovalView & { userCode: string }): string {

@@ -8,6 +8,8 @@ import type { Broker } from '../broker.js';
 import { DEV_OIDC_PATH } from '../dev/oidcIdp.js';
 import { sessionCaller } from '../federation/sigv4/callers.js';
 import { html, layout } from '../http/html.js';
+import { timeHtml } from '../http/readableTime.js';
+import { noteRequest } from '../http/requestLog.js';
 import { hasKey } from '../sessions/tags/limits.js';
 import type { ConsoleSessions } from './consoleSession.js';
 import { csrfToken, csrfValid, CSRF_FIELD } from './csrf.js';
@@ -32,14 +34,14 @@ export function consoleRouter(broker: Broker, flow: SigninFlow, sessions: Consol
 
   router.get('/', (req, res) => {
     const session = sessions.read(req);
-    if (session === undefined) return flow.page(res, 200, signinPage(broker));
+    // ?signedOut: where the sign-out lands, so the person sees that it worked.
+    if (session === undefined) return flow.page(res, 200, signinPage(broker, req.query['signedOut'] !== undefined));
     const c = session.claims;
     const p = c.principal;
     const csrf = csrfToken(req, res, secure);
     const roleArn = p.kind === 'AssumedRole' ? `arn:${c.partition}:iam::${c.account}:role${p.rolePath}${p.roleName}` : undefined;
     const arn = sessionCaller(c).arn;
-    const expires = new Date(session.expiresAt * 1000);
-    const minutes = Math.max(0, Math.round((session.expiresAt * 1000 - Date.now()) / 60_000));
+    noteRequest(res, { principal: arn });
     flow.page(
       res,
       200,
@@ -52,7 +54,7 @@ ${c.federated ? html`<tr><th>Identity provider</th><td>${c.federated.provider} (
 ${c.sourceIdentity !== undefined ? html`<tr><th>Source identity</th><td><code>${c.sourceIdentity}</code></td></tr>` : ''}
 ${c.tags !== undefined ? html`<tr><th>Session tags</th><td><ul class="tags">${c.tags.tags.map((t) => html`<li><code>${t.key}</code> = <code>${t.value}</code>${hasKey(c.tags!.transitiveTagKeys, t.key) ? html` <span class="muted">(transitive)</span>` : ''}</li>`)}</ul></td></tr>` : ''}
 <tr><th>MFA</th><td>${c.mfa ? 'yes' : 'no'}</td></tr>
-<tr><th>Session expires</th><td>${expires.toISOString()} (in ${minutes} min)</td></tr>
+<tr><th>Session expires</th><td>${timeHtml(session.expiresAt * 1000)}</td></tr>
 </table></div>
 <form method="post" action="/console/logout"><input type="hidden" name="${CSRF_FIELD}" value="${csrf}"><button type="submit">Sign out</button></form>`,
       ),
@@ -63,19 +65,19 @@ ${c.tags !== undefined ? html`<tr><th>Session tags</th><td><ul class="tags">${c.
     if (!csrfValid(req)) return flow.page(res, 403, errorPage('Request refused', 'The form is missing its anti-forgery token.'));
     const claims = await sessions.end(req, res);
     if (claims !== undefined) await recordSigninEvent(broker, flow.requestInfo(req), claims, { eventName: 'ConsoleLogout', responseElements: { ConsoleLogout: 'Success' } });
-    res.redirect(302, `${broker.loaded.publicUrl}/console`);
+    res.redirect(302, `${broker.loaded.publicUrl}/console?signedOut`);
   });
 
   return router;
 }
 
-function signinPage(broker: Broker): string {
+function signinPage(broker: Broker, signedOut: boolean): string {
   const links = providerLinks(broker.model);
   const dev = broker.loaded.config.devIdentityProviders
     ? html`<h2>Development identity providers</h2><ul><li><a href="/dev/saml">Development SAML IdP</a> — demo users alice, bob, carol</li><li><a href="${DEV_OIDC_PATH}">Development OpenID provider</a> — ID tokens for the CLI</li></ul>`
     : '';
   return layout(
     'Sign in',
-    html`<p>Sign in through your organisation's identity provider.</p><ul>${links.length ? links : html`<li class="muted">No identity provider for browser sign-in is configured.</li>`}</ul>${dev}`,
+    html`${signedOut ? html`<p class="notice" role="status">You have signed out. Your console session has ended on every instance of this broker.</p>` : ''}<p>Sign in through your organisation's identity provider.</p><ul>${links.length ? links : html`<li class="muted">No identity provider for browser sign-in is configured.</li>`}</ul>${dev}`,
   );
 }

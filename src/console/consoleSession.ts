@@ -4,7 +4,7 @@
  * everywhere. The roles the sign-in allowed (for switching) are kept in the store, not in the cookie:
  * an identity may be allowed dozens of roles, and browsers drop a cookie larger than 4096 bytes.
  */
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { openSessionToken, openSessionTokenAnyTime } from '../credentials/sessionToken.js';
 import type { SessionClaims } from '../credentials/types.js';
 import type { KeyRing } from '../keys/keyRing.js';
@@ -69,7 +69,7 @@ export class ConsoleSessions {
   ) {}
 
   /** The signed-in session, or undefined (no cookie, tampered, expired, revoked, its role or user gone). */
-  read(req: Request, now = Date.now()): ConsoleSession | undefined {
+  read(req: Pick<IncomingMessage, 'headers'>, now = Date.now()): ConsoleSession | undefined {
     const value = readCookie(req, this.cookieName);
     if (value === undefined || value === '') return undefined;
     try {
@@ -87,7 +87,7 @@ export class ConsoleSessions {
     }
   }
 
-  start(res: Response, sessionToken: string, claims: SessionClaims, options: ConsoleSessionOptions = {}, now = Date.now()): void {
+  start(res: ServerResponse, sessionToken: string, claims: SessionClaims, options: ConsoleSessionOptions = {}, now = Date.now()): void {
     const body: CookieBody = {
       v: 1,
       t: sessionToken,
@@ -103,7 +103,7 @@ export class ConsoleSessions {
    * Ends the session on the server and in the browser: a console session with its own id is revoked
    * by that id; one whose credentials were minted for it (a SAML sign-in) by their access key.
    */
-  async end(req: Request, res: Response): Promise<SessionClaims | undefined> {
+  async end(req: Pick<IncomingMessage, 'headers'>, res: ServerResponse): Promise<SessionClaims | undefined> {
     const session = this.read(req);
     if (session !== undefined) await this.revocations.revoke('session', session.id ?? session.claims.accessKeyId);
     clearCookie(res, this.cookieName, { secure: this.secure });

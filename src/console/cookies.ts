@@ -1,5 +1,8 @@
-/** Cookies of the browser flows: always HttpOnly and SameSite, Secure when the public URL is https. */
-import type { Request, Response } from 'express';
+/**
+ * Cookies of the browser flows: always HttpOnly and SameSite, Secure when the public URL is https.
+ * Plain node:http types, so the lean federation endpoint and the Express pages share them.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export interface CookieOptions {
   readonly secure: boolean;
@@ -9,7 +12,7 @@ export interface CookieOptions {
   readonly path?: string;
 }
 
-export function readCookie(req: Request, name: string): string | undefined {
+export function readCookie(req: Pick<IncomingMessage, 'headers'>, name: string): string | undefined {
   const header = req.headers.cookie;
   if (header === undefined) return undefined;
   for (const part of header.split(';')) {
@@ -23,7 +26,7 @@ export function readCookie(req: Request, name: string): string | undefined {
   return undefined;
 }
 
-export function setCookie(res: Response, name: string, value: string, options: CookieOptions): void {
+export function setCookie(res: ServerResponse, name: string, value: string, options: CookieOptions): void {
   const attributes = [
     `${name}=${value}`,
     `Path=${options.path ?? '/'}`,
@@ -32,9 +35,9 @@ export function setCookie(res: Response, name: string, value: string, options: C
     ...(options.secure ? ['Secure'] : []),
     ...(options.maxAgeSeconds !== undefined ? [`Max-Age=${Math.max(0, Math.floor(options.maxAgeSeconds))}`] : []),
   ];
-  res.append('Set-Cookie', attributes.join('; '));
+  res.appendHeader('Set-Cookie', attributes.join('; '));
 }
 
-export function clearCookie(res: Response, name: string, options: Omit<CookieOptions, 'maxAgeSeconds'>): void {
+export function clearCookie(res: ServerResponse, name: string, options: Omit<CookieOptions, 'maxAgeSeconds'>): void {
   setCookie(res, name, '', { ...options, maxAgeSeconds: 0 });
 }

@@ -8,7 +8,8 @@
 import { createHash } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Broker } from '../broker.js';
-import { accountsOf, judgePersonRoles } from '../sso/catalog.js';
+import { accountsOfRoles } from '../roles/accounts.js';
+import { judgePersonRoles } from '../sso/catalog.js';
 import { formatUserCode, normalizeUserCode } from '../sso/codes.js';
 import { OIDC_EVENT_SOURCE, recordSsoEvent } from '../sso/audit.js';
 import { GuessLimiter } from '../sso/guessLimiter.js';
@@ -50,7 +51,7 @@ export function deviceRouter(broker: Broker, flow: SigninFlow, persons: PersonSe
     }
     const model = broker.model;
     const roles = judgePersonRoles(model, person, info).allowed;
-    flow.page(res, 200, confirmDevicePage({ csrf, person, userCode: formatUserCode(found.authorization.userCode), clientName: found.authorization.clientName, roles, accounts: accountsOf(model, roles), sessionEnd: person.sessionEnd }));
+    flow.page(res, 200, confirmDevicePage({ csrf, person, userCode: formatUserCode(found.authorization.userCode), clientName: found.authorization.clientName, roles, accounts: accountsOfRoles(model, roles), sessionEnd: person.sessionEnd }));
   };
 
   router.get('/', async (req, res) => {

@@ -13,19 +13,29 @@
  * match (constant time); only credentials obtained with long-term keys or from an identity provider
  * open a console (G6567: not role-chained ones, not GetSessionToken's); a token works once, for
  * `console.signinTokenTtlSeconds`; the Destination must be on the allow-list.
+ *
+ * Served on the lean node:http path in front of the Express app (http/server.ts): getSigninToken and
+ * login are machine-to-machine exchanges that portals make at the rate of their users' sign-ins,
+ * and Express's pipeline cost more than the exchanges themselves (quality.md, ConsoleSignin). The
+ * refusal pages are the same pages, from the same helpers.
  */
-import express, { type Request, type Response, type Router } from 'express';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Broker } from '../broker.js';
 import { signinConsoleSessionLifetime } from '../credentials/durations.js';
-import { openSessionTokenAnyTime } from '../credentials/sessionToken.js';
 import { openPresentedCredentials } from '../sessions/presentedCredentials.js';
 import type { SessionClaims } from '../credentials/types.js';
 import { AwsError, quoteInput } from '../errors.js';
+import { clientAddress } from '../http/clientAddress.js';
+import { notePlainRequest } from '../http/requestLog.js';
+import { errorAnswer, sendJson, sendPage, sendRedirect, sendText, type PlainRoute } from '../http/plainResponse.js';
+import { readBody } from '../http/server.js';
+import { afterTurn } from '../http/turnBatch.js';
 import { randomBytesPooled } from '../keys/randomPool.js';
+import type { RequestInfo } from '../protocol/action.js';
 import type { ConsoleSessions } from './consoleSession.js';
 import { isAllowedDestination } from './destinations.js';
 import { errorPage } from './pages.js';
-import type { SigninFlow } from './signinFlow.js';
 import { recordSigninEvent as record } from './signinEvents.js';
 import { openSigninToken, sealSigninToken } from './signinToken.js';
 
@@ -35,6 +45,8 @@ const USED_TOKENS = 'signin-token';
 const USED_TOKEN_MARGIN_MS = 5 * 60_000;
 /** A Session parameter is three credentials in JSON: a few KB at most (a 2 KB policy makes ~3.3 KB tokens). */
 const MAX_SESSION_PARAM_CHARS = 16_384;
+/** Paths the endpoint answers on (Express's router matched the trailing slash too). */
+export const FEDERATION_PATHS = ['/federation', '/federation/'] as const;
 
 /** A refusal of getSigninToken: HTTP status, a code and a message, answered as one line of JSON. */
 class SigninRefused extends Error {
@@ -47,41 +59,71 @@ class SigninRefused extends Error {
   }
 }
 
-export function federationRouter(broker: Broker, flow: SigninFlow, sessions: ConsoleSessions): Router {
-  const router = express.Router();
-  const form = express.urlencoded({ extended: false, limit: broker.loaded.config.limits.maxBodyBytes, parameterLimit: 20 });
-  router.use(flow.throttle);
-  router.all('/', form, async (req, res) => {
-    if (req.method !== 'GET' && req.method !== 'POST') {
-      res.status(405).set('allow', 'GET, POST').type('text').send('Method Not Allowed');
+export function federationEndpoint(broker: Broker, sessions: ConsoleSessions): PlainRoute {
+  return (req, res, query) => {
+    const { sourceIp, secure } = clientAddress(req, broker.loaded.config.server.trustProxy);
+    // limits.requestsPerMinutePerIp, as for the STS API and the other browser flows.
+    if (!broker.rateLimiter.take(sourceIp)) {
+      broker.metrics.rateLimited.inc();
+      sendPage(res, 429, errorPage('Too many requests', 'Too many requests from your address. Wait a minute, then try again.'), { 'retry-after': '60' });
       return;
     }
-    const params = parametersOf(req);
-    const action = (params.get('Action') ?? '').toLowerCase();
-    if (action === 'getsignintoken') return getSigninToken(broker, flow, req, res, params);
-    if (action === 'login') return login(broker, flow, sessions, req, res, params);
-    if (action === 'logout') return logout(broker, flow, sessions, req, res);
-    flow.page(res, 400, errorPage('Unknown action', 'The federation endpoint knows the actions getSigninToken, login and logout.'));
-  });
-  return router;
+    if (req.method !== 'GET' && req.method !== 'POST') {
+      sendText(res, 405, 'Method Not Allowed', { allow: 'GET, POST' });
+      return;
+    }
+    const fail = (e: unknown) => {
+      const answer = errorAnswer(e);
+      if (answer.log) broker.logger.error({ err: e, path: '/federation' }, 'request failed');
+      sendText(res, answer.status, answer.text, answer.status === 413 ? { connection: 'close' } : {});
+    };
+    const run = (body: Buffer) => {
+      const queryParams = new URLSearchParams(query);
+      const info: RequestInfo = {
+        requestId: randomUUID(),
+        sourceIp,
+        userAgent: req.headers['user-agent'] ?? '',
+        secure,
+        receivedAt: Date.now(),
+        http: { method: req.method!, path: '/federation', query: queryParams, headers: req.headers, body, sourceIp, secure },
+      };
+      afterTurn(() => void serve(broker, sessions, req, res, info, parametersOf(queryParams, body.length === 0 ? '' : body.toString('utf8'))).catch(fail));
+    };
+    if (req.method === 'POST' && /^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? '')) {
+      readBody(req, broker.loaded.config.limits.maxBodyBytes).then(run, fail);
+    } else {
+      run(Buffer.alloc(0));
+    }
+  };
 }
 
-/** Query string and form body (the body wins), string values only. */
-function parametersOf(req: Request): Map<string, string> {
+function serve(broker: Broker, sessions: ConsoleSessions, req: IncomingMessage, res: ServerResponse, info: RequestInfo, params: Map<string, string>): Promise<void> {
+  const action = (params.get('Action') ?? '').toLowerCase();
+  notePlainRequest(res, { action: params.get('Action') ?? '' });
+  if (action === 'getsignintoken') return getSigninToken(broker, info, res, params);
+  if (action === 'login') return login(broker, sessions, info, res, params);
+  if (action === 'logout') return logout(broker, sessions, info, req, res);
+  sendPage(res, 400, errorPage('Unknown action', 'The federation endpoint knows the actions getSigninToken, login and logout.'));
+  return Promise.resolve();
+}
+
+/**
+ * Query string and form body (the body wins). A name given more than once in one of them is
+ * ambiguous and ignored there, as the Express query and form parsers (arrays, not strings) did.
+ */
+export function parametersOf(query: URLSearchParams, body: string): Map<string, string> {
   const out = new Map<string, string>();
-  const take = (source: unknown) => {
-    if (source === null || typeof source !== 'object') return;
-    for (const [k, v] of Object.entries(source as Record<string, unknown>)) if (typeof v === 'string') out.set(k, v);
-  };
-  take(req.query);
-  take(req.body);
+  for (const source of body === '' ? [query] : [query, new URLSearchParams(body)]) {
+    const seen = new Map<string, string | null>();
+    for (const [k, v] of source) seen.set(k, seen.has(k) ? null : v);
+    for (const [k, v] of seen) if (v !== null) out.set(k, v);
+  }
   return out;
 }
 
 // ---- getSigninToken ---------------------------------------------------------------------------------
 
-async function getSigninToken(broker: Broker, flow: SigninFlow, req: Request, res: Response, params: Map<string, string>): Promise<void> {
-  const info = flow.requestInfo(req);
+async function getSigninToken(broker: Broker, info: RequestInfo, res: ServerResponse, params: Map<string, string>): Promise<void> {
   let claims: SessionClaims | undefined;
   try {
     const presented = sessionParameter(params.get('Session'));
@@ -95,15 +137,12 @@ async function getSigninToken(broker: Broker, flow: SigninFlow, req: Request, re
       expiresAtMs: info.receivedAt + ttlMs,
     });
     await record(broker, info, claims, { eventName: 'GetSigninToken', responseElements: { GetSigninToken: 'Success' } });
-    res.status(200).set('cache-control', 'no-store').type('application/json').send(`${JSON.stringify({ SigninToken: token })}\n`);
+    sendJson(res, 200, `${JSON.stringify({ SigninToken: token })}\n`);
   } catch (e) {
     const refusal = asRefusal(e);
     await record(broker, info, claims, { eventName: 'GetSigninToken', responseElements: { GetSigninToken: 'Failure' }, errorCode: refusal.code, errorMessage: refusal.message });
-    res
-      .status(refusal.status)
-      .set('cache-control', 'no-store')
-      .type('application/json')
-      .send(`${JSON.stringify({ Error: { Code: refusal.code, Message: refusal.message } })}\n`);
+    notePlainRequest(res, { error: refusal.code });
+    sendJson(res, refusal.status, `${JSON.stringify({ Error: { Code: refusal.code, Message: refusal.message } })}\n`);
   }
 }
 
@@ -144,7 +183,7 @@ function credentialsOf(broker: Broker, presented: SessionParameter, now: number)
   let claims: SessionClaims;
   try {
     // The secret too must be the one sealed in the token: a stolen token alone is not enough.
-    claims = openPresentedCredentials(broker.keyRing, broker.sessionValidity, { accessKeyId: presented.sessionId, secretAccessKey: presented.sessionKey, sessionToken: presented.sessionToken }, now);
+    claims = openPresentedCredentials(broker.openedTokens, broker.sessionValidity, { accessKeyId: presented.sessionId, secretAccessKey: presented.sessionKey, sessionToken: presented.sessionToken }, now);
   } catch (e) {
     if (e instanceof AwsError && e.code === 'ExpiredToken') throw new SigninRefused(400, 'ExpiredToken', 'The credentials in the Session parameter have expired');
     throw new SigninRefused(400, 'InvalidClientTokenId', INVALID_CREDENTIALS);
@@ -171,11 +210,10 @@ function asRefusal(e: unknown): SigninRefused {
 
 // ---- login / logout ---------------------------------------------------------------------------------
 
-async function login(broker: Broker, flow: SigninFlow, sessions: ConsoleSessions, req: Request, res: Response, params: Map<string, string>): Promise<void> {
-  const info = flow.requestInfo(req);
+async function login(broker: Broker, sessions: ConsoleSessions, info: RequestInfo, res: ServerResponse, params: Map<string, string>): Promise<void> {
   const refuse = async (status: 400 | 403, title: string, why: string, claims?: SessionClaims) => {
     await record(broker, info, claims, { eventName: 'ConsoleLogin', responseElements: { ConsoleLogin: 'Failure' }, errorCode: 'AccessDenied', errorMessage: why });
-    flow.page(res, status, errorPage(title, why));
+    sendPage(res, status, errorPage(title, why));
   };
 
   const destination = params.get('Destination') ?? '';
@@ -192,7 +230,7 @@ async function login(broker: Broker, flow: SigninFlow, sessions: ConsoleSessions
   }
   let claims: SessionClaims;
   try {
-    claims = openSessionTokenAnyTime(broker.keyRing, opened.claims.sessionToken);
+    claims = broker.openedTokens.openAnyTime(opened.claims.sessionToken);
   } catch {
     return refuse(400, 'Sign-in link not valid', 'This sign-in link is not valid.');
   }
@@ -216,11 +254,11 @@ async function login(broker: Broker, flow: SigninFlow, sessions: ConsoleSessions
     additionalEventData: { LoginTo: destination, MFAUsed: claims.mfa ? 'Yes' : 'No', ...(issuer !== '' ? { Issuer: issuer } : {}), consoleSessionExpires: new Date(opened.claims.consoleExpiresAt * 1000).toISOString() },
   });
   sessions.start(res, opened.claims.sessionToken, claims, { expiresAt: opened.claims.consoleExpiresAt, id }, info.receivedAt);
-  res.set('cache-control', 'no-store').redirect(302, destination);
+  sendRedirect(res, destination);
 }
 
-async function logout(broker: Broker, flow: SigninFlow, sessions: ConsoleSessions, req: Request, res: Response): Promise<void> {
+async function logout(broker: Broker, sessions: ConsoleSessions, info: RequestInfo, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const claims = await sessions.end(req, res);
-  if (claims !== undefined) await record(broker, flow.requestInfo(req), claims, { eventName: 'ConsoleLogout', responseElements: { ConsoleLogout: 'Success' } });
-  res.set('cache-control', 'no-store').redirect(302, `${broker.loaded.publicUrl}/console`);
+  if (claims !== undefined) await record(broker, info, claims, { eventName: 'ConsoleLogout', responseElements: { ConsoleLogout: 'Success' } });
+  sendRedirect(res, `${broker.loaded.publicUrl}/console`);
 }

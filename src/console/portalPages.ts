@@ -6,7 +6,7 @@
 import type { RoleModel } from '../config/model.js';
 import { html, layout, raw, type RawHtml } from '../http/html.js';
 import type { MfaDeviceView } from '../mfa/mfaService.js';
-import { accountOfRole, type SsoAccount } from '../sso/catalog.js';
+import type { RoleAccount } from '../roles/accounts.js';
 import { mfaMethod, type Person } from '../sso/person.js';
 import type { ListedSession } from '../sso/sessions.js';
 import { readableTime, whoText } from './approvalPages.js';
@@ -18,7 +18,7 @@ export interface PortalView {
   readonly csrf: string;
   readonly person: Person;
   readonly publicUrl: string;
-  readonly accounts: readonly SsoAccount[];
+  readonly accounts: readonly RoleAccount[];
   readonly allowed: readonly RoleModel[];
   readonly needMfa: readonly RoleModel[];
   readonly devices: readonly MfaDeviceView[];
@@ -54,7 +54,7 @@ function accountsSection(view: PortalView): RawHtml {
     return html`<p class="muted">No role of any account allows you at the moment. Ask an administrator for access.</p>`;
   }
   return html`${view.accounts.map((a) => {
-    const roles = [...view.allowed.map((r) => ({ r, ok: true })), ...view.needMfa.map((r) => ({ r, ok: false }))].filter(({ r }) => accountOfRole(r) === a.accountId);
+    const roles = [...view.allowed.map((r) => ({ r, ok: true })), ...view.needMfa.map((r) => ({ r, ok: false }))].filter(({ r }) => r.account === a.accountId);
     return html`<section class="card" aria-labelledby="acct-${a.accountId}"><h3 id="acct-${a.accountId}">${a.accountName} <span class="muted">${a.accountId}${a.emailAddress ? html` · ${a.emailAddress}` : ''}</span></h3>
 <ul class="roles">${roles.map(({ r, ok }) => roleRow(view, r, ok))}</ul></section>`;
   })}`;
@@ -116,7 +116,7 @@ export function portalPage(view: PortalView, nonce: string): string {
     html`${view.notice ? html`<p role="status"><strong>${view.notice}</strong></p>` : ''}
 <div class="actions"><span>Signed in as ${whoText(view.person)} · MFA ${mfaText(view.person)} · until ${readableTime(view.person.sessionEnd, view.nowMs)}</span>${postButton('/start/logout', view.csrf, 'Sign out', {}, { secondary: true })}</div>
 <h2>Accounts</h2>${accountsSection(view)}
-<h2>Command-line sign-in</h2>${cliSetup(view.publicUrl, first ? { account: accountOfRole(first), role: first.name } : undefined)}
+<h2>Command-line sign-in</h2>${cliSetup(view.publicUrl, first ? { account: first.account, role: first.name } : undefined)}
 <h2>MFA devices</h2>${devicesSection(view)}
 <h2>Active command-line sessions</h2>${sessionsSection(view)}
 <script nonce="${nonce}" src="/start/copy.js"></script>`,
@@ -135,7 +135,7 @@ export interface CredentialsView {
 }
 
 export function credentialsPage(view: CredentialsView, nonce: string): string {
-  const account = accountOfRole(view.role);
+  const account = view.role.account;
   const profile = `${view.role.name}-${account}`;
   const block = (id: string, title: string, text: string) =>
     html`<h2 id="${id}-title">${title}</h2><div class="copyable"><button type="button" data-copy="${id}" aria-label="Copy: ${title}">Copy</button><pre id="${id}" aria-labelledby="${id}-title">${text}</pre></div>`;

@@ -8,29 +8,31 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { Broker } from '../broker.js';
 import { contentSecurityPolicy, newNonce } from '../http/html.js';
-import { accountsOf, judgePersonRoles } from '../sso/catalog.js';
+import { accountsOfRoles } from '../roles/accounts.js';
+import { judgePersonRoles } from '../sso/catalog.js';
 import { PORTAL_EVENT_SOURCE, recordSsoEvent } from '../sso/audit.js';
 import type { Person } from '../sso/person.js';
 import { AwsError } from '../errors.js';
 import { mfaOwnerKey } from '../store/mfa-owner.js';
 import { approvalErrorPage, signinNeededPage } from './approvalPages.js';
-import { rememberConsoleRoles, type ConsoleSessions } from './consoleSession.js';
 import { csrfToken, csrfValid } from './csrf.js';
 import type { PersonSessions } from './personSession.js';
 import { COPY_SCRIPT, credentialsPage, portalPage } from './portalPages.js';
 import { providerLinks } from './providerLinks.js';
-import { recordSigninEvent } from './signinEvents.js';
+import { federatedUserIdentity } from '../audit/userIdentity.js';
+import type { ConsoleOpening } from '../sessions/issuer.js';
 import type { SigninFlow } from './signinFlow.js';
 import { mfaOwnershipIn } from '../mfa/federatedOwner.js';
 
-export function portalRouter(broker: Broker, flow: SigninFlow, persons: PersonSessions, consoleSessions: ConsoleSessions, secure: boolean): Router {
+export function portalRouter(broker: Broker, flow: SigninFlow, persons: PersonSessions, secure: boolean): Router {
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: 4096, parameterLimit: 5 });
 
   /** Pages with the copy script: a fresh nonce each. */
   const scripted = (res: Response, status: number, render: (nonce: string) => string): void => {
     const nonce = newNonce();
-    res.status(status).set('content-security-policy', contentSecurityPolicy(nonce)).set('cache-control', 'no-store').type('html').send(render(nonce));
+    // The console button may end at the AWS console (an upstream role): its origin is a form target.
+    res.status(status).set('content-security-policy', contentSecurityPolicy(nonce, broker.consoleOrigins)).set('cache-control', 'no-store').type('html').send(render(nonce));
   };
 
   const signedIn = async (req: Request, res: Response): Promise<Person | undefined> => {
@@ -57,7 +59,13 @@ export function portalRouter(broker: Broker, flow: SigninFlow, persons: PersonSe
     const allowed = judgePersonRoles(broker.model, person, info).allowed;
     const role = allowed.find((r) => r.arn === arn);
     if (role === undefined) return void flow.page(res, 403, approvalErrorPage('Role not available', 'That role is not available to you now.'));
-    return { role, info, allowed, credentials: await broker.sso.portal.issue(role, person, info.receivedAt) };
+    try {
+      return { role, info, allowed, credentials: await broker.sso.portal.issue(role, person, info.receivedAt) };
+    } catch (e) {
+      // An upstream's refusal or silence: a page with its status, never a 500.
+      if (!(e instanceof AwsError)) throw e;
+      return void flow.page(res, e.httpStatus, approvalErrorPage(e.httpStatus >= 500 ? 'Credentials not available' : 'Credentials refused', e.message));
+    }
   };
 
   router.use(flow.throttle);
@@ -79,7 +87,7 @@ export function portalRouter(broker: Broker, flow: SigninFlow, persons: PersonSe
     const notice = typeof req.query['notice'] === 'string' ? NOTICES[req.query['notice']] : undefined;
     const csrf = csrfToken(req, res, secure);
     scripted(res, 200, (nonce) =>
-      portalPage({ csrf, person, publicUrl: broker.loaded.publicUrl, accounts: accountsOf(model, [...allowed, ...needMfa]), allowed, needMfa, devices, sessions, nowMs: info.receivedAt, ...(notice ? { notice } : {}) }, nonce),
+      portalPage({ csrf, person, publicUrl: broker.loaded.publicUrl, accounts: accountsOfRoles(model, [...allowed, ...needMfa]), allowed, needMfa, devices, sessions, nowMs: info.receivedAt, ...(notice ? { notice } : {}) }, nonce),
     );
   });
 
@@ -95,10 +103,11 @@ export function portalRouter(broker: Broker, flow: SigninFlow, persons: PersonSe
         eventName: 'GetRoleCredentials',
         info,
         person,
-        requestParameters: { accountId: role.arn.split(':')[4], roleName: role.name },
+        requestParameters: { accountId: role.account, roleName: role.name },
         additionalEventData: { via: 'access portal', roleArn: role.arn, accessKeyId: credentials.accessKeyId, MFAUsed: person.mfa ? 'Yes' : 'No' },
+        ...(credentials.upstream ? { upstream: credentials.upstream } : {}),
       });
-      const account = accountsOf(broker.model, [role])[0]!;
+      const account = accountsOfRoles(broker.model, [role])[0]!;
       scripted(res, 200, (nonce) => credentialsPage({ role, accountName: account.accountName, ...credentials, nowMs: info.receivedAt }, nonce));
     }),
   );
@@ -110,15 +119,30 @@ export function portalRouter(broker: Broker, flow: SigninFlow, persons: PersonSe
       const issued = await issueFor(req, res, person);
       if (issued === undefined) return;
       const { role, info, allowed, credentials } = issued;
-      if (credentials.claims === undefined) return flow.page(res, 501, approvalErrorPage('Console not available', 'This role has no console session on this broker.'));
-      await rememberConsoleRoles(broker.store, credentials.claims, allowed.map((r) => r.arn));
-      await recordSigninEvent(broker, info, credentials.claims, {
+      // A console of this broker, or the AWS console for an upstream role: the issuer decides.
+      let opening: ConsoleOpening;
+      try {
+        opening = await credentials.openConsole({ offeredRoles: allowed.map((r) => r.arn), consoleSeconds: Math.max(0, Math.floor((credentials.expiration.getTime() - info.receivedAt) / 1000)) });
+      } catch (e) {
+        if (!(e instanceof AwsError)) throw e;
+        return flow.page(res, e.httpStatus, approvalErrorPage(e.httpStatus >= 500 ? 'Console not available' : 'Console refused', e.message));
+      }
+      await broker.audit.record({
+        eventSource: 'signin.amazonaws.com',
         eventName: 'ConsoleLogin',
+        eventType: 'AwsConsoleSignin',
+        sourceIPAddress: info.sourceIp,
+        userAgent: info.userAgent,
+        userIdentity: federatedUserIdentity(person),
+        requestParameters: null,
         responseElements: { ConsoleLogin: 'Success' },
-        additionalEventData: { LoginTo: `${broker.loaded.publicUrl}/console`, MFAUsed: person.mfa ? 'Yes' : 'No', roleArn: role.arn, via: 'access portal' },
+        additionalEventData: { LoginTo: opening.loginTo, MFAUsed: person.mfa ? 'Yes' : 'No', roleArn: role.arn, accessKeyId: credentials.accessKeyId, via: 'access portal' },
+        ...(credentials.upstream ? { upstream: credentials.upstream } : {}),
+        requestID: info.requestId,
+        recipientAccountId: broker.model.account,
       });
-      consoleSessions.start(res, credentials.sessionToken, credentials.claims);
-      res.redirect(303, '/console');
+      opening.start(res);
+      res.redirect(303, opening.url);
     }),
   );
 

@@ -11,11 +11,12 @@ import { requestConditionKeys } from '../actions/common/requestContext.js';
 import type { Broker } from '../broker.js';
 import { idpAssertedMfa } from '../federation/identity.js';
 import { buildAuthnRequest, buildSpMetadata, currentMetadata } from '../federation/saml/index.js';
+import { REPLAYED_ASSERTION } from '../federation/saml/checks/replay.js';
 import { federatedTrustContext } from '../roles/federatedTrust.js';
 import { mapSamlRoles, offeredRoleArns, samlSessionName, samlTrustIdentity } from '../roles/samlRoles.js';
 import { samlSessionTags } from '../sessions/tags/index.js';
 import { isAllowedDestination, resolveRelayState } from './destinations.js';
-import { errorPage } from './pages.js';
+import { alreadyUsedPage, errorPage } from './pages.js';
 import { forgetBinding, rememberRequest, takeBoundRequest, type BoundRequest } from './samlRequestBinding.js';
 import type { SigninFlow } from './signinFlow.js';
 
@@ -101,6 +102,8 @@ export function samlRouter(broker: Broker, flow: SigninFlow): Router {
         return flow.page(res, 403, errorPage('Sign-in refused', 'This sign-in was started in another browser. Start again here.'));
       }
       await flow.auditFailure(req, undefined, e.message, e.code);
+      // A refreshed role picker (or the Back button) posts the same response again: say so plainly.
+      if (e.message === REPLAYED_ASSERTION) return flow.page(res, 403, alreadyUsedPage(e.message));
       return flow.page(res, e.httpStatus === 413 ? 413 : 403, errorPage('Your request included an invalid SAML response', e.message));
     }
     // The browser sign-in always falls back to the NameID (a person signing in needs no attribute for it).

@@ -10,6 +10,21 @@ import type { SessionClaims } from '../credentials/types.js';
 import { sessionCaller } from '../federation/sigv4/callers.js';
 import type { RequestInfo } from '../protocol/action.js';
 
+/**
+ * The userIdentity of the credentials, built once per claims object: the broker's cache of opened
+ * session tokens hands out the same claims object for the same credentials, and a portal signs the
+ * same credentials in again and again.
+ */
+const identities = new WeakMap<SessionClaims, Record<string, unknown>>();
+function userIdentityOf(claims: SessionClaims): Record<string, unknown> {
+  let identity = identities.get(claims);
+  if (identity === undefined) {
+    identity = callerUserIdentity(sessionCaller(claims));
+    identities.set(claims, identity);
+  }
+  return identity;
+}
+
 export function recordSigninEvent(
   broker: Broker,
   info: RequestInfo,
@@ -21,7 +36,7 @@ export function recordSigninEvent(
     eventType: 'AwsConsoleSignin',
     sourceIPAddress: info.sourceIp,
     userAgent: info.userAgent,
-    userIdentity: claims ? callerUserIdentity(sessionCaller(claims)) : { type: 'Unknown' },
+    userIdentity: claims ? userIdentityOf(claims) : { type: 'Unknown' },
     requestParameters: null,
     ...event,
     requestID: info.requestId,

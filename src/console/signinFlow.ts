@@ -14,20 +14,23 @@ import { roleSessionLifetime, samlConsoleSessionLifetime, type Lifetime } from '
 import type { SessionClaims } from '../credentials/types.js';
 import type { RoleModel } from '../config/model.js';
 import type { RequestInfo } from '../protocol/action.js';
+import { roleAccountLabel } from '../roles/accounts.js';
 import { federatedTrustContext, judgeRole, trustIdentityOf } from '../roles/federatedTrust.js';
 
 export { judgeCandidates, type SigninRoles } from '../roles/federatedTrust.js';
 import { federatedSessionContext } from '../sessions/federatedContext.js';
-import { mintRoleSession } from '../sessions/roleSession.js';
+import type { ConsoleOpening, IssuedSession } from '../sessions/issuer.js';
+import { MfaCodeRefused } from '../mfa/codeRefused.js';
 import { federatedSessionIdentity, legacyMfaOwner, mfaOwnershipIn, type FederatedMfaOwner } from '../mfa/federatedOwner.js';
 import type { MfaDeviceView } from '../mfa/mfaService.js';
 import { tagAuditParameters } from '../sessions/tags/index.js';
 import { contentSecurityPolicy } from '../http/html.js';
 import { clientAddress } from '../http/clientAddress.js';
 import { requestInfoOf } from '../http/requestInfo.js';
-import { rememberConsoleRoles, type ConsoleSessions } from './consoleSession.js';
+import { noteRequest } from '../http/requestLog.js';
+import type { ConsoleSessions } from './consoleSession.js';
 import { csrfToken, csrfValid } from './csrf.js';
-import { errorPage, mfaEnrolmentPage, mfaPromptPage, rolePickerPage, type RoleChoice } from './pages.js';
+import { alreadyUsedPage, errorPage, mfaActivatedPage, mfaEnrolmentPage, mfaPromptPage, rolePickerPage, type RoleChoice } from './pages.js';
 import type { PersonSessions } from './personSession.js';
 import { isPersonDestination, personOf, stepUpStateOf } from './personSignin.js';
 import type { Person } from '../sso/person.js';
@@ -98,7 +101,21 @@ export class SigninFlow {
       await this.finish(req, res, state, { authenticatedAt, serial: device.serial });
     } catch (e) {
       if (!(e instanceof AwsError) || e.httpStatus >= 500) throw e;
-      this.page(res, 403, mfaPromptPage({ state: sealSigninState(this.broker.keyRing, state), csrf: csrfToken(req, res, this.secure), role: stepLabel(state), serial: device.serial, error: e.message }), state.destination);
+      const lockedUntil = e instanceof MfaCodeRefused ? e.lockedUntil : undefined;
+      this.page(
+        res,
+        403,
+        mfaPromptPage({
+          state: sealSigninState(this.broker.keyRing, state),
+          csrf: csrfToken(req, res, this.secure),
+          role: stepLabel(state),
+          serial: device.serial,
+          error: codeProblem(e),
+          detail: e.message,
+          ...(lockedUntil !== undefined ? { lockedUntil } : {}),
+        }),
+        state.destination,
+      );
     }
   }
 
@@ -116,11 +133,11 @@ export class SigninFlow {
       await this.broker.mfa.enable(enrolment.serial, ownership.owner, String(body['code1'] ?? ''), String(body['code2'] ?? ''), this.mfaContext(req));
     } catch (e) {
       if (!(e instanceof AwsError) || e.httpStatus >= 500) throw e;
-      this.page(res, 403, mfaEnrolmentPage({ ...enrolment, state: sealSigninState(this.broker.keyRing, state), csrf: csrfToken(req, res, this.secure), role: stepLabel(state), error: e.message }), state.destination);
+      this.page(res, 403, mfaEnrolmentPage({ ...enrolment, state: sealSigninState(this.broker.keyRing, state), csrf: csrfToken(req, res, this.secure), role: stepLabel(state), error: enrolmentProblem(e), detail: e.message }), state.destination);
       return;
     }
     const { enrolment: _shownOnce, ...rest } = state;
-    await this.finish(req, res, rest, { authenticatedAt: Math.floor(Date.now() / 1000), serial: enrolment.serial });
+    await this.finish(req, res, rest, { authenticatedAt: Math.floor(Date.now() / 1000), serial: enrolment.serial }, enrolment.serial);
   }
 
   /**
@@ -141,7 +158,8 @@ export class SigninFlow {
       ...state.mfaRoles.map((arn) => ({ arn, needsMfa: true })),
     ].map(({ arn, needsMfa }) => {
       const role = model.roleByArn(arn);
-      return { arn, name: role?.name ?? roleName(arn), ...(role?.description ? { description: role.description } : {}), needsMfa };
+      const account = role !== undefined ? roleAccountLabel(model, role) : undefined;
+      return { arn, name: role?.name ?? roleName(arn), ...(account !== undefined ? { account } : {}), ...(role?.description ? { description: role.description } : {}), needsMfa };
     });
     this.page(res, 200, rolePickerPage({ state: sealSigninState(this.broker.keyRing, state), csrf: csrfToken(req, res, this.secure), subject: state.subject, provider: state.provider, roles: choices }), state.destination);
   }
@@ -155,20 +173,27 @@ export class SigninFlow {
     const found = await this.deviceOf(state, owner);
     const csrf = csrfToken(req, res, this.secure);
     if (found !== undefined) {
-      this.page(res, 200, mfaPromptPage({ state: sealSigninState(this.broker.keyRing, state), csrf, role, serial: found.device.serial }), state.destination);
+      // A locked device: the prompt says until when, with its form disabled.
+      const locked = found.device.lockedUntil > Date.now();
+      const prompt = { state: sealSigninState(this.broker.keyRing, state), csrf, role, serial: found.device.serial, ...(locked ? { lockedUntil: found.device.lockedUntil } : {}) };
+      this.page(res, locked ? 403 : 200, mfaPromptPage(prompt), state.destination);
       return;
     }
     if (this.broker.loaded.config.mfa.federatedEnrollment !== 'first-sign-in') {
       this.page(res, 403, errorPage('MFA device required', `${role !== undefined ? `The role ${role}` : 'This step'} requires multi-factor authentication and you have no MFA device. Ask an administrator to enrol one for you.`));
       return;
     }
-    const enrolment = await mfa.createFederatedDevice({ provider: owner.provider, subject: owner.subject }, this.mfaContext(req));
+    // The same key until it is confirmed: what the person scanned on an earlier visit keeps working.
+    const enrolment = await mfa.federatedEnrolment({ provider: owner.provider, subject: owner.subject }, this.mfaContext(req));
     const shown = { serial: enrolment.device.serial, seedBase32: enrolment.seedBase32, qrPngBase64: enrolment.qrCodePng.toString('base64') };
     this.page(res, 200, mfaEnrolmentPage({ ...shown, state: sealSigninState(this.broker.keyRing, { ...state, enrolment: shown }), csrf, role }), state.destination);
   }
 
-  /** Re-check the role against its trust policy (the configuration may have changed), then start the session. */
-  private async complete(req: Request, res: Response, state: NewSigninState | SigninState, roleArn: string, mfa: SessionClaims['mfa'] | undefined): Promise<void> {
+  /**
+   * Re-check the role against its trust policy (the configuration may have changed), then start the
+   * session. `activated`: the serial of an MFA device this sign-in just activated (the person is told so).
+   */
+  private async complete(req: Request, res: Response, state: NewSigninState | SigninState, roleArn: string, mfa: SessionClaims['mfa'] | undefined, activated?: string): Promise<void> {
     const model = this.broker.model;
     const role = model.roleByArn(roleArn);
     const info = this.requestInfo(req);
@@ -195,36 +220,54 @@ export class SigninFlow {
       this.page(res, 400, errorPage('Sign-in refused', e.message));
       return;
     }
-    const session = await mintRoleSession(this.broker.minter, {
-      issuer: state.type === 'saml' ? 'AssumeRoleWithSAML' : 'AssumeRoleWithWebIdentity',
-      role,
-      sessionName: state.sessionName,
-      lifetime,
-      federated: federatedSessionIdentity(model, state),
-      ...(state.sourceIdentity !== undefined ? { sourceIdentity: state.sourceIdentity } : {}),
-      ...(mfa ? { mfa } : {}),
-      ...(state.tags !== undefined ? { tags: state.tags } : {}),
-      context: federatedSessionContext(state),
-    });
-    await rememberConsoleRoles(this.broker.store, session.claims, [...state.roles, ...state.mfaRoles]);
-    // Recorded before the browser gets its cookie: no audit event, no session.
+    let session: IssuedSession;
+    let opening: ConsoleOpening;
+    try {
+      session = await this.broker.issuerFor(role).issue({
+        issuer: state.type === 'saml' ? 'AssumeRoleWithSAML' : 'AssumeRoleWithWebIdentity',
+        role,
+        sessionName: state.sessionName,
+        lifetime,
+        federated: federatedSessionIdentity(model, state),
+        ...(state.sourceIdentity !== undefined ? { sourceIdentity: state.sourceIdentity } : {}),
+        person: state.subject,
+        ...(mfa ? { mfa } : {}),
+        ...(state.tags !== undefined ? { tags: state.tags } : {}),
+        context: federatedSessionContext(state),
+      });
+      opening = await session.openConsole({
+        ...(state.destination !== undefined ? { destination: state.destination } : {}),
+        offeredRoles: [...state.roles, ...state.mfaRoles],
+        consoleSeconds: lifetime.expiresAt - lifetime.issuedAt,
+      });
+    } catch (e) {
+      // The upstream's refusal or silence: a page with its status, never a 500.
+      if (!(e instanceof AwsError)) throw e;
+      await this.auditFailure(req, state, e.message, e.code);
+      this.page(res, e.httpStatus, errorPage(e.httpStatus >= 500 ? 'Sign-in failed' : 'Sign-in refused', e.message));
+      return;
+    }
+    noteRequest(res, { principal: session.assumedRoleArn });
+    // Recorded before the browser is sent on: no audit event, no session.
     await this.recordConsoleLogin(info, state, {
       responseElements: { ConsoleLogin: 'Success' },
       additionalEventData: {
-        LoginTo: `${this.broker.loaded.publicUrl}/console`,
+        LoginTo: opening.loginTo,
         MFAUsed: mfa ? 'Yes' : 'No',
         roleArn: role.arn,
         accessKeyId: session.accessKeyId,
         ...tagAuditParameters('principalTags', state.tags),
       },
+      ...(session.upstream !== undefined ? { upstream: session.upstream } : {}),
     });
-    this.sessions.start(res, session.sessionToken, session.claims);
-    res.redirect(302, state.destination ?? `${this.broker.loaded.publicUrl}/console`);
+    opening.start(res);
+    if (activated !== undefined) return this.page(res, 200, mfaActivatedPage({ serial: activated, role: role.name, next: opening.url }), state.destination);
+    res.redirect(302, opening.url);
   }
 
   /** The end of an MFA step: the role's console session, or the person's portal session (step-up). */
-  private finish(req: Request, res: Response, state: SigninState, mfa: NonNullable<SessionClaims['mfa']>): Promise<void> {
-    return state.chosenRole !== undefined ? this.complete(req, res, state, state.chosenRole, mfa) : this.completePerson(req, res, state, mfa);
+  private finish(req: Request, res: Response, state: SigninState, mfa: NonNullable<SessionClaims['mfa']>, activated?: string): Promise<void> {
+    return state.chosenRole !== undefined ? this.complete(req, res, state, state.chosenRole, mfa, activated) : this.completePerson(req, res, state, mfa, activated);
   }
 
   /**
@@ -232,7 +275,7 @@ export class SigninFlow {
    * sso.sessionHours from now (the SAML SessionNotOnOrAfter may end it sooner) — or, after a
    * step-up, the same sign-in times with the MFA added — then on to the page.
    */
-  private async completePerson(req: Request, res: Response, state: NewSigninState | SigninState, mfa: SessionClaims['mfa'] | undefined): Promise<void> {
+  private async completePerson(req: Request, res: Response, state: NewSigninState | SigninState, mfa: SessionClaims['mfa'] | undefined, activated?: string): Promise<void> {
     const info = this.requestInfo(req);
     const signedInAt = Math.floor(info.receivedAt / 1000);
     const times = state.stepUp ?? { signedInAt, sessionEnd: Math.min(signedInAt + this.broker.sso.settings().sessionSeconds, state.sessionNotOnOrAfter ?? Infinity) };
@@ -245,6 +288,7 @@ export class SigninFlow {
     const destination = state.destination ?? `${this.broker.loaded.publicUrl}/start`;
     await this.recordConsoleLogin(info, state, { responseElements: { ConsoleLogin: 'Success' }, additionalEventData: { LoginTo: destination, MFAUsed: mfa ? 'Yes' : 'No' } });
     await this.persons.start(req, res, person, info.receivedAt);
+    if (activated !== undefined) return this.page(res, 200, mfaActivatedPage({ serial: activated, next: destination }), state.destination);
     res.redirect(302, destination);
   }
 
@@ -317,7 +361,7 @@ export class SigninFlow {
    */
   private async spend(res: Response, state: SigninState): Promise<boolean> {
     if (await consumeSigninState(this.broker.store, state)) return true;
-    this.page(res, 400, errorPage('Sign-in form already used', 'This sign-in form was already submitted. Sign in again from your identity provider.'));
+    this.page(res, 400, alreadyUsedPage('This sign-in form was already submitted.'));
     return false;
   }
 
@@ -351,7 +395,7 @@ export class SigninFlow {
   private recordConsoleLogin(
     info: RequestInfo,
     state: Pick<NewSigninState, 'type' | 'providerArn' | 'subject'> | undefined,
-    outcome: Pick<AuditEventInput, 'responseElements' | 'additionalEventData' | 'errorCode' | 'errorMessage'>,
+    outcome: Pick<AuditEventInput, 'responseElements' | 'additionalEventData' | 'errorCode' | 'errorMessage' | 'upstream'>,
   ): Promise<void> {
     return this.broker.audit.record({
       eventSource: 'signin.amazonaws.com',
@@ -369,11 +413,25 @@ export class SigninFlow {
 
   /** A page; for a step of a sign-in bound for `destination`, its forms may lead there (CSP form-action). */
   page(res: Response, status: number, body: string, destination?: string): void {
-    const targets = destination !== undefined ? [new URL(destination).origin] : [];
+    // Forms of the sign-in steps may end in an upstream console too (the AWS federation endpoint).
+    const targets = [...(destination !== undefined ? [new URL(destination).origin] : []), ...this.broker.consoleOrigins];
     res.status(status).set('content-security-policy', contentSecurityPolicy(undefined, targets)).set('cache-control', 'no-store').type('html').send(body);
   }
 }
 
+
+/** What a person is told about a refused code (the API keeps AWS's words). */
+function codeProblem(e: AwsError): string {
+  if (!(e instanceof MfaCodeRefused)) return e.message;
+  if (e.reason === 'reused') return 'That code was already used. Wait for the next code to appear in your app (a new one every 30 seconds), then enter it.';
+  if (e.reason === 'invalid') return 'That code is not right. Enter the 6-digit code your app shows now for this account.';
+  return e.message;
+}
+
+function enrolmentProblem(e: AwsError): string {
+  if (e.code !== 'InvalidAuthenticationCode') return e.message;
+  return 'Those codes do not match this key. Enter the code your app shows now, wait until it changes, then enter the new one.';
+}
 
 function roleName(arn: string): string {
   return arn.slice(arn.lastIndexOf('/') + 1);

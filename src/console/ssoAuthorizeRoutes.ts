@@ -10,7 +10,8 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { Broker } from '../broker.js';
 import { OIDC_EVENT_SOURCE, recordSsoEvent } from '../sso/audit.js';
 import { isS256Challenge } from '../sso/authorizationCodes.js';
-import { accountsOf, judgePersonRoles } from '../sso/catalog.js';
+import { accountsOfRoles } from '../roles/accounts.js';
+import { judgePersonRoles } from '../sso/catalog.js';
 import { GRANT_AUTHORIZATION_CODE, openClientId, redirectUriAllowed } from '../sso/clients.js';
 import { randomId } from '../sso/codes.js';
 import { openJson, sealJson } from '../sso/sealed.js';
@@ -107,7 +108,7 @@ export function ssoAuthorizeRouter(broker: Broker, flow: SigninFlow, persons: Pe
       clientName: checked.clientName,
       redirectHost,
       roles,
-      accounts: accountsOf(model, roles),
+      accounts: accountsOfRoles(model, roles),
       sessionEnd: person.sessionEnd,
     });
     // The answer to the form is a redirect to the loopback client: the page's form-action allows it.

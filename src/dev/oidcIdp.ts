@@ -11,7 +11,7 @@ import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import { escapeHtml, layout, raw } from '../http/html.js';
 import { DEMO_USERS, findDemoUser, type DemoUser } from './demoUsers.js';
 
-export const DEV_OIDC_PROVIDER_NAME = 'fedbroker-dev';
+export { DEV_OIDC_PROVIDER_NAME } from './providerNames.js';
 export const DEV_OIDC_CLIENT_ID = 'fedbroker-dev';
 export const DEV_OIDC_PATH = '/dev/oidc';
 

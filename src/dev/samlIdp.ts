@@ -15,7 +15,7 @@ import { generateSpKeyPair } from '../keys/spCertificate.js';
 import { contentSecurityPolicy, html, layout, newNonce } from '../http/html.js';
 import { DEMO_USERS, findDemoUser, type DemoUser } from './demoUsers.js';
 
-export const DEV_SAML_PROVIDER_NAME = 'FedbrokerDev';
+export { DEV_SAML_PROVIDER_NAME } from './providerNames.js';
 export const DEV_SAML_PATH = '/dev/saml';
 /** AuthnContextClassRef the development IdP sends for users who "did" MFA (Entra ID's value). */
 export const DEV_SAML_MFA_CONTEXT = 'http://schemas.microsoft.com/claims/multipleauthn';

@@ -5,8 +5,13 @@
  */
 import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from '../log.js';
-import { AwsError, ServiceUnavailable } from '../errors.js';
+import { clientAddress } from './clientAddress.js';
+import { sendFavicon } from './favicon.js';
 import type { Metrics } from './metrics.js';
+import { notFoundHandlers } from './notFound.js';
+import { COMMON_HEADERS, errorAnswer } from './plainResponse.js';
+import { requestIdOf } from './requestInfo.js';
+import { requestLogger } from './requestLog.js';
 
 export interface ReadinessCheck {
   readonly name: string;
@@ -29,11 +34,11 @@ export function createApp(options: AppOptions): Express {
   app.disable('etag');
   app.set('trust proxy', options.trustProxy);
 
+  app.use(requestLogger(options.logger, requestIdOf, (req) => clientAddress(req, options.trustProxy).sourceIp));
+
   app.use((_req, res, next) => {
     // Conservative defaults for every page; routers may tighten further.
-    res.setHeader('x-content-type-options', 'nosniff');
-    res.setHeader('referrer-policy', 'no-referrer');
-    res.setHeader('x-frame-options', 'DENY');
+    for (const name in COMMON_HEADERS) res.setHeader(name, COMMON_HEADERS[name]!);
     next();
   });
 
@@ -56,27 +61,25 @@ export function createApp(options: AppOptions): Express {
     res.status(ok ? 200 : 503).type('application/json').send(JSON.stringify(ok ? { status: 'ready' } : { status: 'not ready', failures }));
   });
 
-  app.get('/metrics', (_req, res) => {
-    res.type('text/plain; version=0.0.4').send(options.metrics.render());
+  app.get('/metrics', async (_req, res) => {
+    res.type(options.metrics.contentType).send(await options.metrics.render());
   });
+
+  app.get(['/favicon.svg', '/favicon.ico'], sendFavicon);
 
   // People who open the broker's address in a browser land on the access portal.
   app.get('/', (_req, res) => res.redirect(302, '/start'));
 
   for (const { path, router } of options.routers) app.use(path, router);
 
-  app.use((_req, res) => {
-    res.status(404).type('text/plain').send('Not found');
-  });
+  app.use(notFoundHandlers());
 
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     // Body-parser errors carry `status`; the broker's own (AwsError) carry `httpStatus` — a store
     // outage is ServiceUnavailable (503), as quality.md asks, not an internal error.
-    const status = err instanceof AwsError ? err.httpStatus : typeof (err as { status?: unknown }).status === 'number' ? (err as { status: number }).status : 500;
-    if (status >= 500 && !(err instanceof ServiceUnavailable)) options.logger.error({ err, path: req.path }, 'request failed');
+    const { status, text, log } = errorAnswer(err);
+    if (log) options.logger.error({ err, path: req.path }, 'request failed');
     if (res.headersSent) return;
-    const text =
-      status === 413 ? 'Request too large' : err instanceof AwsError && status !== 500 ? err.message : status >= 500 ? 'Internal error' : 'Bad request';
     res.status(status).set('cache-control', 'no-store').type('text/plain').send(text);
   });
 

@@ -31,6 +31,7 @@ import { callerPrincipalTags, tagObject } from '../sessions/tags/index.js';
 import { isoSeconds } from '../time.js';
 import type { ContextValue } from '../policy/types.js';
 import { requestInfoOf } from './requestInfo.js';
+import { noteRequest } from './requestLog.js';
 
 const ACTION = /^[A-Za-z0-9-]{1,64}:[A-Za-z0-9*?_-]{1,128}$/;
 const MAX_CONTEXT_KEYS = 100;
@@ -55,6 +56,7 @@ export function authorizeRouter(broker: Broker): Router {
         rawHeaders: req.rawHeaders,
         body,
       });
+      noteRequest(res, { principal: service.arn });
       authorizeCaller(broker, service, info, 'fedbroker:Authorize', '*');
       const input = parseInput(body, reservedPrefixes(broker));
       const subject = subjectOf(broker, input, info.receivedAt);
@@ -203,7 +205,7 @@ function parseInput(body: Buffer, reserved: readonly string[]): AuthorizeInput {
 
 /** The subject: temporary credentials of ours, or whoever signed the forwarded request. */
 function subjectOf(broker: Broker, input: AuthorizeInput, now: number): Caller {
-  if (input.credentials !== undefined) return sessionCaller(openPresentedCredentials(broker.keyRing, broker.sessionValidity, input.credentials, now));
+  if (input.credentials !== undefined) return sessionCaller(openPresentedCredentials(broker.openedTokens, broker.sessionValidity, input.credentials, now));
   const r = input.request!;
   // The path as signed (still percent-encoded), and the query.
   return broker.callers.authenticateSigned(
@@ -236,6 +238,7 @@ function principalTagsOf(broker: Broker, subject: Caller): { tags?: Record<strin
 }
 
 function answerError(res: Response, status: number, code: string, message: string): void {
+  noteRequest(res, { error: code });
   res.status(status).set('cache-control', 'no-store').type('application/json').send(JSON.stringify({ Error: { Code: code, Message: message } }));
 }
 

@@ -45,7 +45,8 @@ export function newNonce(): string {
 export const STYLE = `body{font-family:system-ui,-apple-system,sans-serif;max-width:62rem;margin:2rem auto;padding:0 1rem;color:#1d2329;line-height:1.45}
 header{display:flex;justify-content:space-between;align-items:baseline;border-bottom:1px solid #dde;margin-bottom:1rem}
 h1{font-size:1.4rem}code,pre,textarea{font-family:ui-monospace,monospace;font-size:.9rem}pre{background:#f4f5f7;padding:.75rem;overflow:auto}
-.card{border:1px solid #dde;border-radius:6px;padding:1rem;margin:.75rem 0}.muted{color:#667}.error{color:#a21}
+.card{border:1px solid #dde;border-radius:6px;padding:1rem;margin:.75rem 0}.muted{color:#667}.error{color:#a21}.notice{color:#1d6b35}
+fieldset{border:0;padding:0;margin:0}fieldset:disabled{opacity:.55}button:disabled{cursor:not-allowed}
 button{padding:.45rem .9rem;border-radius:4px;border:1px solid #446;background:#2b4d7d;color:#fff;cursor:pointer}
 label{display:block;margin:.4rem 0}input[type=text]{padding:.35rem;font-size:1rem;width:8rem}table{border-collapse:collapse}td,th{padding:.25rem .6rem;text-align:left;border-bottom:1px solid #eee}ul.tags{margin:0;padding-left:1.1rem}
 button.secondary{background:#fff;color:#2b4d7d}.actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}.actions form{margin:0}
@@ -53,7 +54,7 @@ button.secondary{background:#fff;color:#2b4d7d}.actions{display:flex;flex-wrap:w
 
 export function layout(title: string, body: RawHtml, options: { nonce?: string; banner?: string } = {}): string {
   return html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} · fedbroker</title><style${options.nonce ? raw(` nonce="${options.nonce}"`) : raw('')}>${raw(STYLE)}</style></head>
+<title>${title} · fedbroker</title><link rel="icon" href="/favicon.svg" type="image/svg+xml"><style${options.nonce ? raw(` nonce="${options.nonce}"`) : raw('')}>${raw(STYLE)}</style></head>
 <body><header><h1>${title}</h1><span class="muted">fedbroker</span></header>${options.banner ? html`<p class="error"><strong>${options.banner}</strong></p>` : ''}${body}</body></html>`.html;
 }
 

@@ -8,7 +8,7 @@ import type { RequestInfo } from '../protocol/action.js';
 import { clientAddress } from './clientAddress.js';
 
 /** One id per request, however many events it records (the Express app has no AWS request id). */
-function requestIdOf(req: Request): string {
+export function requestIdOf(req: Request): string {
   const r = req as Request & { fedbrokerRequestId?: string };
   r.fedbrokerRequestId ??= globalThis.crypto.randomUUID();
   return r.fedbrokerRequestId;

@@ -1,7 +1,8 @@
 /**
  * The one HTTP listener. AWS Query traffic (POST / with a form body, or GET /?Action=…) goes straight
- * to the framework-independent protocol handler; everything else (console, browser flows, federation
- * endpoint, operations) goes to the Express app. Express costs ~150 µs per request here, which the STS
+ * to the framework-independent protocol handler, a few other machine-facing paths (the federation
+ * endpoint) to their own plain handlers; everything else (console, browser flows, operations) goes
+ * to the Express app. Express costs ~150 µs per request here, which the STS
  * hot paths cannot afford (quality.md).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -14,16 +15,18 @@ import { renderError, wantsJson } from '../protocol/render.js';
 import { API_VERSIONS } from '../protocol/result.js';
 import { randomUUID } from 'node:crypto';
 import { clientAddress } from './clientAddress.js';
+import type { PlainRoute } from './plainResponse.js';
+import { logPlainRequest } from './requestLog.js';
 
 export interface HttpServerOptions {
   readonly protocol: QueryProtocol;
-  /** Everything that is not Query-protocol traffic. */
+  /** Everything that is not Query-protocol traffic nor one of `routes`. */
   readonly app: RequestListener;
+  /** Other paths served on this lean path rather than by the app (exact path → handler). */
+  readonly routes?: ReadonlyMap<string, PlainRoute>;
   readonly trustProxy: boolean;
   readonly maxBodyBytes: number;
   readonly logger: Logger;
-  /** Other APIs served without Express (the SSO APIs): true when the request was taken. */
-  readonly lean?: (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
 }
 
 /** True for requests the AWS SDKs and CLI send to an STS/IAM endpoint (path `/`, query `?…` after it). */
@@ -41,7 +44,12 @@ export function createHttpServer(options: HttpServerOptions): Server {
     const mark = target.indexOf('?');
     const path = mark < 0 ? target : target.slice(0, mark);
     if (path !== '/') {
-      if (options.lean?.(req, res, path) !== true) options.app(req, res);
+      const route = options.routes?.get(path);
+      if (route !== undefined) {
+        logPlainRequest(options.logger, req, res, path, () => clientAddress(req, options.trustProxy).sourceIp);
+        route(req, res, mark < 0 ? '' : target.slice(mark + 1));
+      }
+      else options.app(req, res);
       return;
     }
     const query = new URLSearchParams(mark < 0 ? '' : target.slice(mark + 1));

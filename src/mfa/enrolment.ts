@@ -18,9 +18,13 @@ export const otpauthLabelPart = (text: string): string => text.replace(/:/g, '_'
 
 export async function newEnrolmentMaterial(issuer: string, accountName: string): Promise<EnrolmentMaterial> {
   const seed = newSeed();
-  const seedBase32 = base32(seed);
+  return { seed, ...(await enrolmentDisplay(base32(seed), issuer, accountName)) };
+}
+
+/** What an enrolment shows for a seed: the same key, URI and QR code every time for the same seed. */
+export async function enrolmentDisplay(seedBase32: string, issuer: string, accountName: string): Promise<Omit<EnrolmentMaterial, 'seed'>> {
   const uri = otpauthUri({ issuer: otpauthLabelPart(issuer), label: otpauthLabelPart(accountName), seedBase32 });
   // Error correction M (qrcode's default), PNG: what CreateVirtualMFADevice's QRCodePNG carries.
   const qrCodePng = await toBuffer(uri, { type: 'png', errorCorrectionLevel: 'M' });
-  return { seed, seedBase32, otpauthUri: uri, qrCodePng };
+  return { seedBase32, otpauthUri: uri, qrCodePng };
 }

@@ -5,3 +5,4 @@ export { decryptSeed, encryptSeed, SEED_PURPOSE } from './seedCipher.js';
 export type { Sealer } from './seedCipher.js';
 export { arnSafeProvider, FEDERATED_PATH_PREFIX, federatedDeviceName, subjectHash } from './deviceNames.js';
 export { base32, findConsecutiveSteps, findStep, newSeed, otpauthUri, stepAt, totpCode } from './totp.js';
+export { MfaCodeRefused } from './codeRefused.js';

@@ -8,7 +8,6 @@
  */
 import { isoSeconds } from '../time.js';
 import {
-  AccessDenied,
   DeleteConflict,
   EntityAlreadyExists,
   InvalidAuthenticationCode,
@@ -21,7 +20,8 @@ import type { Metrics } from '../http/metrics.js';
 import { mfaOwnerKey } from '../store/mfa-owner.js';
 import type { MfaDevice, MfaOwner, Store } from '../store/types.js';
 import { checkSerialLength, checkVirtualDeviceName, deviceSerial, FEDERATED_PATH_PREFIX, federatedDeviceName } from './deviceNames.js';
-import { newEnrolmentMaterial } from './enrolment.js';
+import { MfaCodeRefused, type MfaFailureReason } from './codeRefused.js';
+import { enrolmentDisplay, newEnrolmentMaterial } from './enrolment.js';
 import { MfaAuditWriter } from './mfaAudit.js';
 import type { MfaEventName, MfaRequestContext } from './mfaAudit.js';
 import {
@@ -38,7 +38,7 @@ import {
 } from './messages.js';
 import { decryptSeed, encryptSeed } from './seedCipher.js';
 import type { Sealer } from './seedCipher.js';
-import { findConsecutiveSteps, findStep, stepAt } from './totp.js';
+import { base32, findConsecutiveSteps, findStep, stepAt } from './totp.js';
 
 export type { MfaRequestContext } from './mfaAudit.js';
 
@@ -81,7 +81,7 @@ export interface VirtualDeviceEnrolment {
 }
 
 /** Why a code was refused: the `reason` label of fedbroker_mfa_failures_total and of audit events. */
-export type MfaFailureReason = 'unknown-device' | 'locked' | 'invalid' | 'reused';
+export type { MfaFailureReason } from './codeRefused.js';
 
 const view = (device: MfaDevice): MfaDeviceView => {
   const { seedCiphertext: _sealed, ...rest } = device;
@@ -160,6 +160,23 @@ export class MfaService {
     const owner: MfaOwner = { kind: 'federated', provider: input.provider, subject: input.subject };
     const accountName = input.accountLabel ?? `${input.subject}@${input.provider}`;
     return this.createDevice({ serial, name, path, owner, accountName }, context);
+  }
+
+  /**
+   * The enrolment a federated identity is shown until it confirms it: its pending device, with the
+   * same key as before (a page shown again must not invalidate what the person already scanned), or
+   * a new device when there is none. No audit event for showing a pending device again.
+   */
+  async federatedEnrolment(
+    input: { readonly provider: string; readonly subject: string; readonly accountLabel?: string },
+    context: MfaRequestContext = {},
+  ): Promise<VirtualDeviceEnrolment> {
+    const owner: MfaOwner = { kind: 'federated', provider: input.provider, subject: input.subject };
+    const pending = await this.store.getMfaDevice(this.federatedSerial(input.provider, input.subject));
+    if (pending === null || pending.enabled || pending.ownerKey !== mfaOwnerKey(owner)) return this.createFederatedDevice(input, context);
+    const seedBase32 = this.withSeed(pending, (seed) => base32(seed));
+    const shown = await enrolmentDisplay(seedBase32, this.issuer, input.accountLabel ?? `${input.subject}@${input.provider}`);
+    return { device: view(pending), seedBase32, qrCodePng: shown.qrCodePng, otpauthUri: shown.otpauthUri };
   }
 
   /** The serial a federated identity's device has (whether or not it exists). */
@@ -336,7 +353,7 @@ export class MfaService {
     }
     if (device.lockedUntil > now) {
       // Refused and reported, but not added to the counter: hammering a locked device does not extend the lock.
-      return this.refuse('locked', LOCKED_DEVICE_MESSAGE, serialNumber, owner, now, context);
+      return this.refuse('locked', LOCKED_DEVICE_MESSAGE, serialNumber, owner, now, context, device.lockedUntil);
     }
 
     const { fresh, seen } = this.withSeed(device, (seed) => {
@@ -353,7 +370,7 @@ export class MfaService {
     if (fresh !== null) {
       // Valid code but the atomic accept refused it: another instance used this step, or locked the device.
       const current = await this.store.getMfaDevice(serialNumber);
-      if (current !== null && current.lockedUntil > now) return this.refuse('locked', LOCKED_DEVICE_MESSAGE, serialNumber, owner, now, context);
+      if (current !== null && current.lockedUntil > now) return this.refuse('locked', LOCKED_DEVICE_MESSAGE, serialNumber, owner, now, context, current.lockedUntil);
     }
 
     const reason: MfaFailureReason = seen ? 'reused' : 'invalid';
@@ -367,7 +384,8 @@ export class MfaService {
         data: { maxFailures: this.maxFailures, lockoutSeconds: this.lockoutMs / 1000, lockedUntil: isoSeconds(state.lockedUntil) },
       });
     }
-    throw new AccessDenied(INVALID_CODE_MESSAGE);
+    // The API says what AWS says; the browser pages use the reason (and the lock's end) to say more.
+    throw new MfaCodeRefused(INVALID_CODE_MESSAGE, reason, lockedNow ? state.lockedUntil : undefined);
   }
 
   // ---- queries --------------------------------------------------------------------------------
@@ -435,9 +453,10 @@ export class MfaService {
     owner: MfaOwner,
     now: number,
     context: MfaRequestContext,
+    lockedUntil?: number,
   ): Promise<never> {
     await this.refuseAudit(reason, message, serial, owner, now, context, {});
-    throw new AccessDenied(message);
+    throw new MfaCodeRefused(message, reason, lockedUntil);
   }
 
   private async refuseAudit(

@@ -43,6 +43,8 @@ export interface AuditDetails {
   responseElements?: Record<string, unknown>;
   resources?: Array<{ ARN: string; accountId: string; type: string }>;
   additionalEventData?: Record<string, unknown>;
+  /** An upstream issuance (upstream.md): AWS's request id, key id and session ARN. */
+  upstream?: { readonly requestId: string; readonly accessKeyId: string; readonly assumedRoleArn: string } | undefined;
   /** Set when the action's own module already wrote the event of this failure (no second one). */
   failureRecorded?: boolean;
 }

@@ -14,6 +14,7 @@ import { callerUserIdentity } from '../audit/userIdentity.js';
 import type { Caller } from '../federation/identity.js';
 import type { RateLimiter } from '../http/rateLimit.js';
 import { labelKey, type Metrics } from '../http/metrics.js';
+import { ANONYMOUS, elapsedMs, logRequest } from '../http/requestLog.js';
 import type { Logger } from '../log.js';
 import type { ActionDefinition, AuditDetails, QueryHttpRequest, RequestInfo } from './action.js';
 import { readParams, type ParamSpecs } from './params.js';
@@ -113,6 +114,20 @@ export class QueryProtocol {
     const label = action?.name ?? 'Unknown';
     this.options.metrics.requests.incKey(this.metricKey(label, outcome));
     this.options.metrics.latency.observeKey((performance.now() - started) / 1000, this.metricKey(label));
+    if (this.options.logger.isLevelEnabled('info')) {
+      const principal = caller?.arn ?? (audit.userIdentity?.['principalId'] as string | undefined) ?? ANONYMOUS;
+      logRequest(this.options.logger, {
+        id: requestId,
+        method: request.method,
+        path: request.path,
+        ...(actionName !== '' ? { action: action?.name ?? truncate(actionName) } : {}),
+        status: response.status,
+        principal,
+        ...(outcome !== 'ok' ? { error: outcome } : {}),
+        ms: elapsedMs(started),
+        ip: request.sourceIp,
+      });
+    }
     return { ...response, requestId };
   }
 
@@ -170,6 +185,7 @@ export class QueryProtocol {
       responseElements: error ? null : (details.responseElements ?? null),
       ...(details.resources ? { resources: details.resources } : {}),
       ...(details.additionalEventData ? { additionalEventData: details.additionalEventData } : {}),
+      ...(details.upstream ? { upstream: details.upstream } : {}),
       ...(error ? { errorCode: error.code, errorMessage: error.message } : {}),
       requestID: info.requestId,
       recipientAccountId: this.options.accountId,

@@ -6,10 +6,8 @@
  * Throws ExpiredToken, or InvalidClientTokenId for everything else.
  */
 import { InvalidClientTokenId } from '../errors.js';
-import { openSessionToken } from '../credentials/sessionToken.js';
 import type { SessionClaims } from '../credentials/types.js';
 import { constantTimeEqual } from '../keys/constantTime.js';
-import type { KeyRing } from '../keys/keyRing.js';
 import type { SessionValidity } from './sessionValidity.js';
 
 const INVALID_TOKEN = 'The security token included in the request is invalid.';
@@ -20,8 +18,13 @@ export interface PresentedCredentials {
   readonly secretAccessKey: string;
 }
 
-export function openPresentedCredentials(ring: KeyRing, validity: SessionValidity, presented: PresentedCredentials, now: number): SessionClaims {
-  const claims = openSessionToken(ring, presented.sessionToken, now);
+/** Opens a session token as openSessionToken does (the broker's OpenedTokenCache). */
+export interface SessionTokenOpener {
+  open(token: string, now: number): SessionClaims;
+}
+
+export function openPresentedCredentials(tokens: SessionTokenOpener, validity: SessionValidity, presented: PresentedCredentials, now: number): SessionClaims {
+  const claims = tokens.open(presented.sessionToken, now);
   // Both compared (no short cut): the time taken says nothing about which one differs.
   const idMatches = constantTimeEqual(presented.accessKeyId, claims.accessKeyId);
   const secretMatches = constantTimeEqual(presented.secretAccessKey, claims.secretAccessKey);

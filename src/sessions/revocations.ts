@@ -77,9 +77,20 @@ export class RevocationCache {
     return this.sessions.has(id);
   }
 
-  /** Records a revocation (durably) and applies it here at once. Sessions issued before `now` die. */
-  async revoke(scope: RevocationScope, target: string, now = Date.now()): Promise<Revocation> {
-    const revocation: NewRevocation = { scope, target, issuedBefore: now + 1, createdAt: now, expiresAt: now + LONGEST_CREDENTIAL_MS };
+  /**
+   * Epoch ms before which sessions of this role are revoked, if any. For an upstream role a time in
+   * the future: fedbroker issues nothing for it until then (`fedbroker revoke role`).
+   */
+  roleRevokedBefore(roleArn: string): number | undefined {
+    return this.roles.get(roleArn);
+  }
+
+  /**
+   * Records a revocation (durably) and applies it here at once. Sessions issued before `now` die —
+   * or before `issuedBefore`, a later time, which refuses new ones until then too.
+   */
+  async revoke(scope: RevocationScope, target: string, now = Date.now(), issuedBefore = now + 1): Promise<Revocation> {
+    const revocation: NewRevocation = { scope, target, issuedBefore, createdAt: now, expiresAt: Math.max(now + LONGEST_CREDENTIAL_MS, issuedBefore) };
     const saved = await this.store.addRevocation(revocation);
     this.apply(saved);
     return saved;

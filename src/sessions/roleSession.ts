@@ -20,6 +20,11 @@ export interface RoleSessionRequest {
   readonly lifetime: Lifetime;
   readonly federated?: FederatedIdentity;
   readonly sourceIdentity?: string;
+  /**
+   * Who the session is for — the NameID, `sub` or IAM user name — when known: an upstream issuer's
+   * SourceIdentity when the request names none (upstream.md). A local session does not carry it.
+   */
+  readonly person?: string;
   readonly mfa?: SessionClaims['mfa'];
   readonly chained?: boolean;
   /** A hard end for everything from these credentials (SessionClaims.notAfter). */
@@ -92,6 +97,6 @@ export function sealed(keyRing: KeyRing, claims: SessionClaims): IssuedCredentia
 }
 
 /** The `Credentials` element of every STS result. */
-export function credentialsResult(c: IssuedCredentials) {
+export function credentialsResult(c: Pick<IssuedCredentials, 'accessKeyId' | 'secretAccessKey' | 'sessionToken' | 'expiration'>) {
   return { AccessKeyId: c.accessKeyId, SecretAccessKey: c.secretAccessKey, SessionToken: c.sessionToken, Expiration: c.expiration };
 }

@@ -21,6 +21,8 @@ export interface SsoEvent {
   readonly requestParameters?: Record<string, unknown>;
   readonly additionalEventData?: Record<string, unknown>;
   readonly error?: AwsError;
+  /** Credentials AWS issued for an upstream role. */
+  readonly upstream?: AuditEventInput['upstream'];
 }
 
 export function recordSsoEvent(audit: AuditSink, account: string, event: SsoEvent): Promise<void> {
@@ -35,6 +37,7 @@ export function recordSsoEvent(audit: AuditSink, account: string, event: SsoEven
     responseElements: null,
     ...(event.additionalEventData ? { additionalEventData: event.additionalEventData } : {}),
     ...(event.error ? { errorCode: event.error.code, errorMessage: event.error.message } : {}),
+    ...(event.upstream ? { upstream: event.upstream } : {}),
     requestID: event.info.requestId,
     recipientAccountId: account,
   };

@@ -6,28 +6,18 @@
  *   role) whose trust policy allows this person now, judged exactly as at a browser sign-in (action
  *   sts:AssumeRoleWithSAML / sts:AssumeRoleWithWebIdentity, the same condition keys, the MFA facts
  *   of the person's sign-in). Roles that would be allowed with MFA are reported apart.
- * - Accounts: the accounts of those roles, from each role's ARN — the local account today, the AWS
- *   accounts of upstream roles (upstream.md) once they exist — named by the `accounts:` configuration.
+ * - Accounts: the accounts of those roles — the local account, the AWS accounts of upstream roles —
+ *   named by the `accounts:` configuration (roles/accounts.ts, shared with the role picker).
  */
 import { requestConditionKeys } from '../actions/common/requestContext.js';
 import type { BrokerModel, RoleModel } from '../config/model.js';
-import { parseArn } from '../credentials/arns.js';
 import type { RequestInfo } from '../protocol/action.js';
 import { federatedTrustContext, judgeCandidates, trustIdentityOf, type SigninRoles } from '../roles/federatedTrust.js';
 import type { Person } from './person.js';
 
-export interface SsoAccount {
-  readonly accountId: string;
-  readonly accountName: string;
-  readonly emailAddress?: string;
-}
-
 /** Takeable now (`allowed`, in configuration order) and after an MFA step-up (`needMfa`). */
 export type PersonRoles = SigninRoles;
 
-export function accountOfRole(role: RoleModel): string {
-  return parseArn(role.arn)?.account ?? '';
-}
 
 export function judgePersonRoles(model: BrokerModel, person: Person, info: Pick<RequestInfo, 'receivedAt' | 'secure' | 'sourceIp' | 'userAgent'>): PersonRoles {
   const identity = trustIdentityOf(person);
@@ -38,19 +28,8 @@ export function judgePersonRoles(model: BrokerModel, person: Person, info: Pick<
   return judgeCandidates(candidates, identity, context);
 }
 
-/** The accounts of these roles, named from the configuration, sorted by name then id. */
-export function accountsOf(model: BrokerModel, roles: readonly RoleModel[]): SsoAccount[] {
-  const named = new Map(model.config.accounts.map((a) => [a.id, a]));
-  const ids = [...new Set(roles.map(accountOfRole))];
-  return ids
-    .map((accountId) => {
-      const entry = named.get(accountId);
-      return { accountId, accountName: entry?.name ?? accountId, ...(entry?.emailAddress !== undefined ? { emailAddress: entry.emailAddress } : {}) };
-    })
-    .sort((a, b) => a.accountName.localeCompare(b.accountName) || a.accountId.localeCompare(b.accountId));
-}
 
 /** The role of this account and name among `roles`, if any (names are unique within an account). */
 export function findRole(roles: readonly RoleModel[], accountId: string, roleName: string): RoleModel | undefined {
-  return roles.find((r) => r.name === roleName && accountOfRole(r) === accountId);
+  return roles.find((r) => r.name === roleName && r.account === accountId);
 }

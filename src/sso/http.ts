@@ -1,6 +1,7 @@
 /**
  * The SSO OIDC and SSO portal APIs over HTTP (REST-JSON), served by the lean node:http front end
- * beside the Query protocol (not Express: GetRoleCredentials is a hot path, quality.md). One function
+ * beside the Query protocol and the federation endpoint (not Express: GetRoleCredentials is a hot
+ * path, quality.md). One function
  * per request: rate limit → route → body (JSON, size-limited) → operation → JSON answer with
  * `x-amzn-RequestId`; errors with `x-amzn-ErrorType` and the service's error body.
  *
@@ -18,6 +19,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AwsError, RequestEntityTooLarge } from '../errors.js';
 import { clientAddress } from '../http/clientAddress.js';
 import type { Metrics } from '../http/metrics.js';
+import { COMMON_HEADERS, type PlainRoute } from '../http/plainResponse.js';
+import { notePlainRequest } from '../http/requestLog.js';
 import type { RateLimiter } from '../http/rateLimit.js';
 import { readBody } from '../http/server.js';
 import type { Logger } from '../log.js';
@@ -75,20 +78,15 @@ function operations(deps: SsoHttpDeps): ReadonlyMap<string, Operation> {
 }
 
 /**
- * A request listener for the lean front end: true when the request is an SSO API call (answered here),
- * false for everything else (the caller passes it on).
+ * The SSO API paths as routes of the lean front end (http/server.ts `routes`): exact paths, served
+ * without Express. Anything else under /sso-portal or /sso-oidc goes on to the app (404, or the
+ * authorize page).
  */
-export function ssoHttpHandler(deps: SsoHttpDeps): (req: IncomingMessage, res: ServerResponse, path: string) => boolean {
-  const routes = operations(deps);
-  return (req, res, path) => {
-    const api: Api | undefined = path.startsWith(`${PORTAL_PREFIX}/`) ? 'portal' : routes.has(path) ? 'oidc' : undefined;
-    if (api === undefined) return false;
-    void serve(deps, routes.get(path), api, req, res);
-    return true;
-  };
+export function ssoRoutes(deps: SsoHttpDeps): Array<[string, PlainRoute]> {
+  return [...operations(deps)].map(([path, op]) => [path, (req, res) => void serve(deps, op, op.api, req, res)]);
 }
 
-async function serve(deps: SsoHttpDeps, op: Operation | undefined, api: Api, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve(deps: SsoHttpDeps, op: Operation, api: Api, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = performance.now();
   const requestId = randomUUID();
   const { sourceIp, secure } = clientAddress(req, deps.trustProxy);
@@ -104,7 +102,7 @@ async function serve(deps: SsoHttpDeps, op: Operation | undefined, api: Api, req
       deps.metrics.rateLimited.inc();
       throw api === 'portal' ? new TooManyRequestsException() : new SlowDownException('Rate exceeded');
     }
-    if (op === undefined || op.method !== req.method) throw new UnknownOperation();
+    if (op.method !== req.method) throw new UnknownOperation();
     const raw = op.method === 'POST' ? await readBody(req, deps.maxBodyBytes) : Buffer.alloc(0);
     let body: unknown = {};
     if (raw.length > 0) {
@@ -127,7 +125,7 @@ async function serve(deps: SsoHttpDeps, op: Operation | undefined, api: Api, req
     payload = (await op.run({ body, query, token, info })) ?? {};
   } catch (e) {
     const error = e instanceof AwsError ? e : undefined;
-    if (error === undefined || error.httpStatus >= 500) deps.logger.error({ err: e, operation: op?.name, requestId }, 'SSO request failed');
+    if (error === undefined || error.httpStatus >= 500) deps.logger.error({ err: e, operation: op.name, requestId }, 'SSO request failed');
     status = error?.httpStatus ?? 500;
     errorType = error?.code ?? 'InternalServerException';
     outcome = errorType;
@@ -139,12 +137,14 @@ async function serve(deps: SsoHttpDeps, op: Operation | undefined, api: Api, req
       res.once('finish', () => req.destroy());
     }
   }
-  const label = op?.name ?? 'Unknown';
+  const label = op.name;
+  notePlainRequest(res, { action: label, ...(errorType !== undefined ? { error: errorType } : {}) });
   deps.metrics.requests.inc({ action: label, outcome });
   deps.metrics.latency.observe((performance.now() - started) / 1000, { action: label });
   if (res.destroyed) return;
   const body = JSON.stringify(payload);
   res.writeHead(status, {
+    ...COMMON_HEADERS,
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(body),
     'x-amzn-RequestId': requestId,

@@ -12,9 +12,10 @@ import type { BrokerModel, RoleModel } from '../config/model.js';
 import { AwsError } from '../errors.js';
 import type { KeyRing } from '../keys/keyRing.js';
 import type { RequestInfo } from '../protocol/action.js';
-import { PORTAL_EVENT_SOURCE, recordSsoEvent } from './audit.js';
-import { accountOfRole, accountsOf, findRole, judgePersonRoles } from './catalog.js';
-import { ForbiddenException, PortalInvalidRequestException, UnauthorizedException } from './errors.js';
+import { PORTAL_EVENT_SOURCE, recordSsoEvent, type SsoEvent } from './audit.js';
+import { accountsOfRoles } from '../roles/accounts.js';
+import { findRole, judgePersonRoles } from './catalog.js';
+import { ForbiddenException, PortalInvalidRequestException, SsoPortalError, TooManyRequestsException, UnauthorizedException } from './errors.js';
 import { credentialLifetime, type RoleCredentialIssuer } from './issuer.js';
 import type { Person } from './person.js';
 import type { CliSessions } from './sessions.js';
@@ -49,7 +50,7 @@ export class SsoPortal {
   listAccounts(token: unknown, query: URLSearchParams, info: RequestInfo) {
     const claims = this.authenticate(token, info.receivedAt);
     const model = this.deps.model();
-    const accounts = accountsOf(model, judgePersonRoles(model, claims.p, info).allowed);
+    const accounts = accountsOfRoles(model, judgePersonRoles(model, claims.p, info).allowed);
     const page = paginate(accounts, query);
     return { accountList: page.items, ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
   }
@@ -57,7 +58,7 @@ export class SsoPortal {
   listAccountRoles(token: unknown, query: URLSearchParams, info: RequestInfo) {
     const claims = this.authenticate(token, info.receivedAt);
     const accountId = requiredParam(query, 'account_id');
-    const roles = judgePersonRoles(this.deps.model(), claims.p, info).allowed.filter((r) => accountOfRole(r) === accountId);
+    const roles = judgePersonRoles(this.deps.model(), claims.p, info).allowed.filter((r) => r.account === accountId);
     if (roles.length === 0) throw new ForbiddenException();
     const page = paginate(
       roles.map((r) => ({ roleName: r.name, accountId })).sort((a, b) => a.roleName.localeCompare(b.roleName)),
@@ -76,8 +77,10 @@ export class SsoPortal {
       // Re-evaluated now: a role whose policy changed since the approval is refused.
       const role = findRole(judgePersonRoles(this.deps.model(), claims.p, info).allowed, accountId, roleName);
       if (role === undefined) throw new ForbiddenException();
-      const credentials = await this.issue(role, claims.p, info.receivedAt);
-      await this.audit(info, claims, requestParameters, { roleArn: role.arn, accessKeyId: credentials.accessKeyId, MFAUsed: claims.p.mfa ? 'Yes' : 'No' });
+      const credentials = await this.issue(role, claims.p, info.receivedAt).catch((e: unknown) => {
+        throw portalErrorOf(e);
+      });
+      await this.audit(info, claims, requestParameters, { roleArn: role.arn, accessKeyId: credentials.accessKeyId, MFAUsed: claims.p.mfa ? 'Yes' : 'No' }, undefined, credentials.upstream);
       return {
         roleCredentials: {
           accessKeyId: credentials.accessKeyId,
@@ -111,7 +114,7 @@ export class SsoPortal {
     });
   }
 
-  private audit(info: RequestInfo, claims: AccessTokenClaims | undefined, requestParameters: Record<string, unknown>, extra: Record<string, unknown>, error?: AwsError): Promise<void> {
+  private audit(info: RequestInfo, claims: AccessTokenClaims | undefined, requestParameters: Record<string, unknown>, extra: Record<string, unknown>, error?: AwsError, upstream?: SsoEvent['upstream']): Promise<void> {
     return recordSsoEvent(this.deps.audit, this.deps.model().account, {
       eventSource: PORTAL_EVENT_SOURCE,
       eventName: 'GetRoleCredentials',
@@ -120,8 +123,19 @@ export class SsoPortal {
       requestParameters,
       additionalEventData: claims ? { clientId: claims.cid, clientName: claims.cn, ssoSessionId: claims.sid, ...extra } : extra,
       ...(error ? { error } : {}),
+      ...(upstream ? { upstream } : {}),
     });
   }
+}
+
+/**
+ * An upstream issuer's refusal in the portal API's own error types (the SSO clients know these):
+ * AWS's throttling → TooManyRequestsException, another refusal → ForbiddenException with the reason;
+ * an outage (5xx) stays what it is.
+ */
+function portalErrorOf(e: unknown): unknown {
+  if (!(e instanceof AwsError) || e instanceof SsoPortalError || e.httpStatus >= 500) return e;
+  return e.httpStatus === 429 || e.code === 'Throttling' ? new TooManyRequestsException(e.message) : new ForbiddenException(e.message);
 }
 
 function requiredParam(query: URLSearchParams, name: string): string {

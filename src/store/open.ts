@@ -7,6 +7,8 @@ import { parseStoreUrl } from './url.js';
 export interface OpenStoreOptions {
   /** Folder that relative `sqlite:` paths are resolved against (the config file's folder); default cwd. */
   readonly baseDir?: string;
+  /** SQLite: whether this process runs the WAL checkpoints (false in cluster workers; the primary does). */
+  readonly sqliteCheckpoints?: boolean;
 }
 
 /**
@@ -18,6 +20,6 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   const location = parseStoreUrl(url, options.baseDir ?? process.cwd());
   if ('problem' in location) throw new Error(location.problem);
   if (location.kind === 'memory') return new MemoryStore();
-  if (location.kind === 'sqlite') return new SqliteStore(location.path);
+  if (location.kind === 'sqlite') return new SqliteStore(location.path, options.sqliteCheckpoints === false ? { checkpoints: false } : {});
   return PostgresStore.open(location.url);
 }

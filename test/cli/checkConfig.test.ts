@@ -183,7 +183,7 @@ describe('fedbroker check-config', () => {
     // NotPrincipal never gets that far: a trust policy may not use it (as IAM).
     failsAt(await check(open({ NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNT}:user/mallory` } })), 'roles[0].trustPolicy.Statement[0].NotPrincipal');
     const constrained = await check(
-      open({ Principal: { AWS: '*' }, Condition: { StringEquals: { 'login.example.com:aud': 'app', 'saml:aud': 'https://broker.example.com/saml' } } }),
+      open({ Principal: { AWS: '*' }, Condition: { StringEquals: { 'login.example.com:aud': 'app', 'saml:aud': '${fedbroker:AcsUrl}' } } }),
     );
     expect(constrained.code, constrained.stderr).toBe(0);
   });
@@ -264,14 +264,17 @@ describe('fedbroker check-config', () => {
             ],
           },
         },
+        { name: 'Deployer', path: '/team/', trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: ACCOUNT }, Action: 'sts:AssumeRole' }] } },
       ],
     });
     const ok = await check(fine);
     expect(ok.code, ok.stderr).toBe(0);
   });
 
-  it('what `serve` refuses at start is refused here too: several workers; development providers under NODE_ENV=production', async () => {
-    failsAt(await check(good({ server: { workers: 2 } })), 'server.workers', /not supported yet/);
+  it('what `serve` refuses at start is refused here too: several workers on a memory: store; development providers under NODE_ENV=production', async () => {
+    failsAt(await check(good({ server: { workers: 2 }, store: 'memory:' })), 'server.workers', /need a store they can share/);
+    const shared = await check(good({ server: { workers: 2 }, store: 'sqlite:data/broker.db' }));
+    expect(shared.code, shared.stderr).toBe(0);
     const dev = join(dir, `config-${++counter}.yaml`);
     writeFileSync(dev, stringify(good({ devIdentityProviders: true })));
     const prod = await fedbroker(['check-config', dev], { env: { NODE_ENV: 'production' } });
@@ -286,10 +289,28 @@ describe('fedbroker check-config', () => {
     (c['roles'] as Array<Record<string, unknown>>)[0]!['managedPolicies'] = ['Missing1'];
     (c['users'] as Array<Record<string, unknown>>)[0]!['managedPolicies'] = ['Missing2'];
     c['server'] = { workers: 'auto' };
+    c['store'] = 'memory:';
     const r = await check(c);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('roles[0].managedPolicies[0]');
     expect(r.stderr).toContain('users[0].managedPolicies[0]');
     expect(r.stderr).toContain('server.workers');
+  });
+
+  it('typos that leave a role unusable are refused, each naming the role and its path (src/config/lint)', async () => {
+    const r = await check(
+      good({
+        roles: [
+          { name: 'Web', trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: OIDC_ARN }, Action: 'sts:AssumeRoleWithWebIdentiy', Condition: { StringEquals: { 'login.example.com:aud': 'app', 'login.example.com:sub': 'alice' } } }] } },
+          { name: 'Saml', trustPolicy: samlTrust({ StringEquals: { 'saml:aud': 'http://localhost:9999/saml' } }) },
+          { name: 'Corp', trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: `arn:aws:iam::${ACCOUNT}:saml-provider/Crop` }, Action: 'sts:AssumeRoleWithSAML', Condition: { StringEquals: { 'saml:aud': '${fedbroker:AcsUrl}' } } }] } },
+          { name: 'Portal', trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:user/portl` }, Action: 'sts:AssumeRole' }] } },
+        ],
+      }),
+    );
+    failsAt(r, 'roles[0].trustPolicy.Statement[0].Action', /role Web: "sts:AssumeRoleWithWebIdentiy" is not an action of sts \(did you mean sts:AssumeRoleWithWebIdentity\?\)/);
+    failsAt(r, 'roles[1].trustPolicy.Statement[0].Condition.StringEquals["saml:aud"]', /role Saml: saml:aud is always this broker's ACS URL http:\/\/localhost:8080\/saml/);
+    failsAt(r, 'roles[2].trustPolicy.Statement[0].Principal.Federated', /role Corp: no SAML provider named Crop is configured .*did you mean arn:aws:iam::123456789012:saml-provider\/Corp\?/);
+    failsAt(r, 'roles[3].trustPolicy.Statement[0].Principal.AWS', /role Portal: no user arn:aws:iam::123456789012:user\/portl exists .*did you mean arn:aws:iam::123456789012:user\/portal\?/);
   });
 });

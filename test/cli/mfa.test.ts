@@ -148,7 +148,7 @@ describe('fedbroker mfa deactivate', () => {
     expect((await fedbroker('mfa', 'deactivate', '--config', configFile)).code).toBe(2);
     expect((await fedbroker('mfa', 'deactivate', '--serial', ARN('alice'), '--user', 'alice', '--config', configFile)).code).toBe(2);
     expect((await fedbroker('mfa', 'frobnicate', '--config', configFile)).code).toBe(2);
-    const help = await fedbroker('help');
+    const help = await fedbroker('help', 'mfa');
     expect(help.stdout).toContain('mfa list [--user NAME]');
     expect(help.stdout).toContain('mfa deactivate (--serial ARN | --user NAME)');
   });

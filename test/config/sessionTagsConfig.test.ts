@@ -5,11 +5,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ConfigError } from '../../src/config/configError.js';
-import { loadConfigFile } from '../../src/config/load.js';
-import { buildModel } from '../../src/config/model.js';
+import { configModel } from '../helpers/configModel.js';
 
 let dir: string;
 beforeAll(() => {
@@ -19,23 +16,8 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: ['sts:AssumeRole', 'sts:TagSession'] }] };
-const base = (extra: Record<string, unknown>) => ({ account: { id: '123456789012' }, store: 'memory:', keys: { dir: 'keys' }, audit: { file: null }, ...extra });
-
-async function build(extra: Record<string, unknown>) {
-  const file = join(dir, 'broker.yaml');
-  writeFileSync(file, stringify(base(extra)));
-  return buildModel(loadConfigFile(file, {}));
-}
-
-async function issues(extra: Record<string, unknown>): Promise<string[]> {
-  try {
-    (await build(extra)).close();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as ConfigError).issues.map((i) => `${i.path}: ${i.message}`);
-  }
-  throw new Error('expected a ConfigError');
-}
+const build = (extra: Record<string, unknown>) => configModel(dir).build(extra);
+const issues = (extra: Record<string, unknown>) => configModel(dir).issues(extra);
 
 it('role and user tags, a role tag guard and a provider mapping are read into the model', async () => {
   const model = await build({

@@ -74,8 +74,9 @@ describe.skipIf(!existsSync(CHROMIUM))('console in Chromium (playwright-core)', 
 
     await page.goto(`${s.broker.url}/console`);
     expect(await page.textContent('body')).toContain('assumed-role/Developer/');
-    await Promise.all([page.waitForURL(`${s.broker.url}/console`), page.click('button:has-text("Sign out")')]);
+    await Promise.all([page.waitForURL(`${s.broker.url}/console?signedOut`), page.click('button:has-text("Sign out")')]);
     expect(await page.textContent('body')).not.toContain('assumed-role/Developer/');
+    expect(await page.textContent('body')).toContain('You have signed out.');
     expect((await context.cookies(s.broker.url)).find((c) => c.name === 'fedbroker_session')).toBeUndefined();
     await context.close();
   }, 60_000);
@@ -93,7 +94,10 @@ describe.skipIf(!existsSync(CHROMIUM))('console in Chromium (playwright-core)', 
     const step = stepAt(Date.now());
     await page.fill('input[name="code1"]', await codeOfStep(seed, step - 1));
     await page.fill('input[name="code2"]', await codeOfStep(seed, step));
-    await Promise.all([page.waitForURL(`${otherUrl}/app/secure`), page.click('button[type="submit"]')]);
+    // The device is confirmed active on a page of its own; "Continue" goes on to the app.
+    await Promise.all([page.waitForURL(`${s.broker.url}/signin/mfa/enroll`), page.click('button[type="submit"]')]);
+    expect(await page.textContent('body')).toMatch(/Your MFA device .* is active/);
+    await Promise.all([page.waitForURL(`${otherUrl}/app/secure`), page.click('a:has-text("Continue")')]);
     await page.goto(`${s.broker.url}/console`);
     const text = await page.textContent('body');
     expect(text).toContain('assumed-role/Secure/');

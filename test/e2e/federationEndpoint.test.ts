@@ -64,7 +64,8 @@ async function consolePage(cookie: string): Promise<string> {
   return (await fetch(`${b.url}/console`, { headers: { cookie } })).text();
 }
 
-const minutesLeft = (page: string) => Number(/\(in (\d+) min\)/.exec(page)?.[1]);
+/** Minutes until the session's end, from the console page's <time datetime="…"> of "Session expires". */
+const minutesLeft = (page: string) => Math.round((Date.parse(/<th>Session expires<\/th><td><time datetime="([^"]+)"/.exec(page)?.[1] ?? '') - Date.now()) / 60_000);
 
 describe('getSigninToken → login → console', () => {
   it('AssumeRole credentials (long-term keys): a one-line URL-safe token; login sets an HttpOnly cookie and redirects; SessionDuration outlives the credentials', async () => {
@@ -274,5 +275,58 @@ describe('getSigninToken refusals', () => {
     const res = await login(token);
     expect(res.status).toBe(403);
     expect(sessionCookie(res)).toBe('');
+  });
+});
+
+describe('served on the lean node:http path, with the answers the Express app gave', () => {
+  it('security headers, no caching, an encoded Location; GET and POST only (405 with Allow)', async () => {
+    const creds = await assumePortalRole();
+    const r = await fetch(`${b.url}/federation?${new URLSearchParams({ Action: 'getSigninToken', Session: sessionJson(creds) })}`);
+    expect(r.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(r.headers.get('cache-control')).toBe('no-store');
+    expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(r.headers.get('x-frame-options')).toBe('DENY');
+    const token = ((await r.json()) as { SigninToken: string }).SigninToken;
+    const destination = 'https://portal.example.com/app/ünïcode path?q=1';
+    const res = await login(token, destination);
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('https://portal.example.com/app/%C3%BCn%C3%AFcode%20path?q=1');
+    expect(sessionCookie(res)).not.toBe('');
+
+    const put = await fetch(`${b.url}/federation?Action=logout`, { method: 'PUT' });
+    expect(put.status).toBe(405);
+    expect(put.headers.get('allow')).toBe('GET, POST');
+    // The trailing slash is the same endpoint (as Express's router had it).
+    const slash = await fetch(`${b.url}/federation/?Action=nothing`);
+    expect(slash.status).toBe(400);
+    expect(slash.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(await slash.text()).toContain('Unknown action');
+  });
+
+  it('a parameter given twice is ambiguous and ignored; a form body over limits.maxBodyBytes is refused with 413', async () => {
+    const creds = await assumePortalRole();
+    const twice = await fetch(`${b.url}/federation?Action=getSigninToken&Session=${encodeURIComponent(sessionJson(creds))}&Session=x`);
+    expect(twice.status).toBe(400);
+    expect(((await twice.json()) as { Error: { Code: string } }).Error.Code).toBe('MissingParameter');
+    const big = await fetch(`${b.url}/federation`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `Action=getSigninToken&Session=${'x'.repeat(b.broker.loaded.config.limits.maxBodyBytes)}`,
+    });
+    expect(big.status).toBe(413);
+  });
+
+  it('limits.requestsPerMinutePerIp applies (429 page with Retry-After)', async () => {
+    const limited = await startBroker(fx.config({ limits: { requestsPerMinutePerIp: 2 } }), { dir: fx.dir });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) statuses.push((await fetch(`${limited.url}/federation?Action=logout`, { redirect: 'manual' })).status);
+      expect(statuses).toEqual([302, 302, 429]);
+      const refused = await fetch(`${limited.url}/federation?Action=logout`, { redirect: 'manual' });
+      expect(refused.headers.get('retry-after')).toBe('60');
+      expect(await refused.text()).toContain('Too many requests');
+    } finally {
+      await limited.close();
+    }
   });
 });

@@ -167,4 +167,27 @@ describe.skipIf(!existsSync(AWS_CLI))('README walkthroughs on the shipped config
     const who = await aws(credentialsOf(session), 'sts', 'get-caller-identity');
     expect(who['Arn']).toBe(`arn:aws:iam::${ACCOUNT}:user/portal`);
   }, 120_000);
+
+  it('the shipped configuration starts without warnings about itself (only the development providers\' notice)', () => {
+    const warnings = serve
+      .stdout()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { level: number; msg: string })
+      .filter((l) => l.level >= 40);
+    expect(warnings.map((w) => w.msg)).toEqual(['devIdentityProviders is on: demo users can sign in without a password. Never use this in production.']);
+  });
+
+  it('service: the README\'s POST /authorize example, run as written (curl --aws-sigv4 with the storage-service keys)', async () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const blocks = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => b.includes('--aws-sigv4') && b.includes('/dev/oidc/token?user=alice'));
+    expect(blocks).toHaveLength(1);
+    const script = blocks[0]!.replaceAll('http://localhost:8080', url);
+    const env = { PATH: '/usr/bin:/bin', HOME: home, AWS_DEFAULT_REGION: 'us-east-1', AWS_CONFIG_FILE: join(home, 'empty'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'empty'), AWS_EC2_METADATA_DISABLED: 'true' };
+    const { stdout } = await run('/bin/bash', ['-e', '-o', 'pipefail', '-c', script], { env, cwd: home });
+    const answer = JSON.parse(stdout) as { decision: string; principal: { arn: string }; matchedStatements: unknown[] };
+    expect(answer.decision).toBe('Allow');
+    expect(answer.principal.arn).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/Developer/alice`);
+    expect(answer.matchedStatements).toEqual([{ policy: 'DeveloperAccess', index: 0, effect: 'Allow' }]);
+  }, 60_000);
 });

@@ -61,6 +61,15 @@ async function whoAmI(browser: Browser): Promise<string | undefined> {
   return pageText(page.body);
 }
 
+/** The enrolment's answer: a page confirming the device is active (session cookie set), with a link on. */
+function expectActivated(page: Page, next = `${url}/console`): void {
+  expect(page.status, pageText(page.body).slice(0, 300)).toBe(200);
+  expect(pageText(page.body)).toMatch(/Your MFA device arn:aws:iam::\d{12}:mfa\/federated\/\S+ is active/);
+  expect(forms(page.body)).toHaveLength(0);
+  expect(page.body).toContain(`<a href="${next}">Continue</a>`);
+  expectSessionCookie(page);
+}
+
 function offeredRoles(html: string): string[] {
   return forms(html, '/signin/role').map((f) => f.fields['role']!);
 }
@@ -266,7 +275,7 @@ describe('role picker', () => {
     const now = stepAt(Date.now());
     const enrol = form(enrolPage.body, '/signin/mfa/enroll');
     const enrolled = await browser.post('/signin/mfa/enroll', { ...enrol.fields, code1: await codeOfStep(seed, now - 1), code2: await codeOfStep(seed, now) });
-    expect(enrolled.status).toBe(302);
+    expectActivated(enrolled);
     // The enrolment form, and any TOTP prompt form, is single use as well.
     const again = await browser.post('/signin/mfa/enroll', { ...enrol.fields, code1: await codeOfStep(seed, now), code2: await codeOfStep(seed, now + 1) });
     expect(again.status).toBe(400);
@@ -566,7 +575,7 @@ describe('MFA step-up for federated identities', () => {
     expect(bad.body).toContain(seed); // the same device is offered again
     const retry = form(bad.body, '/signin/mfa/enroll');
     const enrolled = await browser.post('/signin/mfa/enroll', { ...retry.fields, code1: await codeOfStep(seed, now - 1), code2: await codeOfStep(seed, now) });
-    expect(enrolled.status).toBe(302);
+    expectActivated(enrolled);
     expectSessionCookie(enrolled);
     let text = await whoAmI(browser);
     expect(text).toContain('assumed-role/Secure/kim@example.com');
@@ -606,7 +615,7 @@ describe('MFA step-up for federated identities', () => {
     const { seed, serial } = enrolmentOf(first.body);
     const now = stepAt(Date.now());
     const enrolled = await browser.post('/signin/mfa/enroll', { ...form(first.body, '/signin/mfa/enroll').fields, code1: await codeOfStep(seed, now - 1), code2: await codeOfStep(seed, now) });
-    expect(enrolled.status).toBe(302);
+    expectActivated(enrolled);
     await signOut(browser);
 
     let page = await acs(browser, s.response({ nameId, roles: ['Secure'] }));
@@ -749,7 +758,7 @@ describe('sign-out', () => {
       const console = await browser.get('/console');
       const out = await browser.post('/console/logout', form(console.body, '/console/logout').fields);
       expect(out.status).toBe(302);
-      expect(out.location).toBe(`${url}/console`);
+      expect(out.location).toBe(`${url}/console?signedOut`);
       const cleared = out.setCookies.find((c) => c.startsWith(`${SESSION_COOKIE}=;`));
       expect(cleared).toMatch(/Max-Age=0/);
       expect(browser.cookie(SESSION_COOKIE)).toBeUndefined();

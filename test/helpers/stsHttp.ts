@@ -10,7 +10,8 @@
  *   const v = resultValue(r, 'Credentials/SessionToken');
  */
 import { request as httpRequest } from 'node:http';
-import type { IncomingHttpHeaders } from 'node:http';
+import type { Agent, ClientRequest, IncomingHttpHeaders } from 'node:http';
+import type { Socket } from 'node:net';
 import { DOMParser } from '@xmldom/xmldom';
 import type { Element } from '@xmldom/xmldom';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -40,8 +41,15 @@ export interface RawRequest {
   readonly body?: string | Buffer;
 }
 
-/** One HTTP/1.1 request with node:http (full control over Host and every header). */
-export function rawRequest(baseUrl: string, spec: RawRequest = {}): Promise<RawResponse> {
+/**
+ * One HTTP/1.1 request with node:http (full control over Host and every header), on a new connection
+ * unless an `agent` is given; `onSocket` sees the request's socket (to check which connection it took).
+ */
+export function rawRequest(
+  baseUrl: string,
+  spec: RawRequest = {},
+  via: { agent?: Agent; onSocket?: (socket: Socket, req: ClientRequest) => void; timeoutMs?: number } = {},
+): Promise<RawResponse> {
   const url = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const req = httpRequest(
@@ -51,7 +59,7 @@ export function rawRequest(baseUrl: string, spec: RawRequest = {}): Promise<RawR
         method: spec.method ?? 'POST',
         path: spec.path ?? '/',
         headers: { ...(spec.body !== undefined ? { 'content-length': String(Buffer.byteLength(spec.body)) } : {}), ...spec.headers },
-        agent: false,
+        agent: via.agent ?? false,
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -60,6 +68,8 @@ export function rawRequest(baseUrl: string, spec: RawRequest = {}): Promise<RawR
         res.on('error', reject);
       },
     );
+    if (via.onSocket) req.on('socket', (socket) => via.onSocket!(socket, req));
+    if (via.timeoutMs !== undefined) req.setTimeout(via.timeoutMs, () => req.destroy(new Error(`no answer within ${via.timeoutMs} ms`)));
     req.on('error', reject);
     req.end(spec.body);
   });
@@ -78,6 +88,8 @@ export interface QueryOptions {
   readonly headers?: Record<string, string>;
   /** Changes the body after signing (to prove the signature covers it). */
   readonly alterBody?: (body: string) => string;
+  /** Sends the request (default: rawRequest on a new connection; e.g. a connection pinned to one cluster worker). */
+  readonly send?: (spec: RawRequest) => Promise<RawResponse>;
 }
 
 /** `Version` defaults to 2011-06-15; pass `Version: undefined`-less objects to override. */
@@ -124,7 +136,8 @@ export async function stsQuery(baseUrl: string, params: Record<string, string | 
   }
   const qs = query.toString();
   const body = get ? undefined : options.alterBody ? options.alterBody(form) : form;
-  return rawRequest(baseUrl, { method, path: qs ? `/?${qs}` : '/', headers: signed.headers, ...(body !== undefined ? { body } : {}) });
+  const spec: RawRequest = { method, path: qs ? `/?${qs}` : '/', headers: signed.headers, ...(body !== undefined ? { body } : {}) };
+  return options.send ? options.send(spec) : rawRequest(baseUrl, spec);
 }
 
 // ---- reading responses ------------------------------------------------------------------------------

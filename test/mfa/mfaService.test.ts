@@ -251,7 +251,7 @@ describe.each<StoreKind>(['memory', 'sqlite'])('MfaService on the %s store', (ki
       const replay = await rejection(h.service.verifyCode(serial, code, alice));
       expect(replay).toBeInstanceOf(AccessDenied);
       expect(replay.message).toBe(INVALID_CODE);
-      expect(h.metrics.mfaFailures.get({ reason: 'reused' })).toBe(1);
+      expect(h.metrics.mfaFailures.value({ reason: 'reused' })).toBe(1);
       expect((await h.store.getMfaDevice(serial))?.failures).toBe(1);
     });
 
@@ -270,7 +270,7 @@ describe.each<StoreKind>(['memory', 'sqlite'])('MfaService on the %s store', (ki
         const error = await rejection(h2.service.verifyCode(d2.serial, await codeOfStep(d2.seedBase32, step), alice));
         expect(error.message).toBe(INVALID_CODE);
       }
-      expect(h2.metrics.mfaFailures.get({ reason: 'invalid' })).toBe(2);
+      expect(h2.metrics.mfaFailures.value({ reason: 'invalid' })).toBe(2);
     });
 
     it('refuses an older step after a newer one was accepted', async () => {
@@ -293,7 +293,7 @@ describe.each<StoreKind>(['memory', 'sqlite'])('MfaService on the %s store', (ki
         expect(error).toBeInstanceOf(AccessDenied);
         expect(error.message).toBe(UNKNOWN_DEVICE);
       }
-      expect(h.metrics.mfaFailures.get({ reason: 'unknown-device' })).toBe(3);
+      expect(h.metrics.mfaFailures.value({ reason: 'unknown-device' })).toBe(3);
       // The owner's code was not consumed by those attempts.
       await expect(h.service.verifyCode(serial, code, alice)).resolves.toBeDefined();
     });
@@ -327,11 +327,11 @@ describe.each<StoreKind>(['memory', 'sqlite'])('MfaService on the %s store', (ki
       const during = await rejection(h.service.verifyCode(serial, good, alice));
       expect(during).toBeInstanceOf(AccessDenied);
       expect(during.message).toMatch(/temporarily locked/);
-      expect(h.metrics.mfaFailures.get({ reason: 'locked' })).toBe(1);
+      expect(h.metrics.mfaFailures.value({ reason: 'locked' })).toBe(1);
       // Attempts during the lockout, right or wrong, neither extend it nor count towards the next one.
       for (let i = 0; i < 5; i++) await expect(h.service.verifyCode(serial, otherCode(good), alice)).rejects.toThrow(/temporarily locked/);
       expect(await h.store.getMfaDevice(serial)).toMatchObject({ lockedUntil: locked?.lockedUntil, failures: 0 });
-      expect(h.metrics.mfaFailures.get({ reason: 'locked' })).toBe(6);
+      expect(h.metrics.mfaFailures.value({ reason: 'locked' })).toBe(6);
 
       h.clock.advance(299_000);
       await expect(h.service.verifyCode(serial, await codeAt(seedBase32, h.clock.ms), alice)).rejects.toThrow(/temporarily locked/);

@@ -75,6 +75,10 @@ describe('/metrics', () => {
     for (const name of ['fedbroker_rate_limited_total', 'fedbroker_mfa_failures_total', 'fedbroker_oidc_provider_fetches_total']) {
       expect(after).toContain(`# TYPE ${name} counter`);
     }
+    // prom-client's default process, GC, heap and event-loop metrics, which operators' dashboards expect.
+    for (const name of ['process_cpu_user_seconds_total', 'process_resident_memory_bytes', 'nodejs_heap_size_used_bytes', 'nodejs_eventloop_lag_seconds', 'nodejs_gc_duration_seconds']) {
+      expect(after).toContain(`# TYPE ${name} `);
+    }
   });
 
   it('metrics never carry secrets or tokens', async () => {

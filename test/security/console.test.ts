@@ -147,7 +147,7 @@ describe('security.md MFA and console', () => {
     await forgeries('/signin/mfa/enroll', { ...enrol.fields, ...codes });
     expect(await s.broker.broker.mfa.findEnabledDevice({ kind: 'federated', provider: 'ExampleCorp', subject: 'csrf@example.com' })).toBeNull();
     const enrolled = await browser.post('/signin/mfa/enroll', { ...enrol.fields, ...codes });
-    expect(enrolled.status).toBe(302);
+    expect(enrolled.status).toBe(200); // "Your MFA device … is active", signed in
     expect(await signedIn(browser)).toBe(true);
 
     const consolePage = await browser.get('/console');
@@ -186,7 +186,7 @@ describe('security.md MFA and console', () => {
       const { seed, serial } = enrolmentOf(enrolPage.body);
       const now = stepAt(Date.now());
       const enrolled = await post('/signin/mfa/enroll', { ...form(enrolPage.body, '/signin/mfa/enroll').fields, code1: await codeOfStep(seed, now - 1), code2: await codeOfStep(seed, now) });
-      expect(enrolled.status).toBe(302);
+      expect(enrolled.status).toBe(200); // "Your MFA device … is active"
 
       let page = await signIn();
       const valid = new Set(await Promise.all([-2, -1, 0, 1, 2].map((d) => codeOfStep(seed, now + d))));
@@ -252,7 +252,8 @@ describe('security.md MFA and console', () => {
       code1: await codeOfStep(seed, now - 1),
       code2: await codeOfStep(seed, now),
     });
-    expect(done.status).toBe(302);
+    expect(done.status).toBe(200);
+    pages.push(['MFA device activated', done]);
     const consolePage = await browser.get('/console');
     pages.push(['console', consolePage]);
     const shown = pageText(consolePage.body);

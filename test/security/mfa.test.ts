@@ -48,7 +48,7 @@ describe('security.md — MFA codes', () => {
     expect(error).toBeInstanceOf(AccessDenied);
     expect(error.message).toBe(INVALID_CODE);
     expect(await failures(h, serial)).toBe(1);
-    expect(h.metrics.mfaFailures.get({ reason: 'invalid' })).toBe(1);
+    expect(h.metrics.mfaFailures.value({ reason: 'invalid' })).toBe(1);
   });
 
   it('the same valid code twice → AccessDenied the second time; the failure is counted', async () => {
@@ -61,7 +61,7 @@ describe('security.md — MFA codes', () => {
     expect(error).toBeInstanceOf(AccessDenied);
     expect(error.message).toBe(INVALID_CODE);
     expect(await failures(h, serial)).toBe(1);
-    expect(h.metrics.mfaFailures.get({ reason: 'reused' })).toBe(1);
+    expect(h.metrics.mfaFailures.value({ reason: 'reused' })).toBe(1);
   });
 
   it('a code from more than window steps away → AccessDenied; the failure is counted', async () => {

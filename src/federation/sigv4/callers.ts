@@ -12,7 +12,7 @@
 import { InvalidClientTokenId, MissingAuthenticationToken } from '../../errors.js';
 import { assumedRoleArn, federatedUserArn, userArn } from '../../credentials/arns.js';
 import { isTemporaryAccessKeyId } from '../../credentials/ids.js';
-import { openSessionToken } from '../../credentials/sessionToken.js';
+import { openSessionToken, openSessionTokenAnyTime } from '../../credentials/sessionToken.js';
 import { constantTimeEqual } from '../../keys/constantTime.js';
 import type { SessionClaims } from '../../credentials/types.js';
 import type { KeyRing } from '../../keys/keyRing.js';
@@ -41,6 +41,8 @@ export interface CallerResolverOptions {
   readonly sessionValid: (claims: SessionClaims) => boolean;
   /** Epoch ms; default Date.now. */
   readonly now?: () => number;
+  /** The broker's cache of opened session tokens (default: one of its own). */
+  readonly openedTokens?: OpenedTokenCache;
 }
 
 interface OpenedToken {
@@ -51,11 +53,13 @@ interface OpenedToken {
 
 /**
  * Opened session tokens of one key ring, by token text: a client signs many requests with the same
- * credentials, and an identical sealed token always opens to the same claims, so the AES-GCM open
- * and the decoding are done once. Expiry (here) and revocation (by the caller) are still checked on
- * every request. Bounded; the oldest entry is evicted first.
+ * credentials (and a portal turns the same credentials into many console sign-ins), and an identical
+ * sealed token always opens to the same claims, so the AES-GCM open and the decoding are done once.
+ * Expiry (here) and revocation (by the caller) are still checked on every request. Bounded; the
+ * oldest entry is evicted first. One per broker, shared by SigV4, the federation endpoint and
+ * POST /authorize.
  */
-class OpenedTokenCache {
+export class OpenedTokenCache {
   private readonly entries = new Map<string, OpenedToken>();
 
   constructor(
@@ -66,6 +70,12 @@ class OpenedTokenCache {
   /** The claims of `token`, opening it on first sight; throws as openSessionToken. */
   open(token: string, now: number): SessionClaims {
     return this.entry(token, now).claims;
+  }
+
+  /** The claims of `token` whether or not they have expired; throws as openSessionTokenAnyTime. */
+  openAnyTime(token: string): SessionClaims {
+    const entry = this.entries.get(token);
+    return entry !== undefined ? entry.claims : openSessionTokenAnyTime(this.ring, token);
   }
 
   /** The Caller of `token` signing in `region` (built once per token and region). */
@@ -108,7 +118,7 @@ export class CallerResolver {
 
   constructor(private readonly options: CallerResolverOptions) {
     this.now = options.now ?? Date.now;
-    this.openedTokens = new OpenedTokenCache(options.keyRing);
+    this.openedTokens = options.openedTokens ?? new OpenedTokenCache(options.keyRing);
   }
 
   /**
