@@ -90,7 +90,10 @@ describe.skipIf(!existsSync(CHROMIUM))('command-line sign-in and the access port
     const step = stepAt(Date.now());
     await page.fill('input[name="code1"]', await codeOfStep(seed, step - 1));
     await page.fill('input[name="code2"]', await codeOfStep(seed, step));
-    await Promise.all([page.waitForURL(device.verificationUriComplete!), page.click('button[type="submit"]')]);
+    await page.click('button[type="submit"]');
+    // The activation is confirmed; Continue leads back to the approval.
+    await page.waitForSelector('text=MFA device activated');
+    await Promise.all([page.waitForURL(device.verificationUriComplete!), page.click('a:has-text("Continue")')]);
     await page.click('button:has-text("Allow")');
     await page.waitForSelector('text=is signed in');
     expect((await token()).accessToken).toBeDefined();

@@ -59,8 +59,10 @@ describe('device authorization approved at /device (fetch browser)', () => {
     const step = stepAt(Date.now());
     const enrol = form(stepUp.body, '/signin/mfa/enroll');
     const enrolled = await browser.post(enrol.action, { ...enrol.fields, code1: await codeOfStep(seed, step - 1), code2: await codeOfStep(seed, step) });
-    expect(enrolled.status).toBe(302);
-    expect(enrolled.location).toBe(`${b.url}${path}`);
+    // The activation is confirmed on a page whose Continue link leads back to the approval.
+    expect(enrolled.status).toBe(200);
+    expect(pageText(enrolled.body)).toContain('MFA device activated');
+    expect(continueLink(enrolled.body)).toBe(`${b.url}${path}`);
 
     const confirm = await browser.get(path);
     const text = pageText(confirm.body);
@@ -120,3 +122,7 @@ describe('device authorization approved at /device (fetch browser)', () => {
     return readFileSync(join(b.dir, 'data/audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   }
 });
+
+function continueLink(body: string): string | undefined {
+  return /<a href="([^"]*)">Continue<\/a>/.exec(body)?.[1]?.replaceAll('&amp;', '&');
+}

@@ -83,7 +83,7 @@ describe('the access portal at /start (fetch browser)', () => {
     const consoleForm = form(page.body, '/start/console');
     const opened = await browser.post(consoleForm.action, consoleForm.fields);
     expect(opened.status).toBe(303);
-    expect(opened.location).toBe('/console');
+    expect(opened.location).toBe(`${b.url}/console`);
     expect(pageText((await browser.get('/console')).body)).toContain('assumed-role/Auditor/carol');
   }, 60_000);
 
@@ -95,7 +95,9 @@ describe('the access portal at /start (fetch browser)', () => {
     const step = stepAt(Date.now());
     const enrol = form(stepUp.body, '/signin/mfa/enroll');
     const back = await browser.post(enrol.action, { ...enrol.fields, code1: await codeOfStep(seed, step - 1), code2: await codeOfStep(seed, step) });
-    expect(back.location).toBe(`${b.url}/start`);
+    expect(back.status).toBe(200);
+    expect(pageText(back.body)).toContain('MFA device activated');
+    expect(/<a href="([^"]*)">Continue<\/a>/.exec(back.body)?.[1]).toBe(`${b.url}/start`);
     const page = await browser.get('/start');
     expect(pageText(page.body)).toContain('MFA verified with your authenticator app');
     expect(forms(page.body, '/start/console').map((f) => f.fields['role']!.split('/').pop())).toEqual(['Developer', 'Operator']);
