@@ -5,7 +5,7 @@
  * opens), and the approval of a command-line sign-in whose credentials /authorize sees with
  * fedbroker:MfaMethod = webauthn. The passkey screenshots in docs/ are made here.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateTokenCommand, RegisterClientCommand, StartDeviceAuthorizationCommand } from '@aws-sdk/client-sso-oidc';
 import { GetRoleCredentialsCommand } from '@aws-sdk/client-sso';
@@ -51,7 +51,9 @@ describe.skipIf(!existsSync(CHROMIUM))('passkeys in Chromium (virtual authentica
     await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/dev/saml') && url.pathname !== '/saml'), page.click(`button:has-text("Sign in as ${user}")`)]);
   }
 
-  const audit = async (name: string) => (await b.broker.store.listAudit({ name })).map((r) => JSON.parse(r.json) as Record<string, any>);
+  /** Audit events of `name`, newest first, from the audit file (the store's mirror may lag). */
+  const audit = async (name: string) =>
+    readFileSync(join(b.dir, 'data/audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>).filter((e) => e['eventName'] === name).reverse();
 
   it('enrolment from the access portal: sign in (bob, no MFA), add a passkey, name it, see it listed', async () => {
     await page.goto(`${b.url}/start`);
