@@ -286,7 +286,8 @@ function view(c: WebauthnCredential): PasskeyView {
 function checkName(name: string): string {
   const trimmed = name.trim();
   if (trimmed === '') return 'Passkey';
-  if (trimmed.length > MAX_PASSKEY_NAME_LENGTH || /[\u0000-\u001f\u007f]/.test(trimmed)) {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what a name may not hold
+  if (trimmed.length > MAX_PASSKEY_NAME_LENGTH || /[\u0000-\u001f\u007f-\u009f]/.test(trimmed)) {
     throw new ValidationError(`A passkey name has at most ${MAX_PASSKEY_NAME_LENGTH} characters and no control characters.`);
   }
   return trimmed;
