@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stepAt } from '../../src/mfa/totp.js';
 import { Browser, form, forms, pageText, type Page } from '../helpers/browser.js';
 import type { StartedBroker } from '../helpers/broker.js';
-import { codeOfStep, enrolmentOf } from '../helpers/consoleSaml.js';
+import { codeOfStep, enrolmentOf, postFromIdp, startSamlConsoleBroker, type SamlConsoleBroker } from '../helpers/consoleSaml.js';
+import { NAMEID_TRANSIENT, newId } from '../helpers/samlIdp.js';
 import { startPasskeyBroker } from '../helpers/passkeyBroker.js';
 import { SoftAuthenticator } from '../helpers/softAuthenticator.js';
 import { signInThroughDevIdp } from '../helpers/ssoBroker.js';
@@ -167,5 +168,33 @@ describe('fedbroker:MfaMethod = webauthn', () => {
     expect(totp.status).toBe(403);
     expect(pageText(totp.body)).toContain('requires a passkey');
     expect(signedIn(totp)).toBe(false);
+  });
+});
+
+describe('the stable-subject rule for passkeys', () => {
+  let s: SamlConsoleBroker;
+  beforeAll(async () => {
+    s = await startSamlConsoleBroker();
+  }, 60_000);
+  afterAll(async () => {
+    await s?.close();
+  });
+  const transient = () => ({ nameId: newId(), nameIdFormat: NAMEID_TRANSIENT });
+
+  it('a transient NameID is offered no passkey at an MFA step, and cannot add one in the portal', async () => {
+    const step = await postFromIdp(new Browser(s.broker.url), s.response({ roles: ['Secure'], ...transient() }));
+    expect(step.status).toBe(403);
+    expect(pageText(step.body)).toContain('MFA needs a stable identifier');
+    expect(step.body).not.toContain('data-webauthn');
+
+    const browser = new Browser(s.broker.url);
+    await postFromIdp(browser, s.response({ roles: ['Secure'], ...transient() }), `${s.publicUrl}/start`);
+    const portal = await browser.get('/start');
+    expect(portal.status).toBe(200);
+    const add = await browser.post('/start/passkeys/new', form(portal.body, '/start/passkeys/new').fields);
+    expect(add.status).toBe(403);
+    expect(pageText(add.body)).toContain('Passkeys need a stable identifier');
+    expect(add.body).not.toContain('data-webauthn');
+    expect(await s.broker.broker.store.listWebauthnCredentials()).toEqual([]);
   });
 });
