@@ -88,20 +88,18 @@ export class SigninFlow {
 
   /** POST /signin/mfa: a TOTP code from the identity's enrolled device. */
   async verifyMfa(req: Request, res: Response): Promise<void> {
-    const state = this.openState(req, res);
-    if (state === undefined || (state.chosenRole === undefined && state.stepUp === undefined)) return void (state && this.page(res, 400, errorPage('Sign-in failed', 'No role was chosen.')));
     // Spent before the code is checked: a replayed form neither burns a code nor counts a failure.
-    if (!(await this.spend(res, state))) return;
-    const ownership = mfaOwnershipIn(this.broker.model, state);
-    if ('unstable' in ownership) return this.refuseUnstable(req, res, state, ownership.unstable);
+    const step = await this.openMfaPost(req, res);
+    if (step === undefined) return;
+    const { state, owner } = step;
     if (!this.stepUpMethods(req, state).includes('totp')) return this.refuseMethod(req, res, state);
-    const found = await this.deviceOf(state, ownership.owner);
+    const found = await this.deviceOf(state, owner);
     if (found === undefined) return this.showMfaStep(req, res, state);
     const { device } = found;
     const code = String((req.body as Record<string, unknown>)['code'] ?? '');
     try {
       const { authenticatedAt } = await this.broker.mfa.verifyCode(device.serial, code, found.owner, this.mfaContext(req));
-      if (found.owner !== ownership.owner) await this.moveDevice(req, device.serial, found.owner, ownership.owner);
+      if (found.owner !== owner) await this.moveDevice(req, device.serial, found.owner, owner);
       await this.finish(req, res, state, { authenticatedAt, serial: device.serial });
     } catch (e) {
       if (!(e instanceof AwsError) || e.httpStatus >= 500) throw e;
@@ -125,38 +123,33 @@ export class SigninFlow {
 
   /** POST /signin/mfa/enroll: two consecutive codes activate the new device and count as MFA. */
   async enrollMfa(req: Request, res: Response): Promise<void> {
-    const state = this.openState(req, res);
-    if (state === undefined || (state.chosenRole === undefined && state.stepUp === undefined)) return void (state && this.page(res, 400, errorPage('Sign-in failed', 'No role was chosen.')));
-    if (!(await this.spend(res, state))) return;
+    const step = await this.openMfaPost(req, res);
+    if (step === undefined) return;
+    const { state, owner } = step;
     const enrolment = state.enrolment;
-    if (enrolment === undefined) return this.showMfaStep(req, res, state);
+    if (enrolment === undefined || !(await this.mayEnrol(state, owner))) return this.showMfaStep(req, res, state);
     const body = req.body as Record<string, unknown>;
-    const ownership = mfaOwnershipIn(this.broker.model, state);
-    if ('unstable' in ownership) return this.refuseUnstable(req, res, state, ownership.unstable);
-    if (!(await this.mayEnrol(state, ownership.owner))) return this.showMfaStep(req, res, state);
     try {
-      await this.broker.mfa.enable(enrolment.serial, ownership.owner, String(body['code1'] ?? ''), String(body['code2'] ?? ''), this.mfaContext(req));
+      await this.broker.mfa.enable(enrolment.serial, owner, String(body['code1'] ?? ''), String(body['code2'] ?? ''), this.mfaContext(req));
     } catch (e) {
       if (!(e instanceof AwsError) || e.httpStatus >= 500) throw e;
       this.page(res, 403, mfaEnrolmentPage({ totp: enrolment, state: sealSigninState(this.broker.keyRing, state), csrf: csrfToken(req, res, this.secure), role: stepLabel(state), error: enrolmentProblem(e), detail: e.message }), state.destination);
       return;
     }
-    await spendEnrolmentGrant(this.broker.store, state.enrolGrant, ownership.owner);
+    await spendEnrolmentGrant(this.broker.store, state.enrolGrant, owner);
     const { enrolment: _shownOnce, ...rest } = state;
     await this.finish(req, res, rest, { authenticatedAt: Math.floor(Date.now() / 1000), serial: enrolment.serial }, { serial: enrolment.serial });
   }
 
   /** POST /signin/webauthn: an assertion by one of the identity's passkeys. */
   async verifyPasskey(req: Request, res: Response): Promise<void> {
-    const state = this.openState(req, res);
-    if (state === undefined || (state.chosenRole === undefined && state.stepUp === undefined)) return void (state && this.page(res, 400, errorPage('Sign-in failed', 'No role was chosen.')));
-    if (!(await this.spend(res, state))) return;
-    const ownership = mfaOwnershipIn(this.broker.model, state);
-    if ('unstable' in ownership) return this.refuseUnstable(req, res, state, ownership.unstable);
+    const step = await this.openMfaPost(req, res);
+    if (step === undefined) return;
+    const { state, owner } = step;
     if (!this.stepUpMethods(req, state).includes('webauthn')) return this.refuseMethod(req, res, state);
     const body = req.body as Record<string, unknown>;
     try {
-      const { authenticatedAt } = await this.broker.passkeys.authenticate({ owner: ownership.owner, binding: PASSKEY_BINDING }, state.webauthnChallenge ?? '', body['response'], this.mfaContext(req));
+      const { authenticatedAt } = await this.broker.passkeys.authenticate({ owner, binding: PASSKEY_BINDING }, state.webauthnChallenge ?? '', body['response'], this.mfaContext(req));
       const { webauthnChallenge: _spent, ...rest } = state;
       await this.finish(req, res, rest, { authenticatedAt, method: 'webauthn' });
     } catch (e) {
@@ -169,12 +162,9 @@ export class SigninFlow {
 
   /** POST /signin/webauthn/enroll: a new passkey, registered at the sign-in that needs MFA; counts as MFA. */
   async enrollPasskey(req: Request, res: Response): Promise<void> {
-    const state = this.openState(req, res);
-    if (state === undefined || (state.chosenRole === undefined && state.stepUp === undefined)) return void (state && this.page(res, 400, errorPage('Sign-in failed', 'No role was chosen.')));
-    if (!(await this.spend(res, state))) return;
-    const ownership = mfaOwnershipIn(this.broker.model, state);
-    if ('unstable' in ownership) return this.refuseUnstable(req, res, state, ownership.unstable);
-    const owner = ownership.owner;
+    const step = await this.openMfaPost(req, res);
+    if (step === undefined) return;
+    const { state, owner } = step;
     // Only someone with nothing set up enrols here (else they step up with what they have).
     if (!(await this.mayEnrol(state, owner)) || (await this.broker.passkeys.list(owner)).length > 0 || (await this.deviceOf(state, owner)) !== undefined) return this.showMfaStep(req, res, state);
     const body = req.body as Record<string, unknown>;
@@ -460,6 +450,21 @@ export class SigninFlow {
     res.set('retry-after', '60');
     this.page(res, 429, errorPage('Too many requests', 'Too many requests from your address. Wait a minute, then try again.'));
   };
+
+  /**
+   * The opening of every MFA step's POST: the anti-forgery token, the sealed state of a step (a role
+   * chosen, or a person's step-up), spent once; then the identity's stable MFA owner. Undefined, with
+   * the page sent, when any of it fails.
+   */
+  private async openMfaPost(req: Request, res: Response): Promise<{ state: SigninState; owner: FederatedMfaOwner } | undefined> {
+    const state = this.openState(req, res);
+    if (state === undefined) return undefined;
+    if (state.chosenRole === undefined && state.stepUp === undefined) return void this.page(res, 400, errorPage('Sign-in failed', 'No role was chosen.'));
+    if (!(await this.spend(res, state))) return undefined;
+    const ownership = mfaOwnershipIn(this.broker.model, state);
+    if ('unstable' in ownership) return void (await this.refuseUnstable(req, res, state, ownership.unstable));
+    return { state, owner: ownership.owner };
+  }
 
   /**
    * Marks a posted state used (every step's form is single use; the next step gets a freshly sealed
