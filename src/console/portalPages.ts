@@ -24,6 +24,7 @@ export interface PortalView {
   readonly needMfa: readonly RoleModel[];
   readonly devices: readonly MfaDeviceView[];
   readonly passkeys: readonly PasskeyView[];
+  readonly passkeysAvailable: boolean;
   readonly sessions: readonly ListedSession[];
   readonly nowMs: number;
   readonly notice?: string;
@@ -100,16 +101,21 @@ ${view.passkeys.map((p) => html`<tr><td>${p.name}</td><td>${day(p.createdAt)}</t
   return html`${list}${postButton('/start/passkeys/new', view.csrf, 'Add a passkey or security key', {}, { secondary: true })}`;
 }
 
+/** Passkeys, where this broker's address allows them (not on an IP address). */
+function passkeysPart(view: PortalView): RawHtml | string {
+  return view.passkeysAvailable ? passkeysSection(view) : '';
+}
+
 function devicesSection(view: PortalView): RawHtml {
   const enabled = view.devices.filter((d) => d.enabled);
   if (enabled.length === 0) {
-    return html`${passkeysSection(view)}<p>You have no MFA device. Roles that need MFA your identity provider did not do will ask you to set one up (or to use a passkey).</p>${postButton('/start/mfa', view.csrf, 'Set up an MFA device', {}, { secondary: true })}`;
+    return html`${passkeysPart(view)}<p>You have no MFA device. Roles that need MFA your identity provider did not do will ask you to set one up (or to use a passkey).</p>${postButton('/start/mfa', view.csrf, 'Set up an MFA device', {}, { secondary: true })}`;
   }
   return html`<div class="scroll"><table><tr><th scope="col">Device</th><th scope="col">Enabled</th><th scope="col"><span class="muted">Remove (needs a current code)</span></th></tr>
 ${enabled.map(
   (d) => html`<tr><td><code>${d.serial}</code></td><td>${d.enabledAt !== null ? readableTime(Math.floor(d.enabledAt / 1000), view.nowMs).replace(/ \(.*\)$/, '') : ''}</td>
 <td><form method="post" action="/start/mfa/remove" class="actions">${hidden(CSRF_FIELD, view.csrf)}${hidden('serial', d.serial)}<label for="code-${d.serial}">Code</label><input type="text" id="code-${d.serial}" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required><button type="submit" class="secondary">Remove</button></form></td></tr>`,
-)}</table></div>${passkeysSection(view)}`;
+)}</table></div>${passkeysPart(view)}`;
 }
 
 function sessionsSection(view: PortalView): RawHtml {

@@ -31,6 +31,7 @@ export function portalPasskeyRouter(broker: Broker, flow: SigninFlow, persons: P
       if (!csrfValid(req)) return flow.page(res, 403, approvalErrorPage('Request refused', 'The form is missing its anti-forgery token. Reload the page and try again.'));
       const session = await persons.read(req);
       if (session === undefined) return void res.redirect(303, '/start');
+      if (!broker.passkeys.relyingParty.available) return flow.page(res, 403, approvalErrorPage('Passkeys not available', 'This broker is reached by an IP address, where browsers cannot use passkeys. Ask your administrator to give it a host name.'));
       const ownership = mfaOwnershipIn(broker.model, session.person);
       if (!('owner' in ownership)) return flow.page(res, 403, approvalErrorPage('Passkeys need a stable identifier', ownership.unstable));
       await handle(req, res, session.person, ownership.owner, `portal:${session.id}`);

@@ -102,7 +102,7 @@ export function portalRouter(broker: Broker, flow: SigninFlow, persons: PersonSe
     const notice = typeof req.query['notice'] === 'string' ? NOTICES[req.query['notice']] : undefined;
     const csrf = csrfToken(req, res, secure);
     scripted(res, 200, (nonce) =>
-      portalPage({ csrf, person, publicUrl: broker.loaded.publicUrl, accounts: accountsOfRoles(model, [...allowed, ...needMfa]), allowed, needMfa, devices, passkeys, sessions, nowMs: info.receivedAt, ...(notice ? { notice } : {}) }, nonce),
+      portalPage({ csrf, person, publicUrl: broker.loaded.publicUrl, accounts: accountsOfRoles(model, [...allowed, ...needMfa]), allowed, needMfa, devices, passkeys, passkeysAvailable: broker.passkeys.relyingParty.available, sessions, nowMs: info.receivedAt, ...(notice ? { notice } : {}) }, nonce),
     );
   });
 

@@ -216,14 +216,16 @@ export class SigninFlow {
     const ownership = mfaOwnershipIn(this.broker.model, state);
     if ('unstable' in ownership) return this.refuseUnstable(req, res, state, ownership.unstable);
     const owner = ownership.owner;
-    const methods = this.stepUpMethods(req, state);
     const passkeys = this.broker.passkeys;
+    // No passkey where none can work (an IP address as public host); a role demanding one then has no way in.
+    const methods = this.stepUpMethods(req, state).filter((m) => m !== 'webauthn' || passkeys.relyingParty.available);
     const scope = { owner, binding: PASSKEY_BINDING };
-    const hasPasskey = (await passkeys.list(owner)).length > 0;
+    const hasPasskey = methods.includes('webauthn') && (await passkeys.list(owner)).length > 0;
     const found = await this.deviceOf(state, owner);
     const csrf = csrfToken(req, res, this.secure);
     const nonce = newNonce();
     const onlyPasskey = !methods.includes('totp');
+    if (methods.length === 0) return this.refuseMethod(req, res, state);
     if ((hasPasskey && methods.includes('webauthn')) || (found !== undefined && !onlyPasskey)) {
       const passkey = hasPasskey && methods.includes('webauthn') ? await passkeys.authenticationOptions(scope) : undefined;
       const device = onlyPasskey ? undefined : found?.device;
@@ -279,7 +281,7 @@ export class SigninFlow {
   }
 
   /** A method the role does not accept (a TOTP code where it demands a passkey): refused, audited. */
-  private async refuseMethod(req: Request, res: Response, state: SigninState): Promise<void> {
+  private async refuseMethod(req: Request, res: Response, state: NewSigninState | SigninState): Promise<void> {
     const role = stepLabel(state);
     await this.auditFailure(req, state, `MFA refused: the role ${role ?? ''} requires fedbroker:MfaMethod = webauthn (a passkey)`.replace('  ', ' '));
     this.page(res, 403, errorPage('Passkey required', `${role !== undefined ? `The role ${role}` : 'This step'} requires a passkey or security key; a code from an authenticator app is not enough. Sign in again and use a passkey.`));

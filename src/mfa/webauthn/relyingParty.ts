@@ -5,6 +5,8 @@
  */
 export type UserVerification = 'required' | 'preferred' | 'discouraged';
 
+import { isIP } from 'node:net';
+
 export interface RelyingParty {
   /** rpId: the host name of server.publicUrl (no port). */
   readonly id: string;
@@ -14,9 +16,15 @@ export interface RelyingParty {
   readonly name: string;
   /** mfa.webauthn.userVerification. */
   readonly userVerification: UserVerification;
+  /**
+   * False when the host is an IP address: browsers refuse an IP as rpId, so no passkey can be made
+   * or used there — the broker then offers none (TOTP only) rather than a button that must fail.
+   */
+  readonly available: boolean;
 }
 
 export function relyingPartyOf(publicUrl: string, settings: { readonly rpName: string; readonly userVerification: UserVerification }): RelyingParty {
   const url = new URL(publicUrl);
-  return { id: url.hostname, origin: url.origin, name: settings.rpName, userVerification: settings.userVerification };
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  return { id: host, origin: url.origin, name: settings.rpName, userVerification: settings.userVerification, available: isIP(host) === 0 };
 }
