@@ -22,6 +22,8 @@ export interface PortalView {
   readonly accounts: readonly RoleAccount[];
   readonly allowed: readonly RoleModel[];
   readonly needMfa: readonly RoleModel[];
+  /** ARNs of the roles of `needMfa` only a passkey opens. */
+  readonly passkeyOnly?: ReadonlySet<string>;
   readonly devices: readonly MfaDeviceView[];
   readonly passkeys: readonly PasskeyView[];
   readonly passkeysAvailable: boolean;
@@ -48,7 +50,9 @@ function roleRow(view: PortalView, role: RoleModel, takeable: boolean): RawHtml 
           postButton('/start/console', view.csrf, 'Management console', { role: role.arn }, { aria: `Management console as ${label}` }),
           postButton('/start/credentials', view.csrf, 'Command line access', { role: role.arn }, { secondary: true, aria: `Command line access as ${label}` }),
         ]
-      : [html`<span class="muted">Requires multi-factor authentication.</span>`, postButton('/start/mfa', view.csrf, 'Verify with MFA', {}, { secondary: true, aria: `Verify with MFA to use ${label}` })]
+      : view.passkeyOnly?.has(role.arn)
+        ? [html`<span class="muted">Requires a passkey or security key.</span>`, postButton('/start/mfa', view.csrf, 'Verify with a passkey', {}, { secondary: true, aria: `Verify with a passkey to use ${label}` })]
+        : [html`<span class="muted">Requires multi-factor authentication.</span>`, postButton('/start/mfa', view.csrf, 'Verify with MFA', {}, { secondary: true, aria: `Verify with MFA to use ${label}` })]
   }</div></li>`;
 }
 

@@ -93,7 +93,7 @@ export function portalRouter(broker: Broker, flow: SigninFlow, persons: PersonSe
     if (person === undefined) return;
     const info = flow.requestInfo(req);
     const model = broker.model;
-    const { allowed, needMfa } = judgePersonRoles(model, person, info);
+    const { allowed, needMfa, passkeyOnly } = judgePersonRoles(model, person, info);
     // Devices belong to the person's stable identifier (mfa/federatedOwner.ts); a transient one owns none.
     const ownership = mfaOwnershipIn(model, person);
     const devices = 'owner' in ownership ? await broker.mfa.list(mfaOwnerKey(ownership.owner)!) : [];
@@ -102,7 +102,7 @@ export function portalRouter(broker: Broker, flow: SigninFlow, persons: PersonSe
     const notice = typeof req.query['notice'] === 'string' ? NOTICES[req.query['notice']] : undefined;
     const csrf = csrfToken(req, res, secure);
     scripted(res, 200, (nonce) =>
-      portalPage({ csrf, person, publicUrl: broker.loaded.publicUrl, accounts: accountsOfRoles(model, [...allowed, ...needMfa]), allowed, needMfa, devices, passkeys, passkeysAvailable: broker.passkeys.relyingParty.available, sessions, nowMs: info.receivedAt, ...(notice ? { notice } : {}) }, nonce),
+      portalPage({ csrf, person, publicUrl: broker.loaded.publicUrl, accounts: accountsOfRoles(model, [...allowed, ...needMfa]), allowed, needMfa, ...(passkeyOnly ? { passkeyOnly } : {}), devices, passkeys, passkeysAvailable: broker.passkeys.relyingParty.available, sessions, nowMs: info.receivedAt, ...(notice ? { notice } : {}) }, nonce),
     );
   });
 

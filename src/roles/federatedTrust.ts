@@ -125,18 +125,24 @@ export function judgeRole(role: RoleModel, identity: TrustIdentity, context: Rea
 export interface SigninRoles {
   readonly allowed: readonly RoleModel[];
   readonly needMfa: readonly RoleModel[];
+  /** Of `needMfa`, the ARNs of roles only a passkey opens (fedbroker:MfaMethod = webauthn). */
+  readonly passkeyOnly?: ReadonlySet<string>;
 }
 
 /** Judge every candidate role for a federated identity (used by the ACS and the OIDC login). */
 export function judgeCandidates(roles: readonly RoleModel[], identity: TrustIdentity, context: ReadonlyMap<string, ContextValue>): SigninRoles {
   const allowed: RoleModel[] = [];
   const needMfa: RoleModel[] = [];
+  const passkeyOnly = new Set<string>();
   for (const role of roles) {
     const v = judgeRole(role, identity, context);
     if (v.allowed) allowed.push(role);
-    else if (v.needsMfa) needMfa.push(role);
+    else if (v.needsMfa) {
+      needMfa.push(role);
+      if (!v.methods.includes('totp')) passkeyOnly.add(role.arn);
+    }
   }
-  return { allowed, needMfa };
+  return { allowed, needMfa, passkeyOnly };
 }
 
 /** The identity judged against trust policies, from a sign-in or a person who signed in. */

@@ -65,6 +65,7 @@ describe.skipIf(!existsSync(CHROMIUM))('passkeys in Chromium (virtual authentica
     await Promise.all([page.waitForURL(/notice=passkey-added/), page.click('button:has-text("Add passkey")')]);
     expect(await page.textContent('body')).toContain('The passkey was added.');
     expect(await page.textContent('table:has(caption:has-text("Passkeys"))')).toContain('Laptop');
+    expect(await page.textContent('li.role:has(h3:has-text("Guardian"))')).toContain('Requires a passkey or security key.');
     await page.screenshot({ path: join(DOCS, 'passkey-portal.png'), fullPage: true });
     const [registered] = await audit('RegisterPasskey');
     expect(registered).toMatchObject({ eventSource: 'fedbroker', requestParameters: { credentialName: 'Laptop', subject: 'bob' } });
