@@ -38,6 +38,7 @@ import { authorizeRouter } from './http/authorizeRoute.js';
 import { loadOrCreateKeyRing, type KeyRing } from './keys/keyRing.js';
 import { createLogger, type Logger } from './log.js';
 import { MfaService } from './mfa/mfaService.js';
+import { PasskeyService, relyingPartyOf } from './mfa/webauthn/index.js';
 import { QueryProtocol } from './protocol/queryProtocol.js';
 import { buildActions } from './actions/index.js';
 import { encodeAuthorizationMessage } from './actions/decodeAuthorizationMessage.js';
@@ -231,6 +232,12 @@ export class Broker {
   /** The MFA service of the current configuration (rebuilt on reload: window, failures, lockout). */
   get mfa(): MfaService {
     return this.#mfa;
+  }
+
+  /** Passkeys (WebAuthn) for the current configuration's relying party (server.publicUrl, mfa.webauthn). */
+  get passkeys(): PasskeyService {
+    const rp = relyingPartyOf(this.#loaded.publicUrl, this.#loaded.config.mfa.webauthn);
+    return new PasskeyService({ store: this.store, audit: this.audit, account: this.#model.account, rp });
   }
 
   private buildSamlValidator(loaded: LoadedConfig, model: BrokerModel): SamlValidator {

@@ -22,6 +22,7 @@ import { refuseFederatedUser, requireCaller } from './common/signedCaller.js';
 import { withAssumedMfa } from '../roles/federatedTrust.js';
 import { MFA_REQUIRED_MESSAGE, deniedWith, describeRequest } from './common/trust.js';
 import { mfaOwnerOf, verifiedMfa } from './common/userMfa.js';
+import { MFA_METHOD_KEY } from '../credentials/mfaMethod.js';
 
 const ACTION = 'sts:AssumeRole';
 
@@ -75,7 +76,7 @@ export function assumeRole(broker: Broker) {
           'sts:rolesessionname': params.RoleSessionName,
           'sts:sourceidentity': sourceIdentity,
           'aws:sourceidentity': sourceIdentity,
-          ...(fresh ? { 'aws:multifactorauthpresent': 'true', 'aws:multifactorauthage': String(Math.max(0, nowSeconds - fresh.authenticatedAt)) } : {}),
+          ...(fresh ? { 'aws:multifactorauthpresent': 'true', 'aws:multifactorauthage': String(Math.max(0, nowSeconds - fresh.authenticatedAt)), [MFA_METHOD_KEY]: 'totp' } : {}),
         });
       const denied = `User: ${caller.arn} is not authorized to perform: ${ACTION} on resource: ${params.RoleArn}`;
 

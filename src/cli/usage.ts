@@ -51,10 +51,23 @@ export const COMMANDS: Readonly<Record<string, CommandHelp>> = {
     notes: 'Running brokers use the new key after a restart.',
   },
   mfa: {
-    synopsis: ['mfa list [--user NAME] [--json] [--config FILE]', 'mfa deactivate (--serial ARN | --user NAME) [--config FILE]'],
-    summary: 'list MFA devices; deactivate a lost one',
-    options: [CONFIG, ['--user NAME', 'the devices of this IAM user'], ['--serial ARN', 'the device to deactivate'], ['--json', 'machine-readable output']],
-    notes: 'Never prints a seed. A deactivation is an audit event naming the administrator who ran it.',
+    synopsis: [
+      'mfa list [--user NAME] [--provider NAME --subject SUBJECT] [--json] [--config FILE]',
+      'mfa deactivate (--serial ARN | --user NAME) [--config FILE]',
+      'mfa remove (--serial ARN | --passkey ID) [--config FILE]',
+      'mfa enrol --provider NAME --subject SUBJECT [--config FILE]',
+    ],
+    summary: 'list MFA devices and passkeys; deactivate or remove one; enrolment links',
+    options: [
+      CONFIG,
+      ['--user NAME', 'the devices of this IAM user'],
+      ['--provider NAME --subject SUBJECT', "a federated person (SUBJECT as `mfa list` shows it in the owner)"],
+      ['--serial ARN', 'the TOTP device to deactivate or remove'],
+      ['--passkey ID', 'the passkey to remove (its id as `mfa list` shows it)'],
+      ['--json', 'machine-readable output'],
+    ],
+    notes:
+      'Never prints a seed. `enrol` prints a one-use link (15 minutes) with which that person, signed in\nthrough that provider, adds a passkey or an authenticator app (mfa.federatedEnrollment: admin-only).\nEvery change is an audit event naming the administrator who ran it.',
   },
   revoke: {
     synopsis: ['revoke role ARN | session ACCESS_KEY_ID | subject PROVIDER SUBJECT [--config FILE]'],

@@ -156,6 +156,11 @@ const mfaSchema = z
     maxFailures: z.number().int().min(1).max(100).default(5),
     lockoutSeconds: seconds.default(300),
     federatedEnrollment: z.enum(['first-sign-in', 'admin-only']).default('first-sign-in'),
+    // Passkeys (passkeys.md): the name authenticators show, and whether they must verify the user.
+    webauthn: z
+      .object({ rpName: nonEmpty.default('fedbroker'), userVerification: z.enum(['required', 'preferred', 'discouraged']).default('preferred') })
+      .strict()
+      .default({ rpName: 'fedbroker', userVerification: 'preferred' }),
   })
   .strict();
 

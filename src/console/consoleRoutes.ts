@@ -17,6 +17,7 @@ import { errorPage } from './pages.js';
 import { providerLinks } from './providerLinks.js';
 import { recordSigninEvent } from './signinEvents.js';
 import type { SigninFlow } from './signinFlow.js';
+import { PASSKEY_SCRIPT, PASSKEY_SCRIPT_PATH, WEBAUTHN_BUNDLE_PATH, webauthnBrowserBundle } from '../mfa/webauthn/index.js';
 
 export function signinRouter(broker: Broker, flow: SigninFlow): Router {
   const router = express.Router();
@@ -25,6 +26,12 @@ export function signinRouter(broker: Broker, flow: SigninFlow): Router {
   router.post('/role', form, (req, res) => flow.chooseRole(req, res));
   router.post('/mfa', form, (req, res) => flow.verifyMfa(req, res));
   router.post('/mfa/enroll', form, (req, res) => flow.enrollMfa(req, res));
+  router.post('/webauthn', form, (req, res) => flow.verifyPasskey(req, res));
+  router.post('/webauthn/enroll', form, (req, res) => flow.enrollPasskey(req, res));
+  // The passkey pages' scripts (same origin, loaded under each page's nonce).
+  const script = (body: () => string) => (_req: express.Request, res: express.Response) => void res.set('cache-control', 'public, max-age=3600').type('application/javascript').send(body());
+  router.get(PASSKEY_SCRIPT_PATH.replace('/signin', ''), script(() => PASSKEY_SCRIPT));
+  router.get(WEBAUTHN_BUNDLE_PATH.replace('/signin', ''), script(webauthnBrowserBundle));
   return router;
 }
 

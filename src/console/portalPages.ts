@@ -6,6 +6,7 @@
 import type { RoleModel } from '../config/model.js';
 import { html, layout, raw, type RawHtml } from '../http/html.js';
 import type { MfaDeviceView } from '../mfa/mfaService.js';
+import type { PasskeyView } from '../mfa/webauthn/index.js';
 import type { RoleAccount } from '../roles/accounts.js';
 import { mfaMethod, type Person } from '../sso/person.js';
 import type { ListedSession } from '../sso/sessions.js';
@@ -21,7 +22,11 @@ export interface PortalView {
   readonly accounts: readonly RoleAccount[];
   readonly allowed: readonly RoleModel[];
   readonly needMfa: readonly RoleModel[];
+  /** ARNs of the roles of `needMfa` only a passkey opens. */
+  readonly passkeyOnly?: ReadonlySet<string>;
   readonly devices: readonly MfaDeviceView[];
+  readonly passkeys: readonly PasskeyView[];
+  readonly passkeysAvailable: boolean;
   readonly sessions: readonly ListedSession[];
   readonly nowMs: number;
   readonly notice?: string;
@@ -33,7 +38,7 @@ function postButton(action: string, csrf: string, label: string, fields: Record<
 
 function mfaText(person: Person): string {
   const method = mfaMethod(person.mfa);
-  return method === undefined ? 'not verified in this sign-in' : method === 'idp' ? 'verified by your identity provider' : 'verified with your authenticator app';
+  return method === undefined ? 'not verified in this sign-in' : method === 'idp' ? 'verified by your identity provider' : method === 'webauthn' ? 'verified with a passkey' : 'verified with your authenticator app';
 }
 
 function roleRow(view: PortalView, role: RoleModel, takeable: boolean): RawHtml {
@@ -45,7 +50,9 @@ function roleRow(view: PortalView, role: RoleModel, takeable: boolean): RawHtml 
           postButton('/start/console', view.csrf, 'Management console', { role: role.arn }, { aria: `Management console as ${label}` }),
           postButton('/start/credentials', view.csrf, 'Command line access', { role: role.arn }, { secondary: true, aria: `Command line access as ${label}` }),
         ]
-      : [html`<span class="muted">Requires multi-factor authentication.</span>`, postButton('/start/mfa', view.csrf, 'Verify with MFA', {}, { secondary: true, aria: `Verify with MFA to use ${label}` })]
+      : view.passkeyOnly?.has(role.arn)
+        ? [html`<span class="muted">Requires a passkey or security key.</span>`, postButton('/start/mfa', view.csrf, 'Verify with a passkey', {}, { secondary: true, aria: `Verify with a passkey to use ${label}` })]
+        : [html`<span class="muted">Requires multi-factor authentication.</span>`, postButton('/start/mfa', view.csrf, 'Verify with MFA', {}, { secondary: true, aria: `Verify with MFA to use ${label}` })]
   }</div></li>`;
 }
 
@@ -87,16 +94,32 @@ export AWS_ENDPOINT_URL_SSO=${publicUrl}/sso-portal</pre></div>
 <p>Older CLIs and other tools: <code>credential_process = npx fedbroker login --url ${publicUrl} --account ${account} --role ${role}</code></p>`;
 }
 
+/** The person's passkeys: name, added, last used, remove (which needs a fresh MFA); and "add one". */
+function passkeysSection(view: PortalView): RawHtml {
+  const day = (ms: number | null) => (ms === null ? html`<span class="muted">never</span>` : readableTime(Math.floor(ms / 1000), view.nowMs).replace(/ \(.*\)$/, ''));
+  const list =
+    view.passkeys.length === 0
+      ? html`<p>You have no passkey. A passkey (your device's screen lock, a phone, a security key) is multi-factor authentication that cannot be phished; some roles require one.</p>`
+      : html`<div class="scroll"><table><caption class="muted">Passkeys and security keys</caption><tr><th scope="col">Name</th><th scope="col">Added</th><th scope="col">Last used</th><th scope="col"><span class="muted">Remove (needs a recent MFA)</span></th></tr>
+${view.passkeys.map((p) => html`<tr><td>${p.name}</td><td>${day(p.createdAt)}</td><td>${day(p.lastUsedAt)}</td><td>${postButton('/start/passkeys/remove', view.csrf, 'Remove', { id: p.id }, { secondary: true, aria: `Remove the passkey ${p.name}` })}</td></tr>`)}</table></div>`;
+  return html`${list}${postButton('/start/passkeys/new', view.csrf, 'Add a passkey or security key', {}, { secondary: true })}`;
+}
+
+/** Passkeys, where this broker's address allows them (not on an IP address). */
+function passkeysPart(view: PortalView): RawHtml | string {
+  return view.passkeysAvailable ? passkeysSection(view) : '';
+}
+
 function devicesSection(view: PortalView): RawHtml {
   const enabled = view.devices.filter((d) => d.enabled);
   if (enabled.length === 0) {
-    return html`<p>You have no MFA device. Roles that need MFA your identity provider did not do will ask you to set one up.</p>${postButton('/start/mfa', view.csrf, 'Set up an MFA device', {}, { secondary: true })}`;
+    return html`${passkeysPart(view)}<p>You have no MFA device. Roles that need MFA your identity provider did not do will ask you to set one up (or to use a passkey).</p>${postButton('/start/mfa', view.csrf, 'Set up an MFA device', {}, { secondary: true })}`;
   }
   return html`<div class="scroll"><table><tr><th scope="col">Device</th><th scope="col">Enabled</th><th scope="col"><span class="muted">Remove (needs a current code)</span></th></tr>
 ${enabled.map(
   (d) => html`<tr><td><code>${d.serial}</code></td><td>${d.enabledAt !== null ? readableTime(Math.floor(d.enabledAt / 1000), view.nowMs).replace(/ \(.*\)$/, '') : ''}</td>
 <td><form method="post" action="/start/mfa/remove" class="actions">${hidden(CSRF_FIELD, view.csrf)}${hidden('serial', d.serial)}<label for="code-${d.serial}">Code</label><input type="text" id="code-${d.serial}" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required><button type="submit" class="secondary">Remove</button></form></td></tr>`,
-)}</table></div>`;
+)}</table></div>${passkeysPart(view)}`;
 }
 
 function sessionsSection(view: PortalView): RawHtml {
@@ -117,7 +140,7 @@ export function portalPage(view: PortalView, nonce: string): string {
 <div class="actions"><span>Signed in as ${whoText(view.person)} · MFA ${mfaText(view.person)} · until ${readableTime(view.person.sessionEnd, view.nowMs)}</span>${postButton('/start/logout', view.csrf, 'Sign out', {}, { secondary: true })}</div>
 <h2>Accounts</h2>${accountsSection(view)}
 <h2>Command-line sign-in</h2>${cliSetup(view.publicUrl, first ? { account: first.account, role: first.name } : undefined)}
-<h2>MFA devices</h2>${devicesSection(view)}
+<h2>MFA devices and passkeys</h2>${devicesSection(view)}
 <h2>Active command-line sessions</h2>${sessionsSection(view)}
 <script nonce="${nonce}" src="/start/copy.js"></script>`,
     { nonce },

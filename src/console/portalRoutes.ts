@@ -23,6 +23,8 @@ import { federatedUserIdentity } from '../audit/userIdentity.js';
 import type { ConsoleOpening } from '../sessions/issuer.js';
 import type { SigninFlow } from './signinFlow.js';
 import { mfaOwnershipIn } from '../mfa/federatedOwner.js';
+import { ENROLMENT_GRANT_PARAM, enrolmentGrantValid } from '../mfa/enrolmentGrants.js';
+import { PASSKEY_NOTICES, portalPasskeyRouter } from './portalPasskeys.js';
 
 export function portalRouter(broker: Broker, flow: SigninFlow, persons: PersonSessions, secure: boolean): Router {
   const router = express.Router();
@@ -75,19 +77,32 @@ export function portalRouter(broker: Broker, flow: SigninFlow, persons: PersonSe
   });
 
   router.get('/', async (req, res) => {
+    // An administrator's enrolment link (`fedbroker mfa enrol`): sign in, then enrol.
+    const grant = typeof req.query[ENROLMENT_GRANT_PARAM] === 'string' ? req.query[ENROLMENT_GRANT_PARAM] : undefined;
+    if (grant !== undefined) {
+      const session = await persons.read(req);
+      const back = `/start?${ENROLMENT_GRANT_PARAM}=${encodeURIComponent(grant)}`;
+      if (session === undefined) return flow.page(res, 200, signinNeededPage('Sign in to set up MFA', 'Your administrator sent you this link to set up a passkey or an authenticator app. Sign in first, as yourself.', providerLinks(broker.model, back)));
+      const ownership = mfaOwnershipIn(broker.model, session.person);
+      if (!('owner' in ownership) || !(await enrolmentGrantValid(broker.store, grant, ownership.owner))) {
+        return flow.page(res, 403, approvalErrorPage('Enrolment link not valid', 'This enrolment link is not for the identity you signed in with, was already used, or expired (links work once, for 15 minutes). Ask your administrator for a new one.'));
+      }
+      return flow.stepUp(req, res, session.person, `${broker.loaded.publicUrl}/start`, grant);
+    }
     const person = await signedIn(req, res);
     if (person === undefined) return;
     const info = flow.requestInfo(req);
     const model = broker.model;
-    const { allowed, needMfa } = judgePersonRoles(model, person, info);
+    const { allowed, needMfa, passkeyOnly } = judgePersonRoles(model, person, info);
     // Devices belong to the person's stable identifier (mfa/federatedOwner.ts); a transient one owns none.
     const ownership = mfaOwnershipIn(model, person);
     const devices = 'owner' in ownership ? await broker.mfa.list(mfaOwnerKey(ownership.owner)!) : [];
+    const passkeys = 'owner' in ownership ? await broker.passkeys.list(ownership.owner) : [];
     const sessions = await broker.sso.sessions.listFor(person, info.receivedAt);
     const notice = typeof req.query['notice'] === 'string' ? NOTICES[req.query['notice']] : undefined;
     const csrf = csrfToken(req, res, secure);
     scripted(res, 200, (nonce) =>
-      portalPage({ csrf, person, publicUrl: broker.loaded.publicUrl, accounts: accountsOfRoles(model, [...allowed, ...needMfa]), allowed, needMfa, devices, sessions, nowMs: info.receivedAt, ...(notice ? { notice } : {}) }, nonce),
+      portalPage({ csrf, person, publicUrl: broker.loaded.publicUrl, accounts: accountsOfRoles(model, [...allowed, ...needMfa]), allowed, needMfa, ...(passkeyOnly ? { passkeyOnly } : {}), devices, passkeys, passkeysAvailable: broker.passkeys.relyingParty.available, sessions, nowMs: info.receivedAt, ...(notice ? { notice } : {}) }, nonce),
     );
   });
 
@@ -145,6 +160,8 @@ export function portalRouter(broker: Broker, flow: SigninFlow, persons: PersonSe
       res.redirect(303, opening.url);
     }),
   );
+
+  router.use('/passkeys', portalPasskeyRouter(broker, flow, persons, secure));
 
   router.post('/mfa', form, action((req, res, person) => flow.stepUp(req, res, person, `${broker.loaded.publicUrl}/start`)));
 
@@ -207,7 +224,7 @@ export function portalRouter(broker: Broker, flow: SigninFlow, persons: PersonSe
   return router;
 }
 
-const NOTICES: Readonly<Record<string, string>> = Object.assign(Object.create(null) as Record<string, string>, {
+const NOTICES: Readonly<Record<string, string>> = Object.assign(Object.create(null) as Record<string, string>, PASSKEY_NOTICES, {
   'mfa-removed': 'The MFA device was removed.',
   'mfa-not-removed': 'The MFA device was not removed: the code was wrong, used before, or the device is locked.',
   'session-ended': 'The command-line session was ended; its tokens no longer work.',

@@ -24,13 +24,16 @@ import { MfaCodeRefused } from '../mfa/codeRefused.js';
 import { federatedSessionIdentity, legacyMfaOwner, mfaOwnershipIn, type FederatedMfaOwner } from '../mfa/federatedOwner.js';
 import type { MfaDeviceView } from '../mfa/mfaService.js';
 import { tagAuditParameters } from '../sessions/tags/index.js';
-import { contentSecurityPolicy } from '../http/html.js';
 import { clientAddress } from '../http/clientAddress.js';
 import { requestInfoOf } from '../http/requestInfo.js';
 import { noteRequest } from '../http/requestLog.js';
 import type { ConsoleSessions } from './consoleSession.js';
 import { csrfToken, csrfValid } from './csrf.js';
-import { alreadyUsedPage, errorPage, mfaActivatedPage, mfaEnrolmentPage, mfaPromptPage, rolePickerPage, type RoleChoice } from './pages.js';
+import { alreadyUsedPage, errorPage, mfaActivatedPage, mfaEnrolmentPage, mfaPromptPage, rolePickerPage, type Activated, type RoleChoice } from './pages.js';
+import { PasskeyRefused } from '../mfa/webauthn/index.js';
+import { STEP_UP_METHODS, type StepUpMethod } from '../roles/federatedTrust.js';
+import { enrolmentGrantValid, spendEnrolmentGrant } from '../mfa/enrolmentGrants.js';
+import { contentSecurityPolicy as csp, newNonce } from '../http/html.js';
 import type { PersonSessions } from './personSession.js';
 import { isPersonDestination, personOf, stepUpStateOf } from './personSignin.js';
 import type { Person } from '../sso/person.js';
@@ -85,19 +88,18 @@ export class SigninFlow {
 
   /** POST /signin/mfa: a TOTP code from the identity's enrolled device. */
   async verifyMfa(req: Request, res: Response): Promise<void> {
-    const state = this.openState(req, res);
-    if (state === undefined || (state.chosenRole === undefined && state.stepUp === undefined)) return void (state && this.page(res, 400, errorPage('Sign-in failed', 'No role was chosen.')));
     // Spent before the code is checked: a replayed form neither burns a code nor counts a failure.
-    if (!(await this.spend(res, state))) return;
-    const ownership = mfaOwnershipIn(this.broker.model, state);
-    if ('unstable' in ownership) return this.refuseUnstable(req, res, state, ownership.unstable);
-    const found = await this.deviceOf(state, ownership.owner);
+    const step = await this.openMfaPost(req, res);
+    if (step === undefined) return;
+    const { state, owner } = step;
+    if (!this.stepUpMethods(req, state).includes('totp')) return this.refuseMethod(req, res, state);
+    const found = await this.deviceOf(state, owner);
     if (found === undefined) return this.showMfaStep(req, res, state);
     const { device } = found;
     const code = String((req.body as Record<string, unknown>)['code'] ?? '');
     try {
       const { authenticatedAt } = await this.broker.mfa.verifyCode(device.serial, code, found.owner, this.mfaContext(req));
-      if (found.owner !== ownership.owner) await this.moveDevice(req, device.serial, found.owner, ownership.owner);
+      if (found.owner !== owner) await this.moveDevice(req, device.serial, found.owner, owner);
       await this.finish(req, res, state, { authenticatedAt, serial: device.serial });
     } catch (e) {
       if (!(e instanceof AwsError) || e.httpStatus >= 500) throw e;
@@ -121,23 +123,62 @@ export class SigninFlow {
 
   /** POST /signin/mfa/enroll: two consecutive codes activate the new device and count as MFA. */
   async enrollMfa(req: Request, res: Response): Promise<void> {
-    const state = this.openState(req, res);
-    if (state === undefined || (state.chosenRole === undefined && state.stepUp === undefined)) return void (state && this.page(res, 400, errorPage('Sign-in failed', 'No role was chosen.')));
-    if (!(await this.spend(res, state))) return;
+    const step = await this.openMfaPost(req, res);
+    if (step === undefined) return;
+    const { state, owner } = step;
     const enrolment = state.enrolment;
-    if (enrolment === undefined) return this.showMfaStep(req, res, state);
+    if (enrolment === undefined || !(await this.mayEnrol(state, owner))) return this.showMfaStep(req, res, state);
     const body = req.body as Record<string, unknown>;
-    const ownership = mfaOwnershipIn(this.broker.model, state);
-    if ('unstable' in ownership) return this.refuseUnstable(req, res, state, ownership.unstable);
     try {
-      await this.broker.mfa.enable(enrolment.serial, ownership.owner, String(body['code1'] ?? ''), String(body['code2'] ?? ''), this.mfaContext(req));
+      await this.broker.mfa.enable(enrolment.serial, owner, String(body['code1'] ?? ''), String(body['code2'] ?? ''), this.mfaContext(req));
     } catch (e) {
       if (!(e instanceof AwsError) || e.httpStatus >= 500) throw e;
-      this.page(res, 403, mfaEnrolmentPage({ ...enrolment, state: sealSigninState(this.broker.keyRing, state), csrf: csrfToken(req, res, this.secure), role: stepLabel(state), error: enrolmentProblem(e), detail: e.message }), state.destination);
+      this.page(res, 403, mfaEnrolmentPage({ totp: enrolment, state: sealSigninState(this.broker.keyRing, state), csrf: csrfToken(req, res, this.secure), role: stepLabel(state), error: enrolmentProblem(e), detail: e.message }), state.destination);
       return;
     }
+    await spendEnrolmentGrant(this.broker.store, state.enrolGrant, owner);
     const { enrolment: _shownOnce, ...rest } = state;
-    await this.finish(req, res, rest, { authenticatedAt: Math.floor(Date.now() / 1000), serial: enrolment.serial }, enrolment.serial);
+    await this.finish(req, res, rest, { authenticatedAt: Math.floor(Date.now() / 1000), serial: enrolment.serial }, { serial: enrolment.serial });
+  }
+
+  /** POST /signin/webauthn: an assertion by one of the identity's passkeys. */
+  async verifyPasskey(req: Request, res: Response): Promise<void> {
+    const step = await this.openMfaPost(req, res);
+    if (step === undefined) return;
+    const { state, owner } = step;
+    if (!this.stepUpMethods(req, state).includes('webauthn')) return this.refuseMethod(req, res, state);
+    const body = req.body as Record<string, unknown>;
+    try {
+      const { authenticatedAt } = await this.broker.passkeys.authenticate({ owner, binding: PASSKEY_BINDING }, state.webauthnChallenge ?? '', body['response'], this.mfaContext(req));
+      const { webauthnChallenge: _spent, ...rest } = state;
+      await this.finish(req, res, rest, { authenticatedAt, method: 'webauthn' });
+    } catch (e) {
+      if (!(e instanceof PasskeyRefused)) throw e;
+      // Refused (and audited by the passkey service): the same step again, with a new challenge.
+      await this.auditFailure(req, state, `MFA refused: ${e.message}`);
+      await this.showMfaStep(req, res, state, { error: e.message, status: 403 });
+    }
+  }
+
+  /** POST /signin/webauthn/enroll: a new passkey, registered at the sign-in that needs MFA; counts as MFA. */
+  async enrollPasskey(req: Request, res: Response): Promise<void> {
+    const step = await this.openMfaPost(req, res);
+    if (step === undefined) return;
+    const { state, owner } = step;
+    // Only someone with nothing set up enrols here (else they step up with what they have).
+    if (!(await this.mayEnrol(state, owner)) || (await this.broker.passkeys.list(owner)).length > 0 || (await this.deviceOf(state, owner)) !== undefined) return this.showMfaStep(req, res, state);
+    const body = req.body as Record<string, unknown>;
+    let name: string;
+    try {
+      name = (await this.broker.passkeys.register({ owner, binding: PASSKEY_BINDING }, state.webauthnChallenge ?? '', String(body['name'] ?? ''), body['response'], this.mfaContext(req))).name;
+    } catch (e) {
+      if (!(e instanceof AwsError) || e.httpStatus >= 500) throw e;
+      await this.auditFailure(req, state, `Passkey registration refused: ${e.message}`);
+      return this.showMfaStep(req, res, state, { error: e.message, status: 403 });
+    }
+    await spendEnrolmentGrant(this.broker.store, state.enrolGrant, owner);
+    const { webauthnChallenge: _spent, enrolment: _unused, ...rest } = state;
+    await this.finish(req, res, rest, { authenticatedAt: Math.floor(Date.now() / 1000), method: 'webauthn' }, { passkey: name });
   }
 
   /**
@@ -145,8 +186,8 @@ export class SigninFlow {
    * needs it): the same step as for a role — the person's device, or enrolment — then back to
    * `continueTo` with the portal session now carrying the MFA.
    */
-  stepUp(req: Request, res: Response, person: Person, continueTo: string): Promise<void> {
-    return this.showMfaStep(req, res, stepUpStateOf(person, continueTo));
+  stepUp(req: Request, res: Response, person: Person, continueTo: string, enrolGrant?: string): Promise<void> {
+    return this.showMfaStep(req, res, { ...stepUpStateOf(person, continueTo), ...(enrolGrant !== undefined ? { enrolGrant } : {}) });
   }
 
   // ---- steps -------------------------------------------------------------------------------------
@@ -164,36 +205,93 @@ export class SigninFlow {
     this.page(res, 200, rolePickerPage({ state: sealSigninState(this.broker.keyRing, state), csrf: csrfToken(req, res, this.secure), subject: state.subject, provider: state.provider, roles: choices }), state.destination);
   }
 
-  private async showMfaStep(req: Request, res: Response, state: NewSigninState | SigninState): Promise<void> {
+  /**
+   * The one MFA step of the browser (a role that needs MFA, a person's step-up): the identity's
+   * passkeys (offered first) and TOTP device, as far as the step accepts each method (a role may
+   * demand fedbroker:MfaMethod = webauthn); with nothing set up, enrolment of either — at a first
+   * sign-in (mfa.federatedEnrollment) or with an administrator's enrolment link.
+   */
+  private async showMfaStep(req: Request, res: Response, state: NewSigninState | SigninState, shown: { error?: string; status?: number } = {}): Promise<void> {
     const role = stepLabel(state);
     const ownership = mfaOwnershipIn(this.broker.model, state);
     if ('unstable' in ownership) return this.refuseUnstable(req, res, state, ownership.unstable);
     const owner = ownership.owner;
-    const mfa = this.broker.mfa;
+    const passkeys = this.broker.passkeys;
+    // No passkey where none can work (an IP address as public host); a role demanding one then has no way in.
+    const methods = this.stepUpMethods(req, state).filter((m) => m !== 'webauthn' || passkeys.relyingParty.available);
+    const scope = { owner, binding: PASSKEY_BINDING };
+    const hasPasskey = methods.includes('webauthn') && (await passkeys.list(owner)).length > 0;
     const found = await this.deviceOf(state, owner);
     const csrf = csrfToken(req, res, this.secure);
-    if (found !== undefined) {
+    const nonce = newNonce();
+    const onlyPasskey = !methods.includes('totp');
+    if (methods.length === 0) return this.refuseMethod(req, res, state);
+    if ((hasPasskey && methods.includes('webauthn')) || (found !== undefined && !onlyPasskey)) {
+      const passkey = hasPasskey && methods.includes('webauthn') ? await passkeys.authenticationOptions(scope) : undefined;
+      const device = onlyPasskey ? undefined : found?.device;
       // A locked device: the prompt says until when, with its form disabled.
-      const locked = found.device.lockedUntil > Date.now();
-      const prompt = { state: sealSigninState(this.broker.keyRing, state), csrf, role, serial: found.device.serial, ...(locked ? { lockedUntil: found.device.lockedUntil } : {}) };
-      this.page(res, locked ? 403 : 200, mfaPromptPage(prompt), state.destination);
+      const locked = device !== undefined && device.lockedUntil > Date.now() ? device.lockedUntil : undefined;
+      const sealed = sealSigninState(this.broker.keyRing, { ...state, ...(passkey ? { webauthnChallenge: passkey.challenge } : {}) });
+      const prompt = {
+        state: sealed,
+        csrf,
+        role,
+        onlyPasskey,
+        ...(device !== undefined ? { serial: device.serial } : {}),
+        ...(passkey ? { passkey: { options: JSON.stringify(passkey), nonce } } : {}),
+        ...(locked !== undefined ? { lockedUntil: locked } : {}),
+        ...(shown.error !== undefined ? { error: shown.error } : {}),
+      };
+      this.page(res, shown.status ?? (locked !== undefined && passkey === undefined ? 403 : 200), mfaPromptPage(prompt), state.destination, passkey ? nonce : undefined);
       return;
     }
-    if (this.broker.loaded.config.mfa.federatedEnrollment !== 'first-sign-in') {
-      this.page(res, 403, errorPage('MFA device required', `${role !== undefined ? `The role ${role}` : 'This step'} requires multi-factor authentication and you have no MFA device. Ask an administrator to enrol one for you.`));
+    if (!(await this.mayEnrol(state, owner))) {
+      const what = onlyPasskey ? 'a passkey or security key' : 'multi-factor authentication';
+      this.page(res, 403, errorPage(onlyPasskey ? 'Passkey required' : 'MFA device required', `${role !== undefined ? `The role ${role}` : 'This step'} requires ${what} and you have none set up here. Ask an administrator for an enrolment link.`));
       return;
     }
+    const passkey = methods.includes('webauthn') ? await passkeys.registrationOptions(scope, { name: state.subject, displayName: `${state.sessionName} (${state.provider})` }) : undefined;
     // The same key until it is confirmed: what the person scanned on an earlier visit keeps working.
-    const enrolment = await mfa.federatedEnrolment({ provider: owner.provider, subject: owner.subject }, this.mfaContext(req));
-    const shown = { serial: enrolment.device.serial, seedBase32: enrolment.seedBase32, qrPngBase64: enrolment.qrCodePng.toString('base64') };
-    this.page(res, 200, mfaEnrolmentPage({ ...shown, state: sealSigninState(this.broker.keyRing, { ...state, enrolment: shown }), csrf, role }), state.destination);
+    const enrolment = onlyPasskey ? undefined : await this.broker.mfa.federatedEnrolment({ provider: owner.provider, subject: owner.subject }, this.mfaContext(req));
+    const totp = enrolment && { serial: enrolment.device.serial, seedBase32: enrolment.seedBase32, qrPngBase64: enrolment.qrCodePng.toString('base64') };
+    const sealed = sealSigninState(this.broker.keyRing, { ...state, ...(totp ? { enrolment: totp } : {}), ...(passkey ? { webauthnChallenge: passkey.challenge } : {}) });
+    const page = mfaEnrolmentPage({ state: sealed, csrf, role, ...(totp ? { totp } : {}), ...(passkey ? { passkey: { options: JSON.stringify(passkey), nonce } } : {}), ...(shown.error !== undefined ? { error: shown.error } : {}) });
+    this.page(res, shown.status ?? 200, page, state.destination, passkey ? nonce : undefined);
+  }
+
+  /**
+   * The MFA methods this step accepts: for a role, those its trust policy allows after the step-up
+   * (judged again now); for a person's step-up (no role), either.
+   */
+  private stepUpMethods(req: Request, state: NewSigninState | SigninState): readonly StepUpMethod[] {
+    if (state.chosenRole === undefined) return STEP_UP_METHODS;
+    const role = this.broker.model.roleByArn(state.chosenRole);
+    if (role === undefined) return STEP_UP_METHODS;
+    const identity = trustIdentityOf(state);
+    const info = this.requestInfo(req);
+    const verdict = judgeRole(role, identity, federatedTrustContext(identity, requestConditionKeys(info), state.mfa, info.receivedAt, state.sessionName));
+    // Allowed already, or not even with MFA: completing the step decides (and refuses) as before.
+    return verdict.needsMfa ? verdict.methods : STEP_UP_METHODS;
+  }
+
+  /** May this identity enrol its first device or passkey now? First-sign-in enrolment, or an administrator's link for it. */
+  private async mayEnrol(state: NewSigninState | SigninState, owner: FederatedMfaOwner): Promise<boolean> {
+    if (this.broker.loaded.config.mfa.federatedEnrollment === 'first-sign-in') return true;
+    return enrolmentGrantValid(this.broker.store, state.enrolGrant, owner);
+  }
+
+  /** A method the role does not accept (a TOTP code where it demands a passkey): refused, audited. */
+  private async refuseMethod(req: Request, res: Response, state: NewSigninState | SigninState): Promise<void> {
+    const role = stepLabel(state);
+    await this.auditFailure(req, state, `MFA refused: the role ${role ?? ''} requires fedbroker:MfaMethod = webauthn (a passkey)`.replace('  ', ' '));
+    this.page(res, 403, errorPage('Passkey required', `${role !== undefined ? `The role ${role}` : 'This step'} requires a passkey or security key; a code from an authenticator app is not enough. Sign in again and use a passkey.`));
   }
 
   /**
    * Re-check the role against its trust policy (the configuration may have changed), then start the
    * session. `activated`: the serial of an MFA device this sign-in just activated (the person is told so).
    */
-  private async complete(req: Request, res: Response, state: NewSigninState | SigninState, roleArn: string, mfa: SessionClaims['mfa'] | undefined, activated?: string): Promise<void> {
+  private async complete(req: Request, res: Response, state: NewSigninState | SigninState, roleArn: string, mfa: SessionClaims['mfa'] | undefined, activated?: Activated): Promise<void> {
     const model = this.broker.model;
     const role = model.roleByArn(roleArn);
     const info = this.requestInfo(req);
@@ -261,12 +359,12 @@ export class SigninFlow {
       ...(session.upstream !== undefined ? { upstream: session.upstream } : {}),
     });
     opening.start(res);
-    if (activated !== undefined) return this.page(res, 200, mfaActivatedPage({ serial: activated, role: role.name, next: opening.url }), state.destination);
+    if (activated !== undefined) return this.page(res, 200, mfaActivatedPage({ activated, role: role.name, next: opening.url }), state.destination);
     res.redirect(302, opening.url);
   }
 
   /** The end of an MFA step: the role's console session, or the person's portal session (step-up). */
-  private finish(req: Request, res: Response, state: SigninState, mfa: NonNullable<SessionClaims['mfa']>, activated?: string): Promise<void> {
+  private finish(req: Request, res: Response, state: SigninState, mfa: NonNullable<SessionClaims['mfa']>, activated?: Activated): Promise<void> {
     return state.chosenRole !== undefined ? this.complete(req, res, state, state.chosenRole, mfa, activated) : this.completePerson(req, res, state, mfa, activated);
   }
 
@@ -275,7 +373,7 @@ export class SigninFlow {
    * sso.sessionHours from now (the SAML SessionNotOnOrAfter may end it sooner) — or, after a
    * step-up, the same sign-in times with the MFA added — then on to the page.
    */
-  private async completePerson(req: Request, res: Response, state: NewSigninState | SigninState, mfa: SessionClaims['mfa'] | undefined, activated?: string): Promise<void> {
+  private async completePerson(req: Request, res: Response, state: NewSigninState | SigninState, mfa: SessionClaims['mfa'] | undefined, activated?: Activated): Promise<void> {
     const info = this.requestInfo(req);
     const signedInAt = Math.floor(info.receivedAt / 1000);
     const times = state.stepUp ?? { signedInAt, sessionEnd: Math.min(signedInAt + this.broker.sso.settings().sessionSeconds, state.sessionNotOnOrAfter ?? Infinity) };
@@ -288,7 +386,7 @@ export class SigninFlow {
     const destination = state.destination ?? `${this.broker.loaded.publicUrl}/start`;
     await this.recordConsoleLogin(info, state, { responseElements: { ConsoleLogin: 'Success' }, additionalEventData: { LoginTo: destination, MFAUsed: mfa ? 'Yes' : 'No' } });
     await this.persons.start(req, res, person, info.receivedAt);
-    if (activated !== undefined) return this.page(res, 200, mfaActivatedPage({ serial: activated, next: destination }), state.destination);
+    if (activated !== undefined) return this.page(res, 200, mfaActivatedPage({ activated, next: destination }), state.destination);
     res.redirect(302, destination);
   }
 
@@ -356,6 +454,21 @@ export class SigninFlow {
   };
 
   /**
+   * The opening of every MFA step's POST: the anti-forgery token, the sealed state of a step (a role
+   * chosen, or a person's step-up), spent once; then the identity's stable MFA owner. Undefined, with
+   * the page sent, when any of it fails.
+   */
+  private async openMfaPost(req: Request, res: Response): Promise<{ state: SigninState; owner: FederatedMfaOwner } | undefined> {
+    const state = this.openState(req, res);
+    if (state === undefined) return undefined;
+    if (state.chosenRole === undefined && state.stepUp === undefined) return void this.page(res, 400, errorPage('Sign-in failed', 'No role was chosen.'));
+    if (!(await this.spend(res, state))) return undefined;
+    const ownership = mfaOwnershipIn(this.broker.model, state);
+    if ('unstable' in ownership) return void (await this.refuseUnstable(req, res, state, ownership.unstable));
+    return { state, owner: ownership.owner };
+  }
+
+  /**
    * Marks a posted state used (every step's form is single use; the next step gets a freshly sealed
    * state). False, with the page sent, when it already was: a replayed or double-submitted form.
    */
@@ -412,13 +525,16 @@ export class SigninFlow {
   }
 
   /** A page; for a step of a sign-in bound for `destination`, its forms may lead there (CSP form-action). */
-  page(res: Response, status: number, body: string, destination?: string): void {
+  page(res: Response, status: number, body: string, destination?: string, nonce?: string): void {
     // Forms of the sign-in steps may end in an upstream console too (the AWS federation endpoint).
     const targets = [...(destination !== undefined ? [new URL(destination).origin] : []), ...this.broker.consoleOrigins];
-    res.status(status).set('content-security-policy', contentSecurityPolicy(undefined, targets)).set('cache-control', 'no-store').type('html').send(body);
+    res.status(status).set('content-security-policy', csp(nonce, targets)).set('cache-control', 'no-store').type('html').send(body);
   }
 }
 
+
+/** Passkey challenges of the sign-in steps: the sealed state names its challenge, the store spends it once. */
+const PASSKEY_BINDING = 'signin';
 
 /** What a person is told about a refused code (the API keeps AWS's words). */
 function codeProblem(e: AwsError): string {

@@ -55,6 +55,10 @@ export interface SigninState {
    * their sign-in keeps its times, and the step ends at `destination`.
    */
   readonly stepUp?: { readonly signedInAt: number; readonly sessionEnd: number };
+  /** The passkey challenge of the page this state was sealed into (mfa/webauthn/challenges.ts): only this step can answer it. */
+  readonly webauthnChallenge?: string;
+  /** An administrator's one-use enrolment link (`fedbroker mfa enrol`), for mfa.federatedEnrollment: admin-only. */
+  readonly enrolGrant?: string;
 }
 
 export type NewSigninState = Omit<SigninState, 'v' | 'nonce' | 'expiresAt'>;

@@ -57,6 +57,7 @@ interface CoreJson {
   f?: readonly [FederatedIdentity['type'], string, string] | readonly [FederatedIdentity['type'], string, string, string]; // type, provider, subject, mfaSubject ('' = none)
   si?: string; // sourceIdentity
   m?: readonly [number] | readonly [number, string]; // mfa authenticatedAt, serial
+  mw?: 1; // mfa done with a passkey (fedbroker:MfaMethod = webauthn)
   c?: 1; // chained
   n?: number; // notAfter
 }
@@ -135,6 +136,7 @@ function toCoreJson(c: SessionClaims): CoreJson {
   }
   if (c.sourceIdentity !== undefined) core.si = c.sourceIdentity;
   if (c.mfa !== undefined) core.m = c.mfa.serial === undefined ? [c.mfa.authenticatedAt] : [c.mfa.authenticatedAt, c.mfa.serial];
+  if (c.mfa?.method === 'webauthn') core.mw = 1;
   if (c.chained === true) core.c = 1;
   if (c.notAfter !== undefined) core.n = c.notAfter;
   return core;
@@ -217,7 +219,8 @@ function fromCoreJson(value: unknown): SessionClaims | undefined {
   }
   if (j.m !== undefined) {
     if (!Array.isArray(j.m) || !isInt(j.m[0]) || j.m.length > 2 || (j.m.length === 2 && !isString(j.m[1]))) return undefined;
-    claims.mfa = j.m.length === 2 ? { authenticatedAt: j.m[0], serial: j.m[1] as string } : { authenticatedAt: j.m[0] };
+    if (j.mw !== undefined && j.mw !== 1) return undefined;
+    claims.mfa = { authenticatedAt: j.m[0], ...(j.m.length === 2 ? { serial: j.m[1] as string } : {}), ...(j.mw === 1 ? { method: 'webauthn' as const } : {}) };
   }
   if (j.c !== undefined) {
     if (j.c !== 1) return undefined;

@@ -82,7 +82,12 @@ export interface SessionClaims {
    * (aws:MultiFactorAuthPresent = false); `authenticatedAt` (epoch seconds) → MFA was verified then
    * (aws:MultiFactorAuthPresent = true, aws:MultiFactorAuthAge = now - authenticatedAt).
    */
-  readonly mfa?: { readonly authenticatedAt: number; readonly serial?: string };
+  readonly mfa?: {
+    readonly authenticatedAt: number;
+    readonly serial?: string;
+    /** How the MFA was done when it was a passkey (fedbroker:MfaMethod); absent: `totp` with a serial, else `idp`. */
+    readonly method?: 'webauthn';
+  };
   /** True for credentials obtained with other temporary credentials (role chaining). */
   readonly chained?: boolean;
   /**

@@ -125,7 +125,7 @@ const RESERVED_AWS_KEYS = new Set(
     'aws:username', 'aws:userid', 'aws:principalarn', 'aws:principalaccount', 'aws:principaltype', 'aws:principalorgid',
     'aws:principalisawsservice', 'aws:multifactorauthpresent', 'aws:multifactorauthage', 'aws:sourceidentity',
     'aws:tokenissuetime', 'aws:requestedregion', 'aws:federatedprovider', 'aws:currenttime', 'aws:epochtime',
-    'aws:viaawsservice', 'aws:calledvia', 'aws:calledviafirst', 'aws:calledvialast',
+    'aws:viaawsservice', 'aws:calledvia', 'aws:calledviafirst', 'aws:calledvialast', 'fedbroker:mfamethod',
   ],
 );
 

@@ -5,6 +5,7 @@
  */
 import type { RoleModel } from '../config/model.js';
 import type { SessionClaims, SessionTags } from '../credentials/types.js';
+import { MFA_METHOD_KEY, mfaMethodOf, type MfaMethod } from '../credentials/mfaMethod.js';
 import { createContext, evaluatePolicies, explainPolicies } from '../policy/index.js';
 import { refusedTagKey, refusedTagKeyMessage, requestTagKeys, roleResourceTagKeys } from '../sessions/tags/index.js';
 import type { AuthzRequest, ContextValue, PolicyExplanation, RequestContext } from '../policy/types.js';
@@ -25,16 +26,27 @@ export const TRUST_ACTIONS = { saml: 'sts:AssumeRoleWithSAML', oidc: 'sts:Assume
 /** A denied verdict explains itself on demand: the sign-in flow never asks, `simulate` does. */
 export type RoleVerdict =
   | { readonly role: RoleModel; readonly allowed: true; readonly needsMfa: false }
-  /** Denied now, but the trust policy would allow it with MFA (broker TOTP step-up). */
-  | { readonly role: RoleModel; readonly allowed: false; readonly needsMfa: true; readonly explain: () => PolicyExplanation[] }
+  /**
+   * Denied now, but the trust policy would allow it after the broker's MFA step-up with one of
+   * `methods` (a passkey, a TOTP code: a role may demand fedbroker:MfaMethod = webauthn).
+   */
+  | { readonly role: RoleModel; readonly allowed: false; readonly needsMfa: true; readonly methods: readonly StepUpMethod[]; readonly explain: () => PolicyExplanation[] }
   /** Denied; `refusal` says why when no policy statement does (the role's allowedSessionTagKeys). */
   | { readonly role: RoleModel; readonly allowed: false; readonly needsMfa: false; readonly explain: () => PolicyExplanation[]; readonly refusal?: string };
 
-/** The context as it would be with MFA just completed: "would MFA make the difference?" */
-export function withAssumedMfa(context: RequestContext): RequestContext {
+/** The methods of the broker's own MFA step-up, strongest first. */
+export type StepUpMethod = Exclude<MfaMethod, 'idp'>;
+export const STEP_UP_METHODS: readonly StepUpMethod[] = ['webauthn', 'totp'];
+
+/**
+ * The context as it would be with MFA just completed by `method` (the API's MFA is a TOTP code):
+ * "would MFA make the difference?". An MFA already present keeps its age: only the method changes.
+ */
+export function withAssumedMfa(context: RequestContext, method: MfaMethod = 'totp'): RequestContext {
   const entries = new Map(context);
+  if (entries.get('aws:multifactorauthpresent') !== 'true') entries.set('aws:multifactorauthage', '0');
   entries.set('aws:multifactorauthpresent', 'true');
-  entries.set('aws:multifactorauthage', '0');
+  entries.set(MFA_METHOD_KEY, method);
   return createContext(entries);
 }
 
@@ -51,6 +63,7 @@ export function federatedTrustContext(
     'aws:federatedprovider': identity.providerArn,
     'aws:multifactorauthpresent': mfa ? 'true' : 'false',
     'aws:multifactorauthage': mfa ? String(Math.max(0, Math.floor(nowMs / 1000) - mfa.authenticatedAt)) : undefined,
+    [MFA_METHOD_KEY]: mfaMethodOf(mfa),
     'sts:rolesessionname': sessionName,
     'aws:sourceidentity': identity.sourceIdentity,
     'sts:sourceidentity': identity.sourceIdentity,
@@ -93,13 +106,17 @@ export function judgeRole(role: RoleModel, identity: TrustIdentity, context: Rea
     return { role, allowed: true, needsMfa: false };
   }
   const explain = () => explainPolicies([role.trustPolicy], request);
-  if (decision.decision === 'ImplicitDeny' && refusedKey === undefined && request.context.get('aws:multifactorauthpresent') !== 'true') {
-    const withMfa = withAssumedMfa(request.context);
-    const allowedWithMfa = (action: string) => evaluatePolicies([role.trustPolicy], { ...request, action, context: withMfa }).decision === 'Allow';
-    // A step-up is only offered when MFA would make the role takeable, source identity and tags included.
-    if (allowedWithMfa(request.action) && also.every(allowedWithMfa)) {
-      return { role, allowed: false, needsMfa: true, explain };
-    }
+  const current = request.context.get(MFA_METHOD_KEY);
+  if (decision.decision === 'ImplicitDeny' && refusedKey === undefined && current !== 'webauthn') {
+    // A step-up is only offered when MFA would make the role takeable, source identity and tags
+    // included; with MFA already done, only a stronger method (a passkey) can make the difference.
+    const methods = STEP_UP_METHODS.filter((method) => {
+      if (current !== undefined && method !== 'webauthn') return false;
+      const withMfa = withAssumedMfa(request.context, method);
+      const allowedWithMfa = (action: string) => evaluatePolicies([role.trustPolicy], { ...request, action, context: withMfa }).decision === 'Allow';
+      return allowedWithMfa(request.action) && also.every(allowedWithMfa);
+    });
+    if (methods.length > 0) return { role, allowed: false, needsMfa: true, methods, explain };
   }
   return { role, allowed: false, needsMfa: false, explain };
 }
@@ -108,18 +125,24 @@ export function judgeRole(role: RoleModel, identity: TrustIdentity, context: Rea
 export interface SigninRoles {
   readonly allowed: readonly RoleModel[];
   readonly needMfa: readonly RoleModel[];
+  /** Of `needMfa`, the ARNs of roles only a passkey opens (fedbroker:MfaMethod = webauthn). */
+  readonly passkeyOnly?: ReadonlySet<string>;
 }
 
 /** Judge every candidate role for a federated identity (used by the ACS and the OIDC login). */
 export function judgeCandidates(roles: readonly RoleModel[], identity: TrustIdentity, context: ReadonlyMap<string, ContextValue>): SigninRoles {
   const allowed: RoleModel[] = [];
   const needMfa: RoleModel[] = [];
+  const passkeyOnly = new Set<string>();
   for (const role of roles) {
     const v = judgeRole(role, identity, context);
     if (v.allowed) allowed.push(role);
-    else if (v.needsMfa) needMfa.push(role);
+    else if (v.needsMfa) {
+      needMfa.push(role);
+      if (!v.methods.includes('totp')) passkeyOnly.add(role.arn);
+    }
   }
-  return { allowed, needMfa };
+  return { allowed, needMfa, passkeyOnly };
 }
 
 /** The identity judged against trust policies, from a sign-in or a person who signed in. */

@@ -6,6 +6,7 @@
  */
 import type { SessionClaims, SessionTags } from '../credentials/types.js';
 import { isValidSourceIdentity } from '../credentials/sourceIdentity.js';
+import { mfaMethodOf, type MfaMethod } from '../credentials/mfaMethod.js';
 import type { ContextValue } from '../policy/types.js';
 
 export interface Person {
@@ -34,9 +35,8 @@ export interface Person {
 }
 
 /** How the MFA of a person was done (fedbroker:MfaMethod, passkeys.md). */
-export function mfaMethod(mfa: SessionClaims['mfa']): 'idp' | 'totp' | undefined {
-  if (mfa === undefined) return undefined;
-  return mfa.serial !== undefined ? 'totp' : 'idp';
+export function mfaMethod(mfa: SessionClaims['mfa']): MfaMethod | undefined {
+  return mfaMethodOf(mfa);
 }
 
 /** One string per person (provider and subject), as revocations and MFA devices key them. */

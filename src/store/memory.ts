@@ -1,7 +1,7 @@
 import { EntityAlreadyExists, ServiceUnavailable } from '../errors.js';
 import { auditLimit } from './audit-limit.js';
 import { mfaOwnerKey } from './mfa-owner.js';
-import type { AuditRecord, MfaDevice, MfaOwner, NewRevocation, Revocation, Store } from './types.js';
+import type { AuditRecord, MfaDevice, MfaOwner, NewRevocation, Revocation, Store, WebauthnCredential } from './types.js';
 
 export interface MemoryStoreOptions {
   /** Clock used for expiry checks (default Date.now); lets unit tests move time without sleeping. */
@@ -47,6 +47,7 @@ export class MemoryStore implements Store {
   private revocations: Revocation[] = [];
   private nextRevocationSeq = 1;
   private readonly devices = new Map<string, MfaDevice>();
+  private readonly webauthn = new Map<string, WebauthnCredential>();
   private readonly auditById = new Map<string, StoredAudit>();
   private auditOrder = 0;
 
@@ -199,6 +200,40 @@ export class MemoryStore implements Store {
   async deleteMfaDevice(serial: string): Promise<boolean> {
     this.assertOpen();
     return this.devices.delete(serial);
+  }
+
+  async createWebauthnCredential(credential: WebauthnCredential): Promise<void> {
+    this.assertOpen();
+    if (this.webauthn.has(credential.id)) throw new EntityAlreadyExists('This passkey is already registered.');
+    this.webauthn.set(credential.id, { ...credential, ownerKey: mfaOwnerKey(credential.owner)!, transports: [...credential.transports] });
+  }
+
+  async getWebauthnCredential(id: string): Promise<WebauthnCredential | null> {
+    this.assertOpen();
+    const found = this.webauthn.get(id);
+    return found === undefined ? null : { ...found };
+  }
+
+  async listWebauthnCredentials(filter?: { ownerKey?: string }): Promise<WebauthnCredential[]> {
+    this.assertOpen();
+    const ownerKey = filter?.ownerKey;
+    return [...this.webauthn.values()]
+      .filter((c) => ownerKey === undefined || c.ownerKey === ownerKey)
+      .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .map((c) => ({ ...c }));
+  }
+
+  async updateWebauthnCounter(id: string, expected: number, counter: number, usedAt: number): Promise<boolean> {
+    this.assertOpen();
+    const found = this.webauthn.get(id);
+    if (found === undefined || found.counter !== expected) return false;
+    this.webauthn.set(id, { ...found, counter, lastUsedAt: usedAt });
+    return true;
+  }
+
+  async deleteWebauthnCredential(id: string): Promise<boolean> {
+    this.assertOpen();
+    return this.webauthn.delete(id);
   }
 
   async appendAudit(records: AuditRecord | readonly AuditRecord[]): Promise<void> {

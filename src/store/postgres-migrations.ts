@@ -66,6 +66,21 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE INDEX fb_audit_time ON fb_audit (time, seq);
   CREATE INDEX fb_audit_name_time ON fb_audit (name, time, seq);
   `,
+  // 2: WebAuthn credentials (passkeys.md).
+  `
+  CREATE TABLE fb_webauthn_credentials (
+    id text PRIMARY KEY,
+    owner_key text NOT NULL,
+    owner_json text NOT NULL,
+    name text NOT NULL,
+    public_key text NOT NULL,
+    counter bigint NOT NULL,
+    transports text NOT NULL,
+    created_at bigint NOT NULL,
+    last_used_at bigint
+  );
+  CREATE INDEX fb_webauthn_credentials_owner ON fb_webauthn_credentials (owner_key, created_at);
+  `,
 ];
 
 /** Arbitrary constant: the advisory lock that serialises fedbroker migrations on one database. */

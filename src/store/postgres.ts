@@ -2,10 +2,10 @@ import pg from 'pg';
 import { EntityAlreadyExists, ServiceUnavailable } from '../errors.js';
 import { auditLimit } from './audit-limit.js';
 import { encodeMfaOwner, mfaOwnerKey } from './mfa-owner.js';
-import { toAuditRecord, toMfaDevice, toRevocation, type AuditRow, type Int8, type MfaDeviceRow, type RevocationRow } from './rows.js';
+import { toAuditRecord, toMfaDevice, toRevocation, toWebauthnCredential, type AuditRow, type Int8, type MfaDeviceRow, type RevocationRow, type WebauthnRow } from './rows.js';
 import { migratePostgres } from './postgres-migrations.js';
 import { toStoreError } from './postgres-errors.js';
-import type { AuditRecord, MfaDevice, MfaOwner, NewRevocation, Revocation, Store } from './types.js';
+import type { AuditRecord, MfaDevice, MfaOwner, NewRevocation, Revocation, Store, WebauthnCredential } from './types.js';
 
 export interface PostgresStoreOptions {
   /** Connections per instance (default 10). */
@@ -24,6 +24,7 @@ const REVOCATION_LOCK_KEY = 0x66620002;
 const REVOCATION_COLUMNS = 'seq, scope, target, issued_before, created_at, expires_at';
 const DEVICE_COLUMNS =
   'serial, name, path, owner_key, owner_json, seed_ciphertext, enabled, created_at, enabled_at, last_used_step, failures, locked_until';
+const WEBAUTHN_COLUMNS = 'id, owner_key, owner_json, name, public_key, counter, transports, created_at, last_used_at';
 
 /**
  * Named statements: node-postgres prepares each once per connection and then only binds values.
@@ -104,6 +105,22 @@ const SQL = {
     text: 'UPDATE fb_mfa_devices SET last_used_step = $2, failures = 0, locked_until = 0 WHERE serial = $1 AND last_used_step < $2',
   },
   deleteDevice: { name: 'fb_delete_device', text: 'DELETE FROM fb_mfa_devices WHERE serial = $1' },
+  createWebauthn: {
+    name: 'fb_create_webauthn',
+    text: `INSERT INTO fb_webauthn_credentials (${WEBAUTHN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+           ON CONFLICT (id) DO NOTHING RETURNING id`,
+  },
+  getWebauthn: { name: 'fb_get_webauthn', text: `SELECT ${WEBAUTHN_COLUMNS} FROM fb_webauthn_credentials WHERE id = $1` },
+  listWebauthn: { name: 'fb_list_webauthn', text: `SELECT ${WEBAUTHN_COLUMNS} FROM fb_webauthn_credentials ORDER BY created_at, id` },
+  listWebauthnByOwner: {
+    name: 'fb_list_webauthn_by_owner',
+    text: `SELECT ${WEBAUTHN_COLUMNS} FROM fb_webauthn_credentials WHERE owner_key = $1 ORDER BY created_at, id`,
+  },
+  updateWebauthnCounter: {
+    name: 'fb_update_webauthn_counter',
+    text: 'UPDATE fb_webauthn_credentials SET counter = $3, last_used_at = $4 WHERE id = $1 AND counter = $2',
+  },
+  deleteWebauthn: { name: 'fb_delete_webauthn', text: 'DELETE FROM fb_webauthn_credentials WHERE id = $1' },
   appendAudit: {
     name: 'fb_append_audit',
     text: 'INSERT INTO fb_audit (id, time, name, json) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING',
@@ -343,6 +360,32 @@ export class PostgresStore implements Store {
   async deleteMfaDevice(serial: string): Promise<boolean> {
     const result = await this.query(SQL.deleteDevice, [serial]);
     return result.rowCount === 1;
+  }
+
+  async createWebauthnCredential(c: WebauthnCredential): Promise<void> {
+    const result = await this.query(SQL.createWebauthn, [
+      c.id, mfaOwnerKey(c.owner), encodeMfaOwner(c.owner), c.name, c.publicKey, c.counter, JSON.stringify(c.transports), ms(c.createdAt), c.lastUsedAt === null ? null : ms(c.lastUsedAt),
+    ]);
+    if (result.rowCount !== 1) throw new EntityAlreadyExists('This passkey is already registered.');
+  }
+
+  async getWebauthnCredential(id: string): Promise<WebauthnCredential | null> {
+    const row = (await this.query<WebauthnRow>(SQL.getWebauthn, [id])).rows[0];
+    return row === undefined ? null : toWebauthnCredential(row);
+  }
+
+  async listWebauthnCredentials(filter?: { ownerKey?: string }): Promise<WebauthnCredential[]> {
+    const ownerKey = filter?.ownerKey;
+    const result = ownerKey === undefined ? await this.query<WebauthnRow>(SQL.listWebauthn, []) : await this.query<WebauthnRow>(SQL.listWebauthnByOwner, [ownerKey]);
+    return result.rows.map(toWebauthnCredential);
+  }
+
+  async updateWebauthnCounter(id: string, expected: number, counter: number, usedAt: number): Promise<boolean> {
+    return (await this.query(SQL.updateWebauthnCounter, [id, expected, counter, ms(usedAt)])).rowCount === 1;
+  }
+
+  async deleteWebauthnCredential(id: string): Promise<boolean> {
+    return (await this.query(SQL.deleteWebauthn, [id])).rowCount === 1;
   }
 
   async appendAudit(records: AuditRecord | readonly AuditRecord[]): Promise<void> {

@@ -4,7 +4,7 @@
  * SQLite gives numbers for both. Every value stored is an epoch-ms or a counter below 2^53.
  */
 import { decodeMfaOwner } from './mfa-owner.js';
-import type { AuditRecord, MfaDevice, Revocation } from './types.js';
+import type { AuditRecord, MfaDevice, Revocation, WebauthnCredential } from './types.js';
 
 /** A BIGINT column: a number (SQLite) or a decimal string (PostgreSQL). */
 export type Int8 = string | number;
@@ -32,6 +32,19 @@ export interface MfaDeviceRow {
   last_used_step: Int8;
   failures: number;
   locked_until: Int8;
+}
+
+export interface WebauthnRow {
+  id: string;
+  owner_key: string;
+  owner_json: string;
+  name: string;
+  public_key: string;
+  counter: Int8;
+  /** JSON array of strings. */
+  transports: string;
+  created_at: Int8;
+  last_used_at: Int8 | null;
 }
 
 export interface AuditRow {
@@ -71,4 +84,21 @@ export function toMfaDevice(row: MfaDeviceRow): MfaDevice {
 
 export function toAuditRecord(row: AuditRow): AuditRecord {
   return { id: row.id, time: Number(row.time), name: row.name, json: row.json };
+}
+
+export function toWebauthnCredential(row: WebauthnRow): WebauthnCredential {
+  const owner = decodeMfaOwner(row.owner_json);
+  if (owner === null) throw new Error('stored WebAuthn credential has no owner');
+  const transports: unknown = JSON.parse(row.transports);
+  return {
+    id: row.id,
+    owner,
+    ownerKey: row.owner_key,
+    name: row.name,
+    publicKey: row.public_key,
+    counter: Number(row.counter),
+    transports: Array.isArray(transports) ? transports.filter((t): t is string => typeof t === 'string') : [],
+    createdAt: Number(row.created_at),
+    lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at),
+  };
 }

@@ -67,6 +67,21 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX fb_audit_time ON fb_audit (time, seq);
   CREATE INDEX fb_audit_name_time ON fb_audit (name, time, seq);
   `,
+  // 2: WebAuthn credentials (passkeys.md).
+  `
+  CREATE TABLE fb_webauthn_credentials (
+    id TEXT PRIMARY KEY,
+    owner_key TEXT NOT NULL,
+    owner_json TEXT NOT NULL,
+    name TEXT NOT NULL,
+    public_key TEXT NOT NULL,
+    counter INTEGER NOT NULL,
+    transports TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_used_at INTEGER
+  );
+  CREATE INDEX fb_webauthn_credentials_owner ON fb_webauthn_credentials (owner_key, created_at);
+  `,
 ];
 
 /**

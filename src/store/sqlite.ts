@@ -5,9 +5,9 @@ import { WalCheckpointer } from './sqliteCheckpointer.js';
 import { EntityAlreadyExists, ServiceUnavailable } from '../errors.js';
 import { auditLimit } from './audit-limit.js';
 import { encodeMfaOwner, mfaOwnerKey } from './mfa-owner.js';
-import { toAuditRecord, toMfaDevice, toRevocation, type AuditRow, type MfaDeviceRow, type RevocationRow } from './rows.js';
+import { toAuditRecord, toMfaDevice, toRevocation, toWebauthnCredential, type AuditRow, type MfaDeviceRow, type RevocationRow, type WebauthnRow } from './rows.js';
 import { migrateSqlite } from './sqlite-migrations.js';
-import type { AuditRecord, MfaDevice, MfaOwner, NewRevocation, Revocation, Store } from './types.js';
+import type { AuditRecord, MfaDevice, MfaOwner, NewRevocation, Revocation, Store, WebauthnCredential } from './types.js';
 
 export interface SqliteStoreOptions {
   /** How long a statement waits for another process's write lock before failing (default 5000 ms). */
@@ -162,6 +162,17 @@ export class SqliteStore implements Store {
         'UPDATE fb_mfa_devices SET last_used_step = ?, failures = 0, locked_until = 0 WHERE serial = ? AND last_used_step < ?',
       ),
       deleteDevice: db.prepare<[string], unknown>('DELETE FROM fb_mfa_devices WHERE serial = ?'),
+      createWebauthn: db.prepare<[string, string, string, string, string, number, string, number, number | null], unknown>(
+        `INSERT INTO fb_webauthn_credentials (id, owner_key, owner_json, name, public_key, counter, transports, created_at, last_used_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+      ),
+      getWebauthn: db.prepare<[string], WebauthnRow>('SELECT * FROM fb_webauthn_credentials WHERE id = ?'),
+      listWebauthn: db.prepare<[], WebauthnRow>('SELECT * FROM fb_webauthn_credentials ORDER BY created_at, id'),
+      listWebauthnByOwner: db.prepare<[string], WebauthnRow>('SELECT * FROM fb_webauthn_credentials WHERE owner_key = ? ORDER BY created_at, id'),
+      updateWebauthnCounter: db.prepare<[number, number, string, number], unknown>(
+        'UPDATE fb_webauthn_credentials SET counter = ?, last_used_at = ? WHERE id = ? AND counter = ?',
+      ),
+      deleteWebauthn: db.prepare<[string], unknown>('DELETE FROM fb_webauthn_credentials WHERE id = ?'),
       appendAudit: db.prepare<[string, number, string, string], unknown>(
         'INSERT INTO fb_audit (id, time, name, json) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
       ),
@@ -341,6 +352,35 @@ export class SqliteStore implements Store {
 
   async deleteMfaDevice(serial: string): Promise<boolean> {
     return this.run(() => this.stmt.deleteDevice.run(serial).changes === 1);
+  }
+
+  async createWebauthnCredential(c: WebauthnCredential): Promise<void> {
+    const created = this.run(
+      () =>
+        this.stmt.createWebauthn.run(c.id, mfaOwnerKey(c.owner)!, encodeMfaOwner(c.owner)!, c.name, c.publicKey, c.counter, JSON.stringify(c.transports), c.createdAt, c.lastUsedAt)
+          .changes === 1,
+    );
+    if (!created) throw new EntityAlreadyExists('This passkey is already registered.');
+  }
+
+  async getWebauthnCredential(id: string): Promise<WebauthnCredential | null> {
+    return this.run(() => {
+      const row = this.stmt.getWebauthn.get(id);
+      return row === undefined ? null : toWebauthnCredential(row);
+    });
+  }
+
+  async listWebauthnCredentials(filter?: { ownerKey?: string }): Promise<WebauthnCredential[]> {
+    const ownerKey = filter?.ownerKey;
+    return this.run(() => (ownerKey === undefined ? this.stmt.listWebauthn.all() : this.stmt.listWebauthnByOwner.all(ownerKey)).map(toWebauthnCredential));
+  }
+
+  async updateWebauthnCounter(id: string, expected: number, counter: number, usedAt: number): Promise<boolean> {
+    return this.run(() => this.stmt.updateWebauthnCounter.run(counter, usedAt, id, expected).changes === 1);
+  }
+
+  async deleteWebauthnCredential(id: string): Promise<boolean> {
+    return this.run(() => this.stmt.deleteWebauthn.run(id).changes === 1);
   }
 
   async appendAudit(records: AuditRecord | readonly AuditRecord[]): Promise<void> {

@@ -56,6 +56,28 @@ export interface MfaDevice {
   readonly lockedUntil: number;
 }
 
+/**
+ * A WebAuthn credential (passkey or security key) registered as a second factor (passkeys.md).
+ * Several per owner, each named by its owner. Credential ids and public keys are not secrets.
+ */
+export interface WebauthnCredential {
+  /** The credential id, base64url (unique across owners). */
+  readonly id: string;
+  readonly owner: MfaOwner;
+  /** Stable string form of the owner (mfaOwnerKey), derived by the store from `owner`. */
+  readonly ownerKey: string;
+  /** The name its owner gave it ("Laptop", "YubiKey 5"). */
+  readonly name: string;
+  /** The COSE public key, base64url. */
+  readonly publicKey: string;
+  /** The authenticator's signature counter as last seen (0 when it keeps none). */
+  readonly counter: number;
+  /** Transports the authenticator reported (usb, nfc, internal, hybrid…), as hints for the browser. */
+  readonly transports: readonly string[];
+  readonly createdAt: number;
+  readonly lastUsedAt: number | null;
+}
+
 export interface AuditRecord {
   /** Unique event id (eventID). */
   readonly id: string;
@@ -153,6 +175,21 @@ export interface Store {
    */
   resetMfaState(serial: string, lastUsedStep: number): Promise<boolean>;
   deleteMfaDevice(serial: string): Promise<boolean>;
+
+  // ---- WebAuthn credentials ------------------------------------------------------------------
+
+  /** Rejects with EntityAlreadyExists when the id exists (for any owner). ownerKey is derived from owner. */
+  createWebauthnCredential(credential: WebauthnCredential): Promise<void>;
+  getWebauthnCredential(id: string): Promise<WebauthnCredential | null>;
+  /** All credentials, or those of one owner, ordered by creation time then id. */
+  listWebauthnCredentials(filter?: { ownerKey?: string }): Promise<WebauthnCredential[]>;
+  /**
+   * Record a use, compare-and-set: when the stored counter is still `expected`, set it to `counter`
+   * and lastUsedAt to `usedAt`, and resolve true; otherwise (absent, or another use won) change
+   * nothing and resolve false. Two instances can never both accept the same counter value.
+   */
+  updateWebauthnCounter(id: string, expected: number, counter: number, usedAt: number): Promise<boolean>;
+  deleteWebauthnCredential(id: string): Promise<boolean>;
 
   // ---- audit mirror ---------------------------------------------------------------------------
 

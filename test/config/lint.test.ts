@@ -84,6 +84,20 @@ describe('configuration checks (check-config, start-up warnings)', () => {
     ]);
   });
 
+  it('fedbroker:MfaMethod is a known key with the values webauthn, totp, idp; a misspelled fedbroker: key or value is a warning', async () => {
+    expect(await lint(configWith([{ name: 'Passkey', trustPolicy: trust(samlStatement({ 'fedbroker:MfaMethod': 'webauthn' })) }]))).toEqual([]);
+    const findings = await lint(
+      configWith([
+        { name: 'Typo', trustPolicy: trust(samlStatement({ 'fedbroker:MfaMethd': 'webauthn' })) },
+        { name: 'Value', trustPolicy: trust(samlStatement({ 'fedbroker:MfaMethod': 'fido2' })) },
+      ]),
+    );
+    expect(findings).toEqual([
+      { severity: 'warning', path: 'roles[0].trustPolicy.Statement[0].Condition.StringEquals["fedbroker:mfamethd"]', message: expect.stringMatching(/^role Typo: no request carries the key fedbroker:mfamethd.*did you mean fedbroker:mfamethod/) },
+      { severity: 'warning', path: 'roles[1].trustPolicy.Statement[0].Condition.StringEquals["fedbroker:mfamethod"]', message: 'role Value: fedbroker:MfaMethod is one of webauthn, totp, idp; "fido2" never matches' },
+    ]);
+  });
+
   it('a saml:aud pattern that matches the ACS URL (StringLike, ForAnyValue, IgnoreCase) is fine; a variable in the value is not judged', async () => {
     const findings = await lint(
       configWith([

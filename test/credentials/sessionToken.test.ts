@@ -58,6 +58,7 @@ describe('session tokens', () => {
     const variants: SessionClaims[] = [
       { ...base, issuer: 'AssumeRoleWithWebIdentity', principal: { kind: 'AssumedRole', roleName: 'R', rolePath: '/', roleId: 'AROAX', sessionName: 's' } },
       { ...base, issuer: 'AssumeRole', principal: { kind: 'AssumedRole', roleName: 'R', rolePath: '/', roleId: 'AROAX', sessionName: 's' }, mfa: { authenticatedAt: NOW_S } },
+      { ...base, issuer: 'AssumeRoleWithSAML', principal: { kind: 'AssumedRole', roleName: 'R', rolePath: '/', roleId: 'AROAX', sessionName: 's' }, mfa: { authenticatedAt: NOW_S, method: 'webauthn' } },
       { ...base, issuer: 'GetSessionToken', principal: { kind: 'User', userName: 'portal', userId: 'AIDAX' } },
       { ...base, issuer: 'GetFederationToken', principal: { kind: 'FederatedUser', name: 'Bob', userName: 'portal', userId: 'AIDAX' }, sessionPolicy: { managed: ['P'] } },
       { ...base, issuer: 'AssumeRoleWithWebIdentity', principal: { kind: 'AssumedRole', roleName: 'R', rolePath: '/', roleId: 'AROAX', sessionName: 's' }, federated: { type: 'oidc', provider: 'accounts.example.com', subject: 'u1' }, sessionPolicy: { inline: '{}' } },

@@ -631,15 +631,16 @@ describe('MFA step-up for federated identities', () => {
     expect(lockouts).toHaveLength(1);
   });
 
-  it('with federatedEnrollment: admin-only and no device → a page saying an administrator must enrol one, no session', async () => {
+  it('with federatedEnrollment: admin-only and no device → a page saying to ask an administrator for an enrolment link, no session', async () => {
     const admin = await startSamlConsoleBroker({ share: s, extra: { mfa: { federatedEnrollment: 'admin-only' }, store: 'memory:' } });
     try {
       const browser = new Browser(admin.broker.url);
       const page = await acs(browser, admin.response({ nameId: 'mike@example.com', roles: ['Secure'] }));
       expect(page.status).toBe(403);
       expectNoSessionCookie(page);
-      expect(pageText(page.body)).toContain('Ask an administrator to enrol one');
+      expect(pageText(page.body)).toContain('Ask an administrator for an enrolment link');
       expect(forms(page.body, '/signin/mfa/enroll')).toHaveLength(0);
+      expect(page.body).not.toContain('data-webauthn');
       expect(page.body).not.toContain('data:image/png');
       expect(await admin.broker.broker.mfa.list()).toEqual([]);
     } finally {

@@ -45,10 +45,11 @@ export function freePort(): Promise<number> {
  * no rate limit. Pass `store: 'memory:'` for speed where persistence does not matter. `options.logger`
  * replaces the silent logger (e.g. to capture logs).
  */
-export async function startBroker(config: Record<string, unknown>, options: { env?: NodeJS.ProcessEnv; dir?: string; logger?: Logger } = {}): Promise<StartedBroker> {
+export async function startBroker(config: Record<string, unknown>, options: { env?: NodeJS.ProcessEnv; dir?: string; logger?: Logger; publicHost?: string } = {}): Promise<StartedBroker> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'fedbroker-test-'));
   const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  // publicHost 'localhost': a public URL that can be a WebAuthn relying party (an IP address cannot).
+  const url = `http://${options.publicHost ?? '127.0.0.1'}:${port}`;
   const full = (c: Record<string, unknown>) => ({
     account: { id: TEST_ACCOUNT },
     store: 'sqlite:data/broker.db',

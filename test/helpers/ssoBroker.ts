@@ -45,7 +45,7 @@ export function devRoles(url: string): Record<string, unknown>[] {
  * Starts the broker with the development IdPs, then reloads it with the roles (their trust policies
  * name the broker's own URL, known only once it listens). `extra` is merged into both configurations.
  */
-export async function startSsoBroker(extra: Record<string, unknown> = {}, options: { dir?: string } = {}): Promise<StartedBroker> {
+export async function startSsoBroker(extra: Record<string, unknown> = {}, options: { dir?: string; publicHost?: string } = {}): Promise<StartedBroker> {
   const base = { devIdentityProviders: true, store: 'memory:', ...extra };
   const b = await startBroker({ ...base, roles: [] }, options);
   await b.reload({ ...base, roles: devRoles(b.url), accounts: [{ id: TEST_ACCOUNT, name: 'Development', emailAddress: 'aws-dev@example.com' }], ...extra });

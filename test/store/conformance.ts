@@ -14,7 +14,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EntityAlreadyExists, ServiceUnavailable } from '../../src/errors.js';
 import { mfaOwnerKey } from '../../src/store/mfa-owner.js';
-import type { AuditRecord, MfaDevice, MfaOwner, NewRevocation, Store } from '../../src/store/types.js';
+import type { AuditRecord, MfaDevice, MfaOwner, NewRevocation, Store, WebauthnCredential } from '../../src/store/types.js';
 
 export type OpenStore = () => Promise<Store>;
 
@@ -39,6 +39,21 @@ function device(name: string, owner: MfaOwner | null, overrides: Partial<MfaDevi
     lastUsedStep: 0,
     failures: 0,
     lockedUntil: 0,
+    ...overrides,
+  };
+}
+
+function passkey(id: string, owner: MfaOwner, overrides: Partial<WebauthnCredential> = {}): WebauthnCredential {
+  return {
+    id,
+    owner,
+    ownerKey: mfaOwnerKey(owner)!,
+    name: `Key ${id}`,
+    publicKey: `pQECAyYgASFYI-${id}`,
+    counter: 0,
+    transports: ['internal', 'hybrid'],
+    createdAt: 1_700_000_000_000,
+    lastUsedAt: null,
     ...overrides,
   };
 }
@@ -557,6 +572,51 @@ export function runStoreConformance(name: string, open: OpenStore, openSecond?: 
       });
     });
 
+    describe('WebAuthn credentials', () => {
+      it('creates and reads back every field; several per owner, listed by creation time', async () => {
+        const first = passkey('cred-b', federatedCarol, { counter: 5, lastUsedAt: 1_700_000_900_000 });
+        const second = passkey('cred-a', federatedCarol, { createdAt: 1_700_000_500_000, transports: [] });
+        const other = passkey('cred-c', alice, { createdAt: 1_600_000_000_000 });
+        for (const c of [first, second, other]) await store.createWebauthnCredential(c);
+        expect(await store.getWebauthnCredential('cred-b')).toEqual(first);
+        expect(await store.listWebauthnCredentials({ ownerKey: mfaOwnerKey(federatedCarol)! })).toEqual([first, second]);
+        expect(await store.listWebauthnCredentials()).toEqual([other, first, second]);
+        expect(await store.listWebauthnCredentials({ ownerKey: mfaOwnerKey(bob)! })).toEqual([]);
+        expect(await store.getWebauthnCredential('absent')).toBeNull();
+      });
+
+      it('derives ownerKey from the owner and refuses a second credential with the same id', async () => {
+        await store.createWebauthnCredential({ ...passkey('dup', federatedCarol), ownerKey: 'something-else' });
+        expect((await store.getWebauthnCredential('dup'))?.ownerKey).toBe('federated:accounts.example.com|auth0|carol');
+        await expect(store.createWebauthnCredential(passkey('dup', bob))).rejects.toBeInstanceOf(EntityAlreadyExists);
+        expect((await store.getWebauthnCredential('dup'))?.owner).toEqual(federatedCarol);
+      });
+
+      it('updates the counter only from the expected value (compare-and-set)', async () => {
+        await store.createWebauthnCredential(passkey('ctr', alice, { counter: 3 }));
+        expect(await store.updateWebauthnCounter('ctr', 2, 4, 1_800_000_000_000)).toBe(false);
+        expect(await store.updateWebauthnCounter('ctr', 3, 4, 1_800_000_000_000)).toBe(true);
+        expect(await store.updateWebauthnCounter('ctr', 3, 5, 1_800_000_000_001)).toBe(false);
+        expect(await store.getWebauthnCredential('ctr')).toMatchObject({ counter: 4, lastUsedAt: 1_800_000_000_000 });
+        expect(await store.updateWebauthnCounter('absent', 0, 1, 1)).toBe(false);
+      });
+
+      it('one use wins when instances race on the same counter', async () => {
+        const stores = await pair();
+        await store.createWebauthnCredential(passkey('race', alice, { counter: 10 }));
+        const results = await raceOn(stores, 8, (s, i) => s.updateWebauthnCounter('race', 10, 11, 1_800_000_000_000 + i));
+        expect(results.filter(Boolean)).toHaveLength(1);
+        expect(await stores[1].getWebauthnCredential('race')).toMatchObject({ counter: 11 });
+      });
+
+      it('deletes once', async () => {
+        await store.createWebauthnCredential(passkey('gone', alice));
+        expect(await store.deleteWebauthnCredential('gone')).toBe(true);
+        expect(await store.deleteWebauthnCredential('gone')).toBe(false);
+        expect(await store.getWebauthnCredential('gone')).toBeNull();
+      });
+    });
+
     describe('audit', () => {
       it('lists most recent first, same-time records newest-written first', async () => {
         await store.appendAudit(audit('e1', 1000, 'AssumeRoleWithSAML'));
@@ -643,6 +703,8 @@ export function runStoreConformance(name: string, open: OpenStore, openSecond?: 
           const d = device('alice', alice, { lastUsedStep: 77 });
           await store.createMfaDevice(d);
           await store.recordMfaFailure(d.serial, 1_800_000_000_000, 5, 60_000);
+          const key = passkey('durable', federatedCarol, { counter: 9 });
+          await store.createWebauthnCredential(key);
           const record = audit('ev', 1000, 'ConsoleLogin');
           await store.appendAudit(record);
           await store.close();
@@ -653,6 +715,7 @@ export function runStoreConformance(name: string, open: OpenStore, openSecond?: 
           expect(await reopened.getOrCreateId('role', 'Admin', 'AROAOTHER')).toBe('AROADURABLE');
           expect(await reopened.listRevocations(0, Date.now())).toEqual([rev]);
           expect(await reopened.getMfaDevice(d.serial)).toEqual({ ...d, failures: 1 });
+          expect(await reopened.getWebauthnCredential('durable')).toEqual(key);
           expect(await reopened.listAudit()).toEqual([record]);
           const next = await reopened.addRevocation(revocation('next', future));
           expect(next.seq).toBeGreaterThan(rev.seq);

@@ -8,12 +8,15 @@
 import { ATTRIBUTE_KEY_PREFIX, SAML_ASSERTION_KEYS, SAML_ATTRIBUTE_KEYS } from '../../federation/saml/conditionKeys.js';
 import type { ConditionSummary } from '../../policy/index.js';
 import { didYouMean } from '../didYouMean.js';
+import { MFA_METHOD_KEY, MFA_METHODS } from '../../credentials/mfaMethod.js';
 import type { LintCheck, LintFinding } from './types.js';
 
 const SAML_KEYS: readonly string[] = [
   ...SAML_ASSERTION_KEYS.map((k) => k.key).filter((k) => !k.includes('<')),
   ...SAML_ATTRIBUTE_KEYS.flatMap((k) => k.keys),
 ];
+/** The condition keys the broker sets under its own prefix (lower-case, as policies are summarised). */
+const FEDBROKER_KEYS: readonly string[] = [MFA_METHOD_KEY];
 /** Prefixes whose keys the broker sets itself or that belong to AWS services (not to a provider). */
 const GLOBAL_PREFIXES = new Set(['aws', 'sts', 'iam', 'fedbroker', 'saml']);
 
@@ -46,6 +49,15 @@ export const checkConditionKeys: LintCheck = (policy, facts) => {
           const slash = c.key.indexOf('/');
           const asAttribute = slash < 0 ? [] : [`${ATTRIBUTE_KEY_PREFIX}${c.key.slice(slash + 1)}`];
           say('warning', `no SAML assertion carries the key ${c.key}${didYouMean(c.key, [...SAML_KEYS, ...asAttribute])}`);
+        }
+        return;
+      }
+      if (prefix === 'fedbroker') {
+        // The broker's own condition keys (its policy variables, ${fedbroker:AcsUrl}…, are not keys).
+        if (!FEDBROKER_KEYS.includes(c.key)) say('warning', `no request carries the key ${c.key}${didYouMean(c.key, FEDBROKER_KEYS)}`);
+        else if (c.key === MFA_METHOD_KEY) {
+          const unknown = (admittedValues(c) ?? []).filter((v) => !MFA_METHODS.some((m) => v.matches(m)));
+          if (unknown.length > 0) say('warning', `fedbroker:MfaMethod is one of ${MFA_METHODS.join(', ')}; ${unknown.map((v) => JSON.stringify(v.written)).join(', ')} never matches`);
         }
         return;
       }

@@ -7,6 +7,7 @@
 import { isoSeconds } from '../../time.js';
 import { federatedUserArn, roleArn, userArn } from '../../credentials/arns.js';
 import type { ContextValue, RequestPrincipal } from '../../policy/types.js';
+import { MFA_METHOD_KEY, mfaMethodOf } from '../../credentials/mfaMethod.js';
 import type { Caller } from '../identity.js';
 
 /**
@@ -23,7 +24,7 @@ export function principalArnOf(caller: Caller): string {
  * Condition keys for a signed caller at `now` (epoch ms): aws:principaltype, aws:userid,
  * aws:username (IAM users only), aws:principalarn, aws:principalaccount, and for temporary
  * credentials aws:tokenissuetime, aws:multifactorauthpresent ("true"/"false"; absent for long-term
- * keys), aws:multifactorauthage (only with MFA), aws:sourceidentity, plus every context key the
+ * keys), aws:multifactorauthage and fedbroker:mfamethod (only with MFA), aws:sourceidentity, plus every context key the
  * session carries (saml:sub, aws:federatedprovider…). Identity keys always win over carried ones.
  */
 export function callerConditionContext(caller: Caller, now: number): Record<string, ContextValue> {
@@ -45,7 +46,11 @@ export function callerConditionContext(caller: Caller, now: number): Record<stri
   context['aws:multifactorauthpresent'] = session.mfa === undefined ? 'false' : 'true';
   if (session.mfa !== undefined) {
     context['aws:multifactorauthage'] = String(Math.max(0, Math.floor(now / 1000) - session.mfa.authenticatedAt));
-  } else delete context['aws:multifactorauthage'];
+    context[MFA_METHOD_KEY] = mfaMethodOf(session.mfa)!;
+  } else {
+    delete context['aws:multifactorauthage'];
+    delete context[MFA_METHOD_KEY];
+  }
   if (session.sourceIdentity !== undefined) context['aws:sourceidentity'] = session.sourceIdentity;
   return context;
 }
