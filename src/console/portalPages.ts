@@ -51,7 +51,7 @@ function roleRow(view: PortalView, role: RoleModel, takeable: boolean): RawHtml 
           postButton('/start/credentials', view.csrf, 'Command line access', { role: role.arn }, { secondary: true, aria: `Command line access as ${label}` }),
         ]
       : view.passkeyOnly?.has(role.arn)
-        ? [html`<span class="muted">Requires a passkey or security key.</span>`, postButton('/start/mfa', view.csrf, 'Verify with a passkey', {}, { secondary: true, aria: `Verify with a passkey to use ${label}` })]
+        ? [html`<span class="muted">Requires a passkey or security key.</span>`, postButton('/start/mfa', view.csrf, 'Verify with a passkey', { method: 'webauthn' }, { secondary: true, aria: `Verify with a passkey to use ${label}` })]
         : [html`<span class="muted">Requires multi-factor authentication.</span>`, postButton('/start/mfa', view.csrf, 'Verify with MFA', {}, { secondary: true, aria: `Verify with MFA to use ${label}` })]
   }</div></li>`;
 }

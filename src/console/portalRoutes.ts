@@ -87,7 +87,7 @@ export function portalRouter(broker: Broker, flow: SigninFlow, persons: PersonSe
       if (!('owner' in ownership) || !(await enrolmentGrantValid(broker.store, grant, ownership.owner))) {
         return flow.page(res, 403, approvalErrorPage('Enrolment link not valid', 'This enrolment link is not for the identity you signed in with, was already used, or expired (links work once, for 15 minutes). Ask your administrator for a new one.'));
       }
-      return flow.stepUp(req, res, session.person, `${broker.loaded.publicUrl}/start`, grant);
+      return flow.stepUp(req, res, session.person, `${broker.loaded.publicUrl}/start`, { enrolGrant: grant });
     }
     const person = await signedIn(req, res);
     if (person === undefined) return;
@@ -163,7 +163,12 @@ export function portalRouter(broker: Broker, flow: SigninFlow, persons: PersonSe
 
   router.use('/passkeys', portalPasskeyRouter(broker, flow, persons, secure));
 
-  router.post('/mfa', form, action((req, res, person) => flow.stepUp(req, res, person, `${broker.loaded.publicUrl}/start`)));
+  // "Verify with a passkey" (a role that demands one) asks for a passkey only; "Verify with MFA" for either.
+  router.post(
+    '/mfa',
+    form,
+    action((req, res, person) => flow.stepUp(req, res, person, `${broker.loaded.publicUrl}/start`, (req.body as Record<string, unknown>)['method'] === 'webauthn' ? { methods: ['webauthn'] } : {})),
+  );
 
   router.post(
     '/mfa/remove',

@@ -186,8 +186,12 @@ export class SigninFlow {
    * needs it): the same step as for a role — the person's device, or enrolment — then back to
    * `continueTo` with the portal session now carrying the MFA.
    */
-  stepUp(req: Request, res: Response, person: Person, continueTo: string, enrolGrant?: string): Promise<void> {
-    return this.showMfaStep(req, res, { ...stepUpStateOf(person, continueTo), ...(enrolGrant !== undefined ? { enrolGrant } : {}) });
+  stepUp(req: Request, res: Response, person: Person, continueTo: string, options: { enrolGrant?: string; methods?: readonly StepUpMethod[] } = {}): Promise<void> {
+    return this.showMfaStep(req, res, {
+      ...stepUpStateOf(person, continueTo),
+      ...(options.enrolGrant !== undefined ? { enrolGrant: options.enrolGrant } : {}),
+      ...(options.methods !== undefined ? { stepUpMethods: options.methods } : {}),
+    });
   }
 
   // ---- steps -------------------------------------------------------------------------------------
@@ -264,7 +268,7 @@ export class SigninFlow {
    * (judged again now); for a person's step-up (no role), either.
    */
   private stepUpMethods(req: Request, state: NewSigninState | SigninState): readonly StepUpMethod[] {
-    if (state.chosenRole === undefined) return STEP_UP_METHODS;
+    if (state.chosenRole === undefined) return state.stepUpMethods ?? STEP_UP_METHODS;
     const role = this.broker.model.roleByArn(state.chosenRole);
     if (role === undefined) return STEP_UP_METHODS;
     const identity = trustIdentityOf(state);

@@ -55,6 +55,8 @@ export interface SigninState {
    * their sign-in keeps its times, and the step ends at `destination`.
    */
   readonly stepUp?: { readonly signedInAt: number; readonly sessionEnd: number };
+  /** A person's step-up limited to these methods (the portal's "Verify with a passkey" for a role that demands one). */
+  readonly stepUpMethods?: readonly ('webauthn' | 'totp')[];
   /** The passkey challenge of the page this state was sealed into (mfa/webauthn/challenges.ts): only this step can answer it. */
   readonly webauthnChallenge?: string;
   /** An administrator's one-use enrolment link (`fedbroker mfa enrol`), for mfa.federatedEnrollment: admin-only. */

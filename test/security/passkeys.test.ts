@@ -169,6 +169,25 @@ describe('fedbroker:MfaMethod = webauthn', () => {
     expect(pageText(totp.body)).toContain('requires a passkey');
     expect(signedIn(totp)).toBe(false);
   });
+
+  it('the portal\'s "Verify with a passkey" for such a role asks for a passkey only, and refuses a TOTP code', async () => {
+    const browser = new Browser(b.url);
+    await signInThroughDevIdp(browser, 'bob', '/start');
+    const portal = await browser.get('/start');
+    const verify = forms(portal.body, '/start/mfa').find((f) => f.fields['method'] === 'webauthn');
+    expect(verify).toBeDefined();
+    const step = await browser.post(verify!.action, verify!.fields);
+    // bob has a TOTP device (previous test) but no passkey: no TOTP prompt, only passkey enrolment.
+    expect(forms(step.body, '/signin/mfa')).toEqual([]);
+    expect(pageText(step.body)).toContain('Add a passkey');
+    const fields = forms(step.body).find((f) => f.fields['state'] !== undefined)!.fields;
+    const totp = await browser.post('/signin/mfa', { ...fields, code: '123456' });
+    expect(totp.status).toBe(403);
+    expect(pageText(totp.body)).toContain('requires a passkey');
+    // "Verify with MFA" (no method) still offers the TOTP prompt.
+    const either = forms(portal.body, '/start/mfa').find((f) => f.fields['method'] === undefined);
+    if (either !== undefined) expect(forms((await browser.post(either.action, either.fields)).body, '/signin/mfa')).not.toEqual([]);
+  });
 });
 
 describe('the stable-subject rule for passkeys', () => {
