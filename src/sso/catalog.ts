@@ -12,7 +12,8 @@
 import { requestConditionKeys } from '../actions/common/requestContext.js';
 import type { BrokerModel, RoleModel } from '../config/model.js';
 import type { RequestInfo } from '../protocol/action.js';
-import { federatedTrustContext, judgeCandidates, judgeRole, trustIdentityOf, type SigninRoles, type TrustIdentity } from '../roles/federatedTrust.js';
+import type { RequestContext } from '../policy/types.js';
+import { federatedIdentityContext, judgeCandidates, judgeRole, trustIdentityOf, withRequestKeys, type SigninRoles, type TrustIdentity } from '../roles/federatedTrust.js';
 import type { Person } from './person.js';
 
 /** Takeable now (`allowed`, in configuration order) and after an MFA step-up (`needMfa`). */
@@ -45,6 +46,17 @@ function candidateRoles(model: BrokerModel, person: Person): RoleModel[] {
     : [...model.roles.values()];
 }
 
-function personContext(identity: TrustIdentity, person: Person, info: JudgedRequest) {
-  return federatedTrustContext(identity, requestConditionKeys(info), person.mfa, info.receivedAt, person.sessionName);
+/**
+ * The identity's part of the context is kept per Person object: the SSO portal API sees the same
+ * (frozen) person for every call with one access token (openedAccessTokens.ts).
+ */
+const identityContexts = new WeakMap<Person, RequestContext>();
+
+function personContext(identity: TrustIdentity, person: Person, info: JudgedRequest): RequestContext {
+  let identityContext = identityContexts.get(person);
+  if (identityContext === undefined) {
+    identityContext = federatedIdentityContext(identity, person.mfa, person.sessionName);
+    if (Object.isFrozen(person)) identityContexts.set(person, identityContext);
+  }
+  return withRequestKeys(requestConditionKeys(info), identityContext, person.mfa, info.receivedAt);
 }

@@ -16,8 +16,21 @@ const MAX_ENTRIES = 10_000;
 /** ~16 MB of token text at most (a token of a person with many attributes is a few KB). */
 const MAX_CHARS = 8_000_000;
 
+/**
+ * Entries are keyed by the token's last characters (its GCM tag: random per token) rather than the
+ * whole token, whose hash V8 would compute over every character of each request's fresh header string;
+ * a hit still requires the whole token to be equal. Two tokens with the same tail just take turns.
+ */
+const KEY_CHARS = 32;
+const keyOf = (token: string) => token.slice(-KEY_CHARS);
+
+interface Entry {
+  readonly token: string;
+  readonly claims: AccessTokenClaims;
+}
+
 export class OpenedAccessTokens {
-  private readonly entries = new Map<string, AccessTokenClaims>();
+  private readonly entries = new Map<string, Entry>();
   private chars = 0;
 
   constructor(
@@ -28,19 +41,21 @@ export class OpenedAccessTokens {
   /** The claims of a genuine, unexpired access token; undefined otherwise (as openAccessToken). */
   open(token: unknown, nowMs: number): AccessTokenClaims | undefined {
     if (typeof token !== 'string') return undefined;
-    const cached = this.entries.get(token);
-    if (cached !== undefined) {
-      if (cached.exp * 1000 > nowMs) return cached;
-      this.forget(token);
+    const key = keyOf(token);
+    const cached = this.entries.get(key);
+    if (cached !== undefined && cached.token === token) {
+      if (cached.claims.exp * 1000 > nowMs) return cached.claims;
+      this.forget(key);
       return undefined;
     }
     const claims = openAccessToken(this.keyRing, token, nowMs);
     if (claims === undefined || token.length > this.limits.maxChars) return claims;
+    this.forget(key);
     while (this.entries.size > 0 && (this.entries.size >= this.limits.maxEntries || this.chars + token.length > this.limits.maxChars)) {
       this.forget(this.entries.keys().next().value!);
     }
     const frozen = deepFreeze(claims);
-    this.entries.set(token, frozen);
+    this.entries.set(key, { token, claims: frozen });
     this.chars += token.length;
     return frozen;
   }
@@ -49,8 +64,11 @@ export class OpenedAccessTokens {
     return this.entries.size;
   }
 
-  private forget(token: string): void {
-    if (this.entries.delete(token)) this.chars -= token.length;
+  private forget(key: string): void {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return;
+    this.entries.delete(key);
+    this.chars -= entry.token.length;
   }
 }
 
