@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * A/B of two builds on one path: `node bench/ab.mjs <repoA> <repoB> [webidentity|gci|console] [rounds]`.
+ * A/B of two builds on one path: `node bench/ab.mjs <repoA> <repoB> [webidentity|gci|console|sso] [rounds]`.
  * Each repo must hold a built `dist/` (npm run build). Both brokers run at once (same configuration,
  * their own temp dirs), pinned to the server core, and are loaded one at a time, A then B, round after
  * round (4 s each after a 2 s warm-up), by the benchmark's own generator on the other core. Prints the
@@ -11,17 +11,18 @@
  */
 import { join } from 'node:path';
 import { writeFileSync, mkdirSync } from 'node:fs';
-import { brokerConfig, credentialsFrom, OIDC_CLIENT_ID, OIDC_ISSUER, postForm, SAML_IDP_ENTITY_ID, startBroker, webIdentityBody } from './lib/broker.mjs';
+import { ACCOUNT, brokerConfig, credentialsFrom, OIDC_CLIENT_ID, OIDC_ISSUER, postForm, SAML_IDP_ENTITY_ID, SAML_PROVIDER_ARN, SAML_ROLE, samlEndpoints, startBroker, webIdentityBody } from './lib/broker.mjs';
 import { createOidcKey, mintTokens, writeJwks } from './lib/oidc.mjs';
 import { runLoad } from './lib/load.mjs';
 import { cleanup, freePort, stopChild, tempDir } from './lib/procs.mjs';
-import { createIdpKeys, metadataXml } from './lib/saml.mjs';
+import { createIdpKeys, metadataXml, signResponse, unsignedResponse } from './lib/saml.mjs';
+import { ssoRoleCredentialsRequest } from './lib/sso.mjs';
 import { signGetCallerIdentity } from './lib/sigv4.mjs';
 import { median } from './lib/report.mjs';
 
 const [repoA, repoB, path = 'webidentity', roundsArg = '4'] = process.argv.slice(2);
 if (!repoA || !repoB) {
-  console.error('usage: node bench/ab.mjs <repoA> <repoB> [webidentity|gci|console] [rounds]');
+  console.error('usage: node bench/ab.mjs <repoA> <repoB> [webidentity|gci|console|sso] [rounds]');
   process.exit(2);
 }
 const ROUNDS = Number(roundsArg);
@@ -66,6 +67,16 @@ try {
         loginPathPrefix: `/federation?Action=login&Issuer=${encodeURIComponent('https://portal.bench.test')}&Destination=${encodeURIComponent(`${broker.url}/console`)}&SigninToken=`,
       };
       return () => ({ url: broker.url, connections: CONNECTIONS, flow: 'console', console });
+    }
+    if (path === 'sso') {
+      // One command-line sign-in per broker (lib/sso.mjs), then GetRoleCredentials with its access token.
+      const saml = samlEndpoints(Number(new URL(broker.url).port));
+      const signedIn = signResponse(
+        unsignedResponse({ issuer: SAML_IDP_ENTITY_ID, acsUrl: saml.acsUrl, audience: saml.entityId, roleArn: SAML_ROLE, providerArn: SAML_PROVIDER_ARN, nameId: 'alice@example.com' }),
+        samlKeys,
+      );
+      const request = await ssoRoleCredentialsRequest({ brokerUrl: broker.url, samlResponseBase64: Buffer.from(signedIn).toString('base64'), accountId: ACCOUNT, roleName: SAML_ROLE.split('/').pop() });
+      return () => ({ url: broker.url, method: 'GET', path: request.path, headers: request.headers, connections: CONNECTIONS });
     }
     throw new Error(`unknown path ${path}`);
   };

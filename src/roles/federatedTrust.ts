@@ -57,16 +57,34 @@ export function federatedTrustContext(
   nowMs: number,
   sessionName: string,
 ): RequestContext {
+  return withRequestKeys(base, federatedIdentityContext(identity, mfa, sessionName), mfa, nowMs);
+}
+
+/**
+ * The keys of a federated trust context that depend on the identity alone, not on the request or the
+ * time: a caller that judges the same identity again and again (the SSO portal API, per access token)
+ * may keep it and finish it per request with `withRequestKeys`.
+ */
+export function federatedIdentityContext(identity: TrustIdentity, mfa: SessionClaims['mfa'] | undefined, sessionName: string): RequestContext {
   // Later sources win: the broker's own keys cannot be replaced by anything derived from the IdP.
-  return createContext(base, identity.conditionKeys, requestTagKeys(identity.tags), {
+  return createContext(identity.conditionKeys, requestTagKeys(identity.tags), {
     'aws:principaltype': identity.type === 'saml' ? 'SAMLUser' : 'WebIdentityUser',
     'aws:federatedprovider': identity.providerArn,
     'aws:multifactorauthpresent': mfa ? 'true' : 'false',
-    'aws:multifactorauthage': mfa ? String(Math.max(0, Math.floor(nowMs / 1000) - mfa.authenticatedAt)) : undefined,
     [MFA_METHOD_KEY]: mfaMethodOf(mfa),
     'sts:rolesessionname': sessionName,
     'aws:sourceidentity': identity.sourceIdentity,
     'sts:sourceidentity': identity.sourceIdentity,
+  });
+}
+
+/**
+ * The request's own keys (requestConditionKeys: time, address, transport, user agent), then the
+ * identity's keys over them, then the MFA age (or its absence) as of `nowMs`.
+ */
+export function withRequestKeys(base: Readonly<Record<string, ContextValue>>, identityContext: RequestContext, mfa: SessionClaims['mfa'] | undefined, nowMs: number): RequestContext {
+  return createContext(base, identityContext, {
+    'aws:multifactorauthage': mfa ? String(Math.max(0, Math.floor(nowMs / 1000) - mfa.authenticatedAt)) : undefined,
   });
 }
 

@@ -60,7 +60,8 @@ export interface SessionMinterDeps {
 }
 
 export async function mintRoleSession(deps: SessionMinterDeps, request: RoleSessionRequest): Promise<IssuedRoleSession> {
-  const roleId = await deps.ids.roleId(request.role.arn);
+  // Resolved at configuration load: the cached id, without a promise per request.
+  const roleId = deps.ids.peek('role', request.role.arn) ?? (await deps.ids.roleId(request.role.arn));
   const claims: SessionClaims = {
     accessKeyId: newAccessKeyId(),
     secretAccessKey: newSecretAccessKey(),

@@ -23,6 +23,7 @@ import { COMMON_HEADERS, type PlainRoute } from '../http/plainResponse.js';
 import { notePlainRequest } from '../http/requestLog.js';
 import type { RateLimiter } from '../http/rateLimit.js';
 import { readBody } from '../http/server.js';
+import { afterTurn } from '../http/turnBatch.js';
 import type { Logger } from '../log.js';
 import type { RequestInfo } from '../protocol/action.js';
 import { InvalidRequestException, SlowDownException, SsoOidcError, TooManyRequestsException } from './errors.js';
@@ -122,6 +123,8 @@ async function serve(deps: SsoHttpDeps, op: Operation, api: Api, req: IncomingMe
       receivedAt: Date.now(),
       http: { method: req.method ?? 'GET', path: target.slice(0, mark < 0 ? undefined : mark), query, headers: req.headers, body: raw, sourceIp, secure },
     };
+    // Requests of one event-loop turn go on together (turnBatch.ts), as on the Query path.
+    await new Promise<void>((resolve) => afterTurn(resolve));
     payload = (await op.run({ body, query, token, info })) ?? {};
   } catch (e) {
     const error = e instanceof AwsError ? e : undefined;
@@ -141,17 +144,20 @@ async function serve(deps: SsoHttpDeps, op: Operation, api: Api, req: IncomingMe
   notePlainRequest(res, { action: label, ...(errorType !== undefined ? { error: errorType } : {}) });
   deps.metrics.requests.inc({ action: label, outcome });
   deps.metrics.latency.observe((performance.now() - started) / 1000, { action: label });
-  if (res.destroyed) return;
   const body = JSON.stringify(payload);
-  res.writeHead(status, {
-    ...COMMON_HEADERS,
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(body),
-    'x-amzn-RequestId': requestId,
-    'cache-control': 'no-store',
-    ...(errorType !== undefined ? { 'x-amzn-ErrorType': errorType } : {}),
+  // Answers of one turn are written together, right after it (as the Query path's).
+  afterTurn(() => {
+    if (res.destroyed) return;
+    res.writeHead(status, {
+      ...COMMON_HEADERS,
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+      'x-amzn-RequestId': requestId,
+      'cache-control': 'no-store',
+      ...(errorType !== undefined ? { 'x-amzn-ErrorType': errorType } : {}),
+    });
+    res.end(body);
   });
-  res.end(body);
 }
 
 class UnknownOperation extends AwsError {

@@ -3,7 +3,8 @@
  * GetRoleCredentials and Logout, authenticated by the access token in `x-amz-sso_bearer_token`.
  *
  * A token must be genuine (our seal), unexpired, of a CLI session not ended, and its person still
- * accepted (provider enabled, subject not revoked) — else UnauthorizedException. Roles are judged for
+ * accepted (provider enabled, subject not revoked) — else UnauthorizedException; a token is opened once
+ * (openedAccessTokens.ts), the rest is checked at every call. Roles are judged for
  * the person at every call (catalog.ts): a role whose trust policy no longer allows them, or that
  * does not exist, is ForbiddenException "No access", the same answer either way.
  */
@@ -14,13 +15,14 @@ import type { KeyRing } from '../keys/keyRing.js';
 import type { RequestInfo } from '../protocol/action.js';
 import { PORTAL_EVENT_SOURCE, recordSsoEvent, type SsoEvent } from './audit.js';
 import { accountsOfRoles } from '../roles/accounts.js';
-import { findRole, judgePersonRoles } from './catalog.js';
+import { judgePersonRole, judgePersonRoles } from './catalog.js';
 import { ForbiddenException, PortalInvalidRequestException, SsoPortalError, TooManyRequestsException, UnauthorizedException } from './errors.js';
 import { credentialLifetime, type RoleCredentialIssuer } from './issuer.js';
 import type { Person } from './person.js';
 import type { CliSessions } from './sessions.js';
 import type { SsoSettings } from './settings.js';
-import { openAccessToken, type AccessTokenClaims } from './tokens.js';
+import { OpenedAccessTokens } from './openedAccessTokens.js';
+import type { AccessTokenClaims } from './tokens.js';
 
 export interface SsoPortalDeps {
   readonly keyRing: KeyRing;
@@ -37,11 +39,15 @@ const DEFAULT_PAGE = 20;
 const MAX_PAGE = 100;
 
 export class SsoPortal {
-  constructor(private readonly deps: SsoPortalDeps) {}
+  private readonly openedTokens: OpenedAccessTokens;
+
+  constructor(private readonly deps: SsoPortalDeps) {
+    this.openedTokens = new OpenedAccessTokens(deps.keyRing);
+  }
 
   /** The claims of a usable access token, or UnauthorizedException. */
   authenticate(token: unknown, nowMs: number): AccessTokenClaims {
-    const claims = openAccessToken(this.deps.keyRing, token, nowMs);
+    const claims = this.openedTokens.open(token, nowMs);
     if (claims === undefined || this.deps.sessions.isEnded(claims.sid) || !this.deps.personValid(claims.p, nowMs)) throw new UnauthorizedException();
     this.deps.sessions.touch(claims.sid, nowMs);
     return claims;
@@ -75,7 +81,7 @@ export class SsoPortal {
       const accountId = requiredParam(query, 'account_id');
       const roleName = requiredParam(query, 'role_name');
       // Re-evaluated now: a role whose policy changed since the approval is refused.
-      const role = findRole(judgePersonRoles(this.deps.model(), claims.p, info).allowed, accountId, roleName);
+      const role = judgePersonRole(this.deps.model(), claims.p, info, accountId, roleName);
       if (role === undefined) throw new ForbiddenException();
       const credentials = await this.issue(role, claims.p, info.receivedAt).catch((e: unknown) => {
         throw portalErrorOf(e);

@@ -46,6 +46,7 @@ export interface CallerResolverOptions {
 }
 
 interface OpenedToken {
+  readonly token: string;
   readonly claims: SessionClaims;
   /** The Caller for these claims, per signing region (usually one). */
   readonly callers: Map<string, Caller>;
@@ -59,6 +60,13 @@ interface OpenedToken {
  * oldest entry is evicted first. One per broker, shared by SigV4, the federation endpoint and
  * POST /authorize.
  */
+/**
+ * Entries are keyed by a token's last characters (its GCM tag: random per token), not the whole token:
+ * V8 would hash every character of each request's fresh token string; a hit still needs the whole
+ * token equal. Two tokens with the same tail just take turns.
+ */
+const tokenKey = (token: string) => token.slice(-32);
+
 export class OpenedTokenCache {
   private readonly entries = new Map<string, OpenedToken>();
 
@@ -74,8 +82,8 @@ export class OpenedTokenCache {
 
   /** The claims of `token` whether or not they have expired; throws as openSessionTokenAnyTime. */
   openAnyTime(token: string): SessionClaims {
-    const entry = this.entries.get(token);
-    return entry !== undefined ? entry.claims : openSessionTokenAnyTime(this.ring, token);
+    const entry = this.entries.get(tokenKey(token));
+    return entry !== undefined && entry.token === token ? entry.claims : openSessionTokenAnyTime(this.ring, token);
   }
 
   /** The Caller of `token` signing in `region` (built once per token and region). */
@@ -90,13 +98,15 @@ export class OpenedTokenCache {
   }
 
   private entry(token: string, now: number): OpenedToken {
-    let entry = this.entries.get(token);
-    if (entry === undefined) {
-      entry = { claims: openSessionToken(this.ring, token, now), callers: new Map() };
+    const key = tokenKey(token);
+    let entry = this.entries.get(key);
+    if (entry === undefined || entry.token !== token) {
+      entry = { token, claims: openSessionToken(this.ring, token, now), callers: new Map() };
+      this.entries.delete(key);
       if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-      this.entries.set(token, entry);
+      this.entries.set(key, entry);
     } else if (now >= entry.claims.expiresAt * 1000) {
-      this.entries.delete(token);
+      this.entries.delete(key);
       // Fails with ExpiredToken, exactly as an uncached open would.
       openSessionToken(this.ring, token, now);
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidClientTokenId, MissingAuthenticationToken } from '../../../src/errors.js';
-import { CallerResolver } from '../../../src/federation/sigv4/callers.js';
+import { CallerResolver, OpenedTokenCache } from '../../../src/federation/sigv4/callers.js';
 import { sealSessionToken } from '../../../src/credentials/sessionToken.js';
 import type { SessionClaims } from '../../../src/credentials/types.js';
 import { ACCOUNT, ephemeralRing, PARTITION, presignRequest, roleSessionClaims, signRequest, USER_KEY } from './helpers.js';
@@ -124,5 +124,19 @@ describe('CallerResolver', () => {
       now: () => signingDate.getTime() + 60_000,
     });
     expect(fixed.authenticate(request).userName).toBe('portal');
+  });
+});
+
+describe('OpenedTokenCache', () => {
+  it('a session token sharing a cached token\'s tail (its cache key) but not its content is refused, never a hit', () => {
+    const cache = new OpenedTokenCache(ring);
+    const claims = roleSessionClaims();
+    const token = sealSessionToken(ring, claims);
+    expect(cache.open(token, Date.now()).accessKeyId).toBe(claims.accessKeyId);
+    const i = Math.floor(token.length / 2);
+    const forged = token.slice(0, i) + (token[i] === 'A' ? 'B' : 'A') + token.slice(i + 1);
+    expect(() => cache.open(forged, Date.now())).toThrow(InvalidClientTokenId);
+    expect(() => cache.openAnyTime(forged)).toThrow(InvalidClientTokenId);
+    expect(cache.openAnyTime(token).accessKeyId).toBe(claims.accessKeyId);
   });
 });
