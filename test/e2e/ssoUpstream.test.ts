@@ -12,7 +12,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, forms, pageText, unescapeHtml } from '../helpers/browser.js';
 import { TEST_ACCOUNT, type StartedBroker } from '../helpers/broker.js';
-import { deviceLogin, devRoles, DEV_PROVIDER_ARN, portalClient, signInThroughDevIdp, startSsoBroker } from '../helpers/ssoBroker.js';
+import { deviceLogin, devRoles, devTrustPolicy, portalClient, signInThroughDevIdp, startSsoBroker } from '../helpers/ssoBroker.js';
 import { AWS_ACCOUNT, PROD_ADMIN, startAws, UNTRUSTING, upstreamBlock } from '../helpers/upstreamAws.js';
 
 describe('command-line sign-in and the portal with upstream roles', () => {
@@ -23,20 +23,7 @@ describe('command-line sign-in and the portal with upstream roles', () => {
     aws = await startAws();
     const extra = { upstream: upstreamBlock(aws), sso: { requireMfa: false } };
     b = await startSsoBroker(extra);
-    const developers = (roleArn: string) => ({
-      upstream: { roleArn },
-      trustPolicy: {
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { Federated: DEV_PROVIDER_ARN },
-            Action: 'sts:AssumeRoleWithSAML',
-            Condition: { StringEquals: { 'saml:aud': `${b.url}/saml` }, 'ForAnyValue:StringEquals': { 'saml:attr/groups': ['developers'] } },
-          },
-        ],
-      },
-    });
+    const developers = (roleArn: string) => ({ upstream: { roleArn }, trustPolicy: devTrustPolicy(b.url, ['developers']) });
     await b.reload({
       devIdentityProviders: true,
       store: 'memory:',

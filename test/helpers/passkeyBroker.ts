@@ -6,26 +6,13 @@
  */
 import { authorizingServiceUser } from './authorize.js';
 import { TEST_ACCOUNT, type StartedBroker } from './broker.js';
-import { DEV_PROVIDER_ARN, devRoles, startSsoBroker } from './ssoBroker.js';
+import { devRoles, devTrustPolicy, startSsoBroker } from './ssoBroker.js';
 
 export function guardianRole(url: string): Record<string, unknown> {
   return {
     name: 'Guardian',
     description: 'Production access (passkey required)',
-    trustPolicy: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Principal: { Federated: DEV_PROVIDER_ARN },
-          Action: 'sts:AssumeRoleWithSAML',
-          Condition: {
-            StringEquals: { 'saml:aud': `${url}/saml`, 'fedbroker:MfaMethod': 'webauthn' },
-            'ForAnyValue:StringEquals': { 'saml:attr/groups': ['developers'] },
-          },
-        },
-      ],
-    },
+    trustPolicy: devTrustPolicy(url, ['developers'], { stringEquals: { 'fedbroker:MfaMethod': 'webauthn' } }),
     inlinePolicies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*', Condition: { StringEquals: { 'fedbroker:MfaMethod': 'webauthn' } } }] }],
   };
 }

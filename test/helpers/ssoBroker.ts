@@ -17,8 +17,12 @@ import { startBroker, TEST_ACCOUNT, type StartedBroker } from './broker.js';
 
 export const DEV_PROVIDER_ARN = `arn:aws:iam::${TEST_ACCOUNT}:saml-provider/FedbrokerDev`;
 
-export function devRoles(url: string): Record<string, unknown>[] {
-  const trust = (groups: string[], mfa: boolean) => ({
+/**
+ * A trust policy for people of the development SAML IdP in one of `groups`, signing in to the broker
+ * at `url`; `conditions`: more StringEquals keys, and `mfa` for aws:MultiFactorAuthPresent.
+ */
+export function devTrustPolicy(url: string, groups: string[], options: { mfa?: boolean; stringEquals?: Record<string, string> } = {}): Record<string, unknown> {
+  return {
     Version: '2012-10-17',
     Statement: [
       {
@@ -26,13 +30,17 @@ export function devRoles(url: string): Record<string, unknown>[] {
         Principal: { Federated: DEV_PROVIDER_ARN },
         Action: 'sts:AssumeRoleWithSAML',
         Condition: {
-          StringEquals: { 'saml:aud': `${url}/saml` },
+          StringEquals: { 'saml:aud': `${url}/saml`, ...options.stringEquals },
           'ForAnyValue:StringEquals': { 'saml:attr/groups': groups },
-          ...(mfa ? { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } : {}),
+          ...(options.mfa ? { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } : {}),
         },
       },
     ],
-  });
+  };
+}
+
+export function devRoles(url: string): Record<string, unknown>[] {
+  const trust = (groups: string[], mfa: boolean) => devTrustPolicy(url, groups, { mfa });
   const allowAll = [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }];
   return [
     { name: 'Developer', description: 'Engineers', maxSessionDuration: 7200, trustPolicy: trust(['developers'], false), inlinePolicies: allowAll },
