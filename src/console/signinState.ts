@@ -7,29 +7,19 @@
  * on it, handing the next step a freshly sealed one, so no form of the flow can be replayed.
  */
 import { randomBytes } from 'node:crypto';
-import type { SessionClaims, SessionTags } from '../credentials/types.js';
+import type { SessionClaims } from '../credentials/types.js';
 import type { KeyRing } from '../keys/keyRing.js';
-import type { ContextValue } from '../policy/types.js';
+import type { FederatedSignin } from '../roles/federatedTrust.js';
 import type { Store } from '../store/types.js';
 
 const PURPOSE = 'signin-state';
 export const SIGNIN_STATE_TTL_MS = 10 * 60_000;
 
-export interface SigninState {
+export interface SigninState extends FederatedSignin {
   readonly v: 1;
   readonly nonce: string;
   /** Epoch ms. */
   readonly expiresAt: number;
-  readonly type: 'saml' | 'oidc';
-  readonly provider: string;
-  readonly providerArn: string;
-  readonly subject: string;
-  readonly issuer: string;
-  readonly conditionKeys: Readonly<Record<string, ContextValue>>;
-  readonly sourceIdentity?: string;
-  /** Session tags from the IdP and the provider's mapping, already checked. */
-  readonly tags?: SessionTags;
-  readonly sessionName: string;
   /** SAML bounds: SessionDuration attribute (s) and SessionNotOnOrAfter (epoch s). */
   readonly sessionDuration?: number;
   readonly sessionNotOnOrAfter?: number;

@@ -21,6 +21,16 @@ export interface TrustIdentity {
   readonly tags?: SessionTags;
 }
 
+/** Who signed in through a federated provider: what a sign-in's state and a portal person both carry. */
+export interface FederatedSignin extends TrustIdentity {
+  /** Provider name as configured. */
+  readonly provider: string;
+  readonly subject: string;
+  readonly issuer: string;
+  /** The role session name a browser sign-in gives this person. */
+  readonly sessionName: string;
+}
+
 export const TRUST_ACTIONS = { saml: 'sts:AssumeRoleWithSAML', oidc: 'sts:AssumeRoleWithWebIdentity' } as const;
 
 /** A denied verdict explains itself on demand: the sign-in flow never asks, `simulate` does. */

@@ -4,26 +4,12 @@
  * at that time. Access tokens, CLI sessions, device approvals and the portal session carry it, so
  * every later decision (which roles, which credentials) is the one a browser sign-in would make.
  */
-import type { SessionClaims, SessionTags } from '../credentials/types.js';
+import type { SessionClaims } from '../credentials/types.js';
 import { isValidSourceIdentity } from '../credentials/sourceIdentity.js';
 import { mfaMethodOf, type MfaMethod } from '../credentials/mfaMethod.js';
-import type { ContextValue } from '../policy/types.js';
+import type { FederatedSignin } from '../roles/federatedTrust.js';
 
-export interface Person {
-  readonly type: 'saml' | 'oidc';
-  /** Provider name as configured. */
-  readonly provider: string;
-  readonly providerArn: string;
-  readonly subject: string;
-  readonly issuer: string;
-  /** The validated attributes or claims, as condition keys (lower-case). */
-  readonly conditionKeys: Readonly<Record<string, ContextValue>>;
-  /** SourceIdentity sent by the provider (SAML attribute / OIDC claim), if any. */
-  readonly sourceIdentity?: string;
-  /** The role session name a browser sign-in gives this person. */
-  readonly sessionName: string;
-  /** Session tags from the provider (and its configured mapping), already checked at sign-in. */
-  readonly tags?: SessionTags;
+export interface Person extends FederatedSignin {
   /** SAML only: the role ARNs of the AWS Role attribute, when the assertion had one (the only candidates then). */
   readonly offeredRoles?: readonly string[];
   /** MFA: at the provider (no serial) or fedbroker's step-up (the device's serial). */
