@@ -12,10 +12,11 @@
  *    can be, polling until the person approves.
  * 3. GetRoleCredentials, cached; printed as credential_process JSON (Version 1, Expiration ISO 8601).
  */
+import { parseSecureUrl } from '../federation/secureUrl.js';
 import { option, type CliArgs } from './argv.js';
 import { isoSeconds, LoginCache, type CredentialsCache, type TokenCache } from './login/cache.js';
 import { withLock } from './login/lockFile.js';
-import { openBrowser, tell } from './login/prompt.js';
+import { openBrowser, printable, tell } from './login/prompt.js';
 import { SsoApi, SsoCallError, type Registration } from './login/ssoApi.js';
 
 const USAGE = 'usage: fedbroker login --url BROKER_URL --account ACCOUNT_ID --role ROLE_NAME [--region REGION] [--no-browser]\n';
@@ -36,6 +37,13 @@ export async function login(args: CliArgs, env: NodeJS.ProcessEnv = process.env)
     process.stderr.write(`fedbroker login: --url (http(s)://…), --account (12 digits) and --role are required\n${USAGE}`);
     return 2;
   }
+  try {
+    // Refresh tokens and credentials travel to this URL: plain http only to this machine.
+    parseSecureUrl(url, '--url');
+  } catch (e) {
+    process.stderr.write(`fedbroker login: ${(e as Error).message}\n`);
+    return 2;
+  }
   const base = url.replace(/\/+$/, '');
   const flow = new Login(new SsoApi(base), new LoginCache(`${base}/start`), option(args, 'region') ?? 'us-east-1', args.options.get('no-browser') !== true, env);
   try {
@@ -43,7 +51,7 @@ export async function login(args: CliArgs, env: NodeJS.ProcessEnv = process.env)
     process.stdout.write(`${JSON.stringify({ Version: 1, AccessKeyId: credentials.accessKeyId, SecretAccessKey: credentials.secretAccessKey, SessionToken: credentials.sessionToken, Expiration: credentials.expiration })}\n`);
     return 0;
   } catch (e) {
-    process.stderr.write(`fedbroker login: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.stderr.write(`fedbroker login: ${printable(e instanceof Error ? e.message : String(e))}\n`);
     return 1;
   }
 }
@@ -104,7 +112,7 @@ class Login {
         ? { clientId: previous.clientId!, clientSecret: previous.clientSecret!, clientSecretExpiresAt: Date.parse(previous.registrationExpiresAt!) / 1000 }
         : await this.api.registerClient(`fedbroker-login-${process.env['USER'] ?? 'user'}`);
     const device = await this.api.startDeviceAuthorization(registration, this.cache.startUrl);
-    tell(`\nfedbroker login: approve this sign-in in your browser.\n  Open: ${device.verificationUriComplete}\n  Code: ${device.userCode}\nWaiting for approval (the code expires in ${Math.round(device.expiresIn / 60)} minutes)…\n`);
+    tell(`\nfedbroker login: approve this sign-in in your browser.\n  Open: ${printable(device.verificationUriComplete)}\n  Code: ${printable(device.userCode, 64)}\nWaiting for approval (the code expires in ${Math.round(Number(device.expiresIn) / 60)} minutes)…\n`);
     if (this.browser) openBrowser(device.verificationUriComplete, this.env);
     const deadline = Date.now() + device.expiresIn * 1000;
     let interval = device.interval;

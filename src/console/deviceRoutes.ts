@@ -34,15 +34,17 @@ export function deviceRouter(broker: Broker, flow: SigninFlow, persons: PersonSe
     return cookie === undefined ? undefined : createHash('sha256').update(cookie).digest('base64url');
   };
 
+  const tooManyGuesses = (res: Response): void => {
+    res.set('retry-after', '600');
+    flow.page(res, 429, approvalErrorPage('Too many wrong codes', 'Too many wrong codes were entered from this browser or address. Wait ten minutes, then try again.'));
+  };
+
   /** Looks a typed code up (a guess, counted when wrong) and shows what approving it means. */
   const confirm = async (req: Request, res: Response, person: Person, typed: string): Promise<void> => {
     const info = flow.requestInfo(req);
     const browser = browserKey(req);
     const csrf = csrfToken(req, res, secure);
-    if (!guesses.allowed(browser, info.sourceIp, info.receivedAt)) {
-      res.set('retry-after', '600');
-      return flow.page(res, 429, approvalErrorPage('Too many wrong codes', 'Too many wrong codes were entered from this browser or address. Wait ten minutes, then try again.'));
-    }
+    if (!guesses.allowed(browser, info.sourceIp, info.receivedAt)) return tooManyGuesses(res);
     const code = normalizeUserCode(typed);
     const found = code === undefined ? undefined : await broker.sso.devices.findByUserCode(code);
     if (found === undefined || found.authorization.status !== 'pending' || found.authorization.expiresAt <= info.receivedAt) {
@@ -76,6 +78,8 @@ export function deviceRouter(broker: Broker, flow: SigninFlow, persons: PersonSe
     const person = await approverOf(req, res, '/device');
     if (person === undefined) return;
     const info = flow.requestInfo(req);
+    // The decision names a code too: past the limit it is looked up no more than on the entry form.
+    if (!guesses.allowed(browserKey(req), info.sourceIp, info.receivedAt)) return tooManyGuesses(res);
     const code = normalizeUserCode(String(body['user_code'] ?? ''));
     const found = code === undefined ? undefined : await broker.sso.devices.findByUserCode(code);
     const allow = body['decision'] === 'allow';

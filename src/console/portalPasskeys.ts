@@ -7,6 +7,7 @@
  */
 import express, { type Request, type Response, type Router } from 'express';
 import type { Broker } from '../broker.js';
+import { mfaMethodOf } from '../credentials/mfaMethod.js';
 import { mfaOwnershipIn, type FederatedMfaOwner } from '../mfa/federatedOwner.js';
 import { AwsError } from '../errors.js';
 import { html, layout, newNonce, contentSecurityPolicy } from '../http/html.js';
@@ -42,21 +43,34 @@ export function portalPasskeyRouter(broker: Broker, flow: SigninFlow, persons: P
     return { requestId: info.requestId, sourceIp: info.sourceIp, userAgent: info.userAgent };
   };
 
-  /** Fresh MFA, or (for a first factor, where first-sign-in enrolment is on) none needed. */
+  /**
+   * May this person change their passkeys now? Removing: a fresh MFA. Adding: a fresh MFA by a
+   * passkey when they have one (a phished code or IdP sign-in must not add the phisher's passkey, which
+   * would open every role that demands one); else by any factor — but a first factor only as
+   * `mfa.federatedEnrollment` allows (first-sign-in: without MFA; admin-only: never here, only with a
+   * `fedbroker mfa enrol` link).
+   */
   const mayChange = async (person: Person, owner: FederatedMfaOwner, adding: boolean): Promise<boolean> => {
-    if (person.mfa !== undefined && Date.now() / 1000 - person.mfa.authenticatedAt <= FRESH_MFA_SECONDS) return true;
-    if (!adding || broker.loaded.config.mfa.federatedEnrollment !== 'first-sign-in') return false;
-    return (await broker.passkeys.list(owner)).length === 0 && (await broker.mfa.findEnabledDevice(owner)) === null;
+    const fresh = person.mfa !== undefined && Date.now() / 1000 - person.mfa.authenticatedAt <= FRESH_MFA_SECONDS;
+    if (!adding) return fresh;
+    if ((await broker.passkeys.list(owner)).length > 0) return fresh && mfaMethodOf(person.mfa) === 'webauthn';
+    const firstFactor = (await broker.mfa.findEnabledDevice(owner)) === null;
+    if (!firstFactor) return fresh;
+    return broker.loaded.config.mfa.federatedEnrollment === 'first-sign-in';
   };
 
-  const stepUpFirst = (req: Request, res: Response, person: Person, notice: string) => flow.stepUp(req, res, person, `${broker.loaded.publicUrl}/start?notice=${notice}`);
+  /** The MFA step first (a passkey only where adding needs one), then back to the portal. */
+  const stepUpFirst = async (req: Request, res: Response, person: Person, owner: FederatedMfaOwner, notice: string) => {
+    const passkeyOnly = notice === 'verified-add' && (await broker.passkeys.list(owner)).length > 0;
+    return flow.stepUp(req, res, person, `${broker.loaded.publicUrl}/start?notice=${notice}`, passkeyOnly ? { methods: ['webauthn'] } : {});
+  };
 
   // "Add a passkey": the page with the name field and the browser's prompt.
   router.post(
     '/new',
     form,
     action(async (req, res, person, owner, binding) => {
-      if (!(await mayChange(person, owner, true))) return stepUpFirst(req, res, person, 'verified-add');
+      if (!(await mayChange(person, owner, true))) return stepUpFirst(req, res, person, owner, 'verified-add');
       let options: string;
       try {
         options = JSON.stringify(await broker.passkeys.registrationOptions({ owner, binding }, { name: person.subject, displayName: `${person.sessionName} (${person.provider})` }));
@@ -88,7 +102,7 @@ ${passkeyForm({ action: '/start/passkeys/add', ceremony: 'register', options, fi
     '/add',
     form,
     action(async (req, res, person, owner, binding) => {
-      if (!(await mayChange(person, owner, true))) return stepUpFirst(req, res, person, 'verified-add');
+      if (!(await mayChange(person, owner, true))) return stepUpFirst(req, res, person, owner, 'verified-add');
       const body = req.body as Record<string, unknown>;
       try {
         await broker.passkeys.register({ owner, binding }, String(body['challenge'] ?? ''), String(body['name'] ?? ''), body['response'], context(req));
@@ -107,7 +121,7 @@ ${passkeyForm({ action: '/start/passkeys/add', ceremony: 'register', options, fi
       const id = String((req.body as Record<string, unknown>)['id'] ?? '');
       if (!(await mayChange(person, owner, false))) {
         await broker.passkeys.auditRefusedRemoval(id, owner, 'Removing a passkey needs a fresh multi-factor authentication.', context(req));
-        return stepUpFirst(req, res, person, 'verified-remove');
+        return stepUpFirst(req, res, person, owner, 'verified-remove');
       }
       try {
         await broker.passkeys.remove(id, owner, context(req));

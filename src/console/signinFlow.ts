@@ -249,6 +249,13 @@ export class SigninFlow {
       this.page(res, shown.status ?? (locked !== undefined && passkey === undefined ? 403 : 200), mfaPromptPage(prompt), state.destination, passkey ? nonce : undefined);
       return;
     }
+    if (found !== undefined) {
+      // A passkey-only step and an authenticator app: enrolling here would skip proving the app (the
+      // POST refuses it), so the person adds the passkey in the portal, after verifying with the app.
+      await this.auditFailure(req, state, `MFA refused: ${role !== undefined ? `the role ${role}` : 'this step'} requires a passkey and none is registered`);
+      this.page(res, 403, errorPage('Passkey required', `${role !== undefined ? `The role ${role}` : 'This step'} requires a passkey or security key, and you have none yet. Add one in the access portal (you will verify with your authenticator app first), then sign in again.`, undefined, { href: '/start', label: 'Go to the access portal' }));
+      return;
+    }
     if (!(await this.mayEnrol(state, owner))) {
       const what = onlyPasskey ? 'a passkey or security key' : 'multi-factor authentication';
       this.page(res, 403, errorPage(onlyPasskey ? 'Passkey required' : 'MFA device required', `${role !== undefined ? `The role ${role}` : 'This step'} requires ${what} and you have none set up here. Ask an administrator for an enrolment link.`));

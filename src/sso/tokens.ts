@@ -8,9 +8,12 @@
  */
 import type { KeyRing } from '../keys/keyRing.js';
 import type { Person } from './person.js';
-import { openJson, sealJson } from './sealed.js';
+import { openJson, openPackedJson, sealJson, sealPackedJson } from './sealed.js';
 
-const ACCESS_PURPOSE = 'sso-access-token';
+/** Access tokens are sealed deflated (they carry the person's attributes and travel in a header). */
+const ACCESS_PURPOSE = 'sso-access-token-deflated';
+/** Access tokens sealed before they were deflated: still opened until they expire. */
+const PLAIN_ACCESS_PURPOSE = 'sso-access-token';
 const REFRESH_PURPOSE = 'sso-refresh-token';
 
 export interface AccessTokenClaims {
@@ -37,12 +40,12 @@ export interface RefreshTokenClaims {
 }
 
 export function sealAccessToken(keyRing: KeyRing, claims: AccessTokenClaims): string {
-  return sealJson(keyRing, ACCESS_PURPOSE, claims);
+  return sealPackedJson(keyRing, ACCESS_PURPOSE, claims);
 }
 
 /** The claims of a genuine, unexpired access token; undefined otherwise. */
 export function openAccessToken(keyRing: KeyRing, token: unknown, nowMs = Date.now()): AccessTokenClaims | undefined {
-  const claims = openJson(keyRing, ACCESS_PURPOSE, token) as AccessTokenClaims | undefined;
+  const claims = (openPackedJson(keyRing, ACCESS_PURPOSE, token) ?? openJson(keyRing, PLAIN_ACCESS_PURPOSE, token)) as AccessTokenClaims | undefined;
   if (claims === undefined || claims.v !== 1 || claims.exp * 1000 <= nowMs) return undefined;
   return claims;
 }

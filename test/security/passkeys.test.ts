@@ -53,6 +53,13 @@ async function answer(step: { browser: Browser; page: Page }, make?: (options: R
   return step.browser.post('/signin/webauthn', { ...form(step.page.body, '/signin/webauthn').fields, response: JSON.stringify(response) });
 }
 
+/** Registers `key` as one of bob's passkeys through the passkey service (its own ceremony); its id. */
+async function addPasskey(key: SoftAuthenticator): Promise<string> {
+  const scope = { owner: { kind: 'federated' as const, provider: 'FedbrokerDev', subject: 'bob' }, binding: 'test' };
+  const options = await b.broker.passkeys.registrationOptions(scope, { name: 'bob', displayName: 'bob' });
+  return (await b.broker.passkeys.register(scope, options.challenge, 'Spare', key.register(options, { origin: b.url }))).id;
+}
+
 const signedIn = (page: Page) => page.status === 302 && page.setCookies.some((c) => c.startsWith('fedbroker_session='));
 
 beforeAll(async () => {
@@ -160,14 +167,21 @@ describe('fedbroker:MfaMethod = webauthn', () => {
     expect(enrolled.status).toBe(200);
 
     const guardian = await mfaStep('Guardian');
-    // bob has no passkey now: Guardian offers only passkey enrolment — never the TOTP prompt.
+    // bob has no passkey now: Guardian offers no TOTP prompt — and no enrolment beside his app (the portal adds one).
     expect(forms(guardian.page.body, '/signin/mfa')).toEqual([]);
-    expect(pageText(guardian.page.body)).toContain('Add a passkey');
-    const fields = forms(guardian.page.body).find((f) => f.fields['state'] !== undefined)!.fields;
-    const totp = await guardian.browser.post('/signin/mfa', { state: fields['state']!, fedbroker_csrf: fields['fedbroker_csrf'] ?? '', ...fields, code: await codeOfStep(seed, now + 1) });
+    expect(guardian.page.status).toBe(403);
+    expect(pageText(guardian.page.body)).toContain('Add one in the access portal');
+
+    // With a passkey as well, the step asks for it alone; a TOTP code posted with its state is refused.
+    const spare = await addPasskey(new SoftAuthenticator());
+    const step = await mfaStep('Guardian');
+    expect(forms(step.page.body, '/signin/mfa')).toEqual([]);
+    const fields = form(step.page.body, '/signin/webauthn').fields;
+    const totp = await step.browser.post('/signin/mfa', { ...fields, code: await codeOfStep(seed, now + 1) });
     expect(totp.status).toBe(403);
     expect(pageText(totp.body)).toContain('requires a passkey');
     expect(signedIn(totp)).toBe(false);
+    await b.broker.passkeys.remove(spare, undefined);
   });
 
   it('the portal\'s "Verify with a passkey" for such a role asks for a passkey only, and refuses a TOTP code', async () => {
@@ -176,14 +190,18 @@ describe('fedbroker:MfaMethod = webauthn', () => {
     const portal = await browser.get('/start');
     const verify = forms(portal.body, '/start/mfa').find((f) => f.fields['method'] === 'webauthn');
     expect(verify).toBeDefined();
+    // bob has a TOTP device (previous test) but no passkey: no TOTP prompt; he is sent to add a passkey here.
+    const none = await browser.post(verify!.action, verify!.fields);
+    expect(forms(none.body, '/signin/mfa')).toEqual([]);
+    expect(pageText(none.body)).toContain('Add one in the access portal');
+    // With a passkey: the passkey alone is asked for, and a TOTP code is refused.
+    const spare = await addPasskey(new SoftAuthenticator());
     const step = await browser.post(verify!.action, verify!.fields);
-    // bob has a TOTP device (previous test) but no passkey: no TOTP prompt, only passkey enrolment.
     expect(forms(step.body, '/signin/mfa')).toEqual([]);
-    expect(pageText(step.body)).toContain('Add a passkey');
-    const fields = forms(step.body).find((f) => f.fields['state'] !== undefined)!.fields;
-    const totp = await browser.post('/signin/mfa', { ...fields, code: '123456' });
+    const totp = await browser.post('/signin/mfa', { ...form(step.body, '/signin/webauthn').fields, code: '123456' });
     expect(totp.status).toBe(403);
     expect(pageText(totp.body)).toContain('requires a passkey');
+    await b.broker.passkeys.remove(spare, undefined);
     // "Verify with MFA" (no method) still offers the TOTP prompt.
     const either = forms(portal.body, '/start/mfa').find((f) => f.fields['method'] === undefined);
     if (either !== undefined) expect(forms((await browser.post(either.action, either.fields)).body, '/signin/mfa')).not.toEqual([]);

@@ -5,7 +5,7 @@
  * holder touches it every few seconds, so a lock whose holder died is recognised by its age and
  * taken over.
  */
-import { closeSync, mkdirSync, openSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -24,11 +24,7 @@ export async function withLock<T>(path: string, waitAtMostMs: number, work: () =
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       if (isStale(path)) {
-        try {
-          unlinkSync(path);
-        } catch {
-          /* taken over by another process first */
-        }
+        takeOver(path);
         continue;
       }
       if (Date.now() > deadline) throw new Error(`another fedbroker login holds ${path}; try again, or remove the file if no login is running`);
@@ -48,12 +44,55 @@ export async function withLock<T>(path: string, waitAtMostMs: number, work: () =
     return await work();
   } finally {
     clearInterval(heartbeat);
-    closeSync(fd);
-    try {
-      unlinkSync(path);
-    } catch {
-      /* already gone */
+    // Ours only: a holder that stalled past STALE_MS was taken over, and the lock is now another's.
+    if (sameFile(fd, path)) {
+      try {
+        unlinkSync(path);
+      } catch {
+        /* already gone */
+      }
     }
+    closeSync(fd);
+  }
+}
+
+/**
+ * Removes a stale lock under a guard file, judging it stale again inside: two waiters that both saw
+ * the old lock stale must not remove it and then the lock the first of them just took.
+ */
+function takeOver(path: string): void {
+  const guard = `${path}.takeover`;
+  let fd: number;
+  try {
+    fd = openSync(guard, 'wx', 0o600);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    // A waiter that died inside the few microseconds of a takeover: its guard goes stale too.
+    if (isStale(guard)) unlinkQuietly(guard);
+    return;
+  }
+  try {
+    if (isStale(path)) unlinkQuietly(path);
+  } finally {
+    closeSync(fd);
+    unlinkQuietly(guard);
+  }
+}
+
+function sameFile(fd: number, path: string): boolean {
+  try {
+    const [held, named] = [fstatSync(fd), statSync(path)];
+    return held.ino === named.ino && held.dev === named.dev;
+  } catch {
+    return false;
+  }
+}
+
+function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    /* gone already */
   }
 }
 

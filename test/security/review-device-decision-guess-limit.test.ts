@@ -1,0 +1,40 @@
+/**
+ * security.md "Guessing user codes at /device", found by review: the decision form (POST
+ * /device/decision) names a user code too, and it was looked up whatever the guess limit said — so a
+ * browser past its 10 wrong codes could go on guessing there (each guess approving or denying
+ * someone's pending sign-in when right). Past the limit, no code is looked up on any path.
+ */
+import { CreateTokenCommand, RegisterClientCommand, StartDeviceAuthorizationCommand } from '@aws-sdk/client-sso-oidc';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Browser, form } from '../helpers/browser.js';
+import type { StartedBroker } from '../helpers/broker.js';
+import { oidcClient, signInThroughDevIdp, startSsoBroker } from '../helpers/ssoBroker.js';
+
+let b: StartedBroker;
+beforeAll(async () => {
+  b = await startSsoBroker();
+}, 60_000);
+afterAll(async () => b?.close());
+
+describe('Guessing user codes through the decision form', () => {
+  it('after 10 wrong codes posted as decisions, a right one is refused (429) and its sign-in stays pending', async () => {
+    const oidc = oidcClient(b.url);
+    const client = await oidc.send(new RegisterClientCommand({ clientName: 'victim-cli', clientType: 'public' }));
+    const device = await oidc.send(new StartDeviceAuthorizationCommand({ clientId: client.clientId, clientSecret: client.clientSecret, startUrl: `${b.url}/start` }));
+
+    const guesser = new Browser(b.url);
+    await signInThroughDevIdp(guesser, 'alice', '/device');
+    const csrf = form((await guesser.get('/device')).body, '/device').fields;
+    for (let i = 0; i < 10; i++) {
+      expect((await guesser.post('/device/decision', { ...csrf, user_code: 'BCDF-GHJK', decision: 'deny' })).status).toBe(400);
+    }
+    const right = await guesser.post('/device/decision', { ...csrf, user_code: device.userCode!, decision: 'allow' });
+    expect(right.status).toBe(429);
+    expect(right.headers.get('retry-after')).toBe('600');
+
+    // Nobody approved it: the client is still waiting.
+    await expect(
+      oidc.send(new CreateTokenCommand({ clientId: client.clientId, clientSecret: client.clientSecret, grantType: 'urn:ietf:params:oauth:grant-type:device_code', deviceCode: device.deviceCode })),
+    ).rejects.toMatchObject({ name: 'AuthorizationPendingException' });
+  }, 60_000);
+});
