@@ -69,7 +69,7 @@ ${c.tags !== undefined ? html`<tr><th>Session tags</th><td><ul class="tags">${c.
   });
 
   router.post('/logout', flow.throttle, form, async (req, res) => {
-    if (!csrfValid(req)) return flow.page(res, 403, errorPage('Request refused', 'The form is missing its anti-forgery token.'));
+    if (!csrfValid(req, secure)) return flow.page(res, 403, errorPage('Request refused', 'The form is missing its anti-forgery token.'));
     const claims = await sessions.end(req, res);
     if (claims !== undefined) await recordSigninEvent(broker, flow.requestInfo(req), claims, { eventName: 'ConsoleLogout', responseElements: { ConsoleLogout: 'Success' } });
     res.redirect(302, `${broker.loaded.publicUrl}/console?signedOut`);

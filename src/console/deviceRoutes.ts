@@ -16,7 +16,7 @@ import { GuessLimiter } from '../sso/guessLimiter.js';
 import type { Person } from '../sso/person.js';
 import { approvalDonePage, approvalErrorPage, confirmDevicePage, enterCodePage } from './approvalPages.js';
 import { approver } from './approver.js';
-import { CSRF_COOKIE, csrfToken, csrfValid } from './csrf.js';
+import { csrfCookieName, csrfToken, csrfValid } from './csrf.js';
 import { readCookie } from './cookies.js';
 import type { PersonSessions } from './personSession.js';
 import type { SigninFlow } from './signinFlow.js';
@@ -30,7 +30,7 @@ export function deviceRouter(broker: Broker, flow: SigninFlow, persons: PersonSe
 
   /** A browser is known by its anti-forgery cookie (random per browser). */
   const browserKey = (req: Request) => {
-    const cookie = readCookie(req, CSRF_COOKIE);
+    const cookie = readCookie(req, csrfCookieName(secure));
     return cookie === undefined ? undefined : createHash('sha256').update(cookie).digest('base64url');
   };
 
@@ -66,14 +66,14 @@ export function deviceRouter(broker: Broker, flow: SigninFlow, persons: PersonSe
   });
 
   router.post('/', form, async (req, res) => {
-    if (!csrfValid(req)) return flow.page(res, 403, approvalErrorPage('Request refused', 'The form is missing its anti-forgery token. Reload the page and try again.'));
+    if (!csrfValid(req, secure)) return flow.page(res, 403, approvalErrorPage('Request refused', 'The form is missing its anti-forgery token. Reload the page and try again.'));
     const person = await approverOf(req, res, '/device');
     if (person === undefined) return;
     await confirm(req, res, person, String((req.body as Record<string, unknown>)['user_code'] ?? ''));
   });
 
   router.post('/decision', form, async (req, res) => {
-    if (!csrfValid(req)) return flow.page(res, 403, approvalErrorPage('Request refused', 'The form is missing its anti-forgery token. Reload the page and try again.'));
+    if (!csrfValid(req, secure)) return flow.page(res, 403, approvalErrorPage('Request refused', 'The form is missing its anti-forgery token. Reload the page and try again.'));
     const body = req.body as Record<string, unknown>;
     const person = await approverOf(req, res, '/device');
     if (person === undefined) return;

@@ -29,7 +29,7 @@ export function portalPasskeyRouter(broker: Broker, flow: SigninFlow, persons: P
   const action =
     (handle: (req: Request, res: Response, person: Person, owner: FederatedMfaOwner, binding: string) => Promise<void>) =>
     async (req: Request, res: Response): Promise<void> => {
-      if (!csrfValid(req)) return flow.page(res, 403, approvalErrorPage('Request refused', 'The form is missing its anti-forgery token. Reload the page and try again.'));
+      if (!csrfValid(req, secure)) return flow.page(res, 403, approvalErrorPage('Request refused', 'The form is missing its anti-forgery token. Reload the page and try again.'));
       const session = await persons.read(req);
       if (session === undefined) return void res.redirect(303, '/start');
       if (!broker.passkeys.relyingParty.available) return flow.page(res, 403, approvalErrorPage('Passkeys not available', 'This broker is reached by an IP address, where browsers cannot use passkeys. Ask your administrator to give it a host name.'));

@@ -45,7 +45,7 @@ export function portalRouter(broker: Broker, flow: SigninFlow, persons: PersonSe
 
   /** POSTs: anti-forgery token and a signed-in person; the handler gets both. */
   const action = (handle: (req: Request, res: Response, person: Person) => Promise<void>) => async (req: Request, res: Response) => {
-    if (!csrfValid(req)) return flow.page(res, 403, approvalErrorPage('Request refused', 'The form is missing its anti-forgery token. Reload the page and try again.'));
+    if (!csrfValid(req, secure)) return flow.page(res, 403, approvalErrorPage('Request refused', 'The form is missing its anti-forgery token. Reload the page and try again.'));
     const session = await persons.read(req);
     if (session === undefined) return void res.redirect(303, '/start');
     await handle(req, res, session.person);

@@ -490,7 +490,7 @@ export class SigninFlow {
   }
 
   private openState(req: Request, res: Response): SigninState | undefined {
-    if (!csrfValid(req)) {
+    if (!csrfValid(req, this.secure)) {
       this.page(res, 403, errorPage('Request refused', 'The form is missing its anti-forgery token. Sign in again.'));
       return undefined;
     }

@@ -116,7 +116,7 @@ export function ssoAuthorizeRouter(broker: Broker, flow: SigninFlow, persons: Pe
   });
 
   router.post('/authorize/decision', form, async (req: Request, res: Response) => {
-    if (!csrfValid(req)) return flow.page(res, 403, approvalErrorPage('Request refused', 'The form is missing its anti-forgery token. Start the sign-in again.'));
+    if (!csrfValid(req, secure)) return flow.page(res, 403, approvalErrorPage('Request refused', 'The form is missing its anti-forgery token. Start the sign-in again.'));
     const info = flow.requestInfo(req);
     const request = openJson(broker.keyRing, PURPOSE, (req.body as Record<string, unknown>)['request']) as AuthorizeRequest | undefined;
     const client = request === undefined || request.v !== 1 ? undefined : openClientId(broker.keyRing, request.c, info.receivedAt);

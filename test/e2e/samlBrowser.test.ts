@@ -155,10 +155,13 @@ describe('IdP-initiated sign-in', () => {
       expect(session.attributes.has('secure')).toBe(true);
       expect(session.attributes.has('httponly')).toBe(true);
       expect(session.attributes.get('samesite')).toBe('Lax');
-      // The CSRF cookie of the role picker too.
+      // The CSRF cookie of the role picker too, under the __Host- prefix (no cookie tossing from a sibling host).
       const picker = await agent.post('/saml').type('form').send({ SAMLResponse: https.response({ roles: ['Developer', 'Operator'] }) });
       expect(picker.status).toBe(200);
-      const csrf = cookieSet(picker.headers['set-cookie'] as unknown as string[], CSRF_COOKIE)!;
+      expect(cookieSet(picker.headers['set-cookie'] as unknown as string[], CSRF_COOKIE)).toBeUndefined();
+      const csrf = cookieSet(picker.headers['set-cookie'] as unknown as string[], `__Host-${CSRF_COOKIE}`)!;
+      expect(csrf.attributes.get('path')).toBe('/');
+      expect(csrf.attributes.has('domain')).toBe(false);
       expect(csrf.attributes.has('secure')).toBe(true);
       expect(csrf.attributes.has('httponly')).toBe(true);
       expect(csrf.attributes.get('samesite')).toBe('Lax');
