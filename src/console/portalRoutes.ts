@@ -19,7 +19,6 @@ import { csrfToken, csrfValid } from './csrf.js';
 import type { PersonSessions } from './personSession.js';
 import { COPY_SCRIPT, credentialsPage, portalPage } from './portalPages.js';
 import { providerLinks } from './providerLinks.js';
-import { federatedUserIdentity } from '../audit/userIdentity.js';
 import type { ConsoleOpening } from '../sessions/issuer.js';
 import type { SigninFlow } from './signinFlow.js';
 import { mfaOwnershipIn } from '../mfa/federatedOwner.js';
@@ -142,19 +141,10 @@ export function portalRouter(broker: Broker, flow: SigninFlow, persons: PersonSe
         if (!(e instanceof AwsError)) throw e;
         return flow.page(res, e.httpStatus, approvalErrorPage(e.httpStatus >= 500 ? 'Console not available' : 'Console refused', e.message));
       }
-      await broker.audit.record({
-        eventSource: 'signin.amazonaws.com',
-        eventName: 'ConsoleLogin',
-        eventType: 'AwsConsoleSignin',
-        sourceIPAddress: info.sourceIp,
-        userAgent: info.userAgent,
-        userIdentity: federatedUserIdentity(person),
-        requestParameters: null,
+      await flow.recordConsoleLogin(info, person, {
         responseElements: { ConsoleLogin: 'Success' },
         additionalEventData: { LoginTo: opening.loginTo, MFAUsed: person.mfa ? 'Yes' : 'No', roleArn: role.arn, accessKeyId: credentials.accessKeyId, via: 'access portal' },
         ...(credentials.upstream ? { upstream: credentials.upstream } : {}),
-        requestID: info.requestId,
-        recipientAccountId: broker.model.account,
       });
       opening.start(res);
       res.redirect(303, opening.url);

@@ -515,8 +515,8 @@ export class SigninFlow {
     await this.recordConsoleLogin(this.requestInfo(req), state, { responseElements: { ConsoleLogin: 'Failure' }, errorCode: code, errorMessage: message });
   }
 
-  /** The one shape of a ConsoleLogin event (success or failure). */
-  private recordConsoleLogin(
+  /** The one shape of a ConsoleLogin event (success or failure), for sign-ins and the portal's console button. */
+  recordConsoleLogin(
     info: RequestInfo,
     state: Pick<NewSigninState, 'type' | 'providerArn' | 'subject'> | undefined,
     outcome: Pick<AuditEventInput, 'responseElements' | 'additionalEventData' | 'errorCode' | 'errorMessage' | 'upstream'>,

@@ -5,6 +5,8 @@
  * with an end button, sign out. Chromium drives it (copy buttons, CSP, screenshots) in
  * ssoChromium.test.ts.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CreateTokenCommand, RegisterClientCommand, StartDeviceAuthorizationCommand } from '@aws-sdk/client-sso-oidc';
 import { ListAccountsCommand, UnauthorizedException } from '@aws-sdk/client-sso';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -85,6 +87,16 @@ describe('the access portal at /start (fetch browser)', () => {
     expect(opened.status).toBe(303);
     expect(opened.location).toBe(`${b.url}/console`);
     expect(pageText((await browser.get('/console')).body)).toContain('assumed-role/Auditor/carol');
+    // Audited as a console sign-in of the person, through the portal.
+    const events = readFileSync(join(b.dir, 'data/audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+    const login = events.filter((e) => e['eventName'] === 'ConsoleLogin').at(-1)!;
+    expect(login).toMatchObject({
+      eventSource: 'signin.amazonaws.com',
+      eventType: 'AwsConsoleSignin',
+      userIdentity: { type: 'SAMLUser', userName: 'carol' },
+      responseElements: { ConsoleLogin: 'Success' },
+      additionalEventData: { LoginTo: `${b.url}/console`, via: 'access portal', roleArn: `arn:aws:iam::${TEST_ACCOUNT}:role/Auditor` },
+    });
   }, 60_000);
 
   it('step-up from the portal: enrol a device, then the MFA role is takeable; the device is listed and removable with a code', async () => {
