@@ -97,7 +97,7 @@ export const COMMANDS: Readonly<Record<string, CommandHelp>> = {
     synopsis: ['login --url URL --account ID --role NAME [--region REGION] [--no-browser]'],
     summary: 'credential_process helper: sign in through the browser, print role credentials as JSON',
     options: [
-      ['--url URL', "the broker's address (its publicUrl)"],
+      ['--url URL', "the broker's address (its publicUrl): https, or http only on this machine (loopback)"],
       ['--account ID', 'the 12-digit account of the role'],
       ['--role NAME', 'the role name, as the access portal lists it'],
       ['--region REGION', 'recorded in the token cache, as aws sso login does (default us-east-1)'],
