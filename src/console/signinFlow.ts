@@ -103,21 +103,9 @@ export class SigninFlow {
       await this.finish(req, res, state, { authenticatedAt, serial: device.serial });
     } catch (e) {
       if (!(e instanceof AwsError) || e.httpStatus >= 500) throw e;
+      // The same step again (passkeys still offered), saying why the code was refused.
       const lockedUntil = e instanceof MfaCodeRefused ? e.lockedUntil : undefined;
-      this.page(
-        res,
-        403,
-        mfaPromptPage({
-          state: sealSigninState(this.broker.keyRing, state),
-          csrf: csrfToken(req, res, this.secure),
-          role: stepLabel(state),
-          serial: device.serial,
-          error: codeProblem(e),
-          detail: e.message,
-          ...(lockedUntil !== undefined ? { lockedUntil } : {}),
-        }),
-        state.destination,
-      );
+      await this.showMfaStep(req, res, state, { error: codeProblem(e), detail: e.message, status: 403, ...(lockedUntil !== undefined ? { lockedUntil } : {}) });
     }
   }
 
@@ -215,7 +203,7 @@ export class SigninFlow {
    * demand fedbroker:MfaMethod = webauthn); with nothing set up, enrolment of either — at a first
    * sign-in (mfa.federatedEnrollment) or with an administrator's enrolment link.
    */
-  private async showMfaStep(req: Request, res: Response, state: NewSigninState | SigninState, shown: { error?: string; status?: number } = {}): Promise<void> {
+  private async showMfaStep(req: Request, res: Response, state: NewSigninState | SigninState, shown: { error?: string; detail?: string; status?: number; lockedUntil?: number } = {}): Promise<void> {
     const role = stepLabel(state);
     const ownership = mfaOwnershipIn(this.broker.model, state);
     if ('unstable' in ownership) return this.refuseUnstable(req, res, state, ownership.unstable);
@@ -234,7 +222,7 @@ export class SigninFlow {
       const passkey = hasPasskey && methods.includes('webauthn') ? await passkeys.authenticationOptions(scope) : undefined;
       const device = onlyPasskey ? undefined : found?.device;
       // A locked device: the prompt says until when, with its form disabled.
-      const locked = device !== undefined && device.lockedUntil > Date.now() ? device.lockedUntil : undefined;
+      const locked = device === undefined ? undefined : device.lockedUntil > Date.now() ? device.lockedUntil : shown.lockedUntil;
       const sealed = sealSigninState(this.broker.keyRing, { ...state, ...(passkey ? { webauthnChallenge: passkey.challenge } : {}) });
       const prompt = {
         state: sealed,
@@ -245,6 +233,7 @@ export class SigninFlow {
         ...(passkey ? { passkey: { options: JSON.stringify(passkey), nonce } } : {}),
         ...(locked !== undefined ? { lockedUntil: locked } : {}),
         ...(shown.error !== undefined ? { error: shown.error } : {}),
+        ...(shown.detail !== undefined ? { detail: shown.detail } : {}),
       };
       this.page(res, shown.status ?? (locked !== undefined && passkey === undefined ? 403 : 200), mfaPromptPage(prompt), state.destination, passkey ? nonce : undefined);
       return;

@@ -206,6 +206,23 @@ describe('fedbroker:MfaMethod = webauthn', () => {
     const either = forms(portal.body, '/start/mfa').find((f) => f.fields['method'] === undefined);
     if (either !== undefined) expect(forms((await browser.post(either.action, either.fields)).body, '/signin/mfa')).not.toEqual([]);
   });
+
+  it('a wrong TOTP code shows the same step again, the passkey still offered beside the app', async () => {
+    const spare = new SoftAuthenticator();
+    const id = await addPasskey(spare);
+    const step = await mfaStep('Operator');
+    expect(forms(step.page.body, '/signin/mfa')).toHaveLength(1);
+    const wrong = await step.browser.post('/signin/mfa', { ...form(step.page.body, '/signin/mfa').fields, code: '000000' });
+    expect(wrong.status).toBe(403);
+    expect(pageText(wrong.body)).toContain('That code is not right');
+    expect(signedIn(wrong)).toBe(false);
+    // Both ways on: the passkey answers the refreshed step.
+    expect(forms(wrong.body, '/signin/mfa')).toHaveLength(1);
+    const options = optionsOf(wrong.body, '/signin/webauthn');
+    const passed = await step.browser.post('/signin/webauthn', { ...form(wrong.body, '/signin/webauthn').fields, response: JSON.stringify(spare.assert(options, { origin: b.url })) });
+    expect(signedIn(passed)).toBe(true);
+    await b.broker.passkeys.remove(id, undefined);
+  });
 });
 
 describe('the stable-subject rule for passkeys', () => {
