@@ -121,8 +121,8 @@ export class SigninFlow {
       await this.broker.mfa.enable(enrolment.serial, owner, String(body['code1'] ?? ''), String(body['code2'] ?? ''), this.mfaContext(req));
     } catch (e) {
       if (!(e instanceof AwsError) || e.httpStatus >= 500) throw e;
-      this.page(res, 403, mfaEnrolmentPage({ totp: enrolment, state: sealSigninState(this.broker.keyRing, state), csrf: csrfToken(req, res, this.secure), role: stepLabel(state), error: enrolmentProblem(e), detail: e.message }), state.destination);
-      return;
+      // The same step again (the same key, passkeys still offered), saying why the codes were refused.
+      return this.showMfaStep(req, res, state, { error: enrolmentProblem(e), detail: e.message, status: 403 });
     }
     await spendEnrolmentGrant(this.broker.store, state.enrolGrant, owner);
     const { enrolment: _shownOnce, ...rest } = state;
@@ -255,7 +255,7 @@ export class SigninFlow {
     const enrolment = onlyPasskey ? undefined : await this.broker.mfa.federatedEnrolment({ provider: owner.provider, subject: owner.subject }, this.mfaContext(req));
     const totp = enrolment && { serial: enrolment.device.serial, seedBase32: enrolment.seedBase32, qrPngBase64: enrolment.qrCodePng.toString('base64') };
     const sealed = sealSigninState(this.broker.keyRing, { ...state, ...(totp ? { enrolment: totp } : {}), ...(passkey ? { webauthnChallenge: passkey.challenge } : {}) });
-    const page = mfaEnrolmentPage({ state: sealed, csrf, role, ...(totp ? { totp } : {}), ...(passkey ? { passkey: { options: JSON.stringify(passkey), nonce } } : {}), ...(shown.error !== undefined ? { error: shown.error } : {}) });
+    const page = mfaEnrolmentPage({ state: sealed, csrf, role, ...(totp ? { totp } : {}), ...(passkey ? { passkey: { options: JSON.stringify(passkey), nonce } } : {}), ...(shown.error !== undefined ? { error: shown.error } : {}), ...(shown.detail !== undefined ? { detail: shown.detail } : {}) });
     this.page(res, shown.status ?? 200, page, state.destination, passkey ? nonce : undefined);
   }
 

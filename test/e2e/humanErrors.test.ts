@@ -70,7 +70,12 @@ describe('browser pages', () => {
     // The key scanned on the first visit activates the device through the second visit's form.
     const step = stepAt(Date.now());
     const browser = new Browser(url);
-    const again = await acs(browser, s.response({ nameId, roles: ['Secure'] }));
+    const mistyped = await acs(browser, s.response({ nameId, roles: ['Secure'] }));
+    // Codes that do not match: the step again, saying so, with the same key to try again.
+    const again = await browser.post('/signin/mfa/enroll', { ...form(mistyped.body, '/signin/mfa/enroll').fields, code1: '000000', code2: '000001' });
+    expect(again.status).toBe(403);
+    expect(pageText(again.body)).toContain('Those codes do not match this key.');
+    expect(enrolmentOf(again.body)).toEqual(first);
     const activated = await browser.post('/signin/mfa/enroll', { ...form(again.body, '/signin/mfa/enroll').fields, code1: await codeOfStep(first.seed, step - 1), code2: await codeOfStep(first.seed, step) });
     expect(activated.status).toBe(200);
     expect(pageText(activated.body)).toContain(`Your MFA device ${first.serial} is active.`);
