@@ -80,6 +80,7 @@ export class Broker {
   readonly oidc: OidcFederation;
   #saml: SamlValidator;
   #mfa: MfaService;
+  #passkeys: PasskeyService;
   readonly sessionPolicies = new SessionPolicyCache();
   readonly audit: AuditLog;
   readonly metrics = new Metrics();
@@ -139,6 +140,7 @@ export class Broker {
     this.audit = new AuditLog(auditFile, this.store, (e) => this.logger.error({ err: e }, 'audit mirror to the store failed'));
     if (parts.cluster !== undefined) this.metrics.joinCluster(() => parts.cluster!.clusterMetrics());
     this.#mfa = this.buildMfaService(parts.loaded, this.#model);
+    this.#passkeys = this.buildPasskeyService(parts.loaded, this.#model);
     this.rateLimiter = new RateLimiter(config.limits.requestsPerMinutePerIp);
     this.openedTokens = new OpenedTokenCache(this.keyRing);
     this.callers = new CallerResolver({
@@ -235,9 +237,13 @@ export class Broker {
   }
 
   /** Passkeys (WebAuthn) for the current configuration's relying party (server.publicUrl, mfa.webauthn). */
+  /** The passkey service of the current configuration (rebuilt on reload: relying party, settings). */
   get passkeys(): PasskeyService {
-    const rp = relyingPartyOf(this.#loaded.publicUrl, this.#loaded.config.mfa.webauthn);
-    return new PasskeyService({ store: this.store, audit: this.audit, account: this.#model.account, rp });
+    return this.#passkeys;
+  }
+
+  private buildPasskeyService(loaded: LoadedConfig, model: BrokerModel): PasskeyService {
+    return new PasskeyService({ store: this.store, audit: this.audit, account: model.account, rp: relyingPartyOf(loaded.publicUrl, loaded.config.mfa.webauthn) });
   }
 
   private buildSamlValidator(loaded: LoadedConfig, model: BrokerModel): SamlValidator {
@@ -369,12 +375,14 @@ export class Broker {
     const model = await buildModel(loaded, this.dev ? { extraProviders: this.dev.providers, samlMetadata: this.dev.samlMetadata } : {});
     let saml: SamlValidator;
     let mfa: MfaService;
+    let passkeys: PasskeyService;
     let ids: ResolvedIds;
     try {
       // Resolved before the swap, so requests never wait for the store (and a failure commits nothing).
       ids = await this.ids.resolve(entitiesOf(model));
       saml = this.buildSamlValidator(loaded, model);
       mfa = this.buildMfaService(loaded, model);
+      passkeys = this.buildPasskeyService(loaded, model);
       // Throws (keeping the old set) on a provider set it cannot use: commit nothing then.
       this.oidc.setProviders(model.oidcProviders.map((p) => p.settings));
     } catch (e) {
@@ -391,6 +399,7 @@ export class Broker {
     setTimeout(() => previousIssuers.close(), 60_000).unref();
     this.#saml = saml;
     this.#mfa = mfa;
+    this.#passkeys = passkeys;
     this.rateLimiter.setLimit(loaded.config.limits.requestsPerMinutePerIp);
     previous.close();
     for (const w of [...model.warnings, ...lintWarnings(model)]) this.logger.warn(w);
