@@ -11,7 +11,7 @@ import type { KeyRing } from '../keys/keyRing.js';
 import type { RevocationCache } from '../sessions/revocations.js';
 import type { SessionValidity } from '../sessions/sessionValidity.js';
 import type { Store } from '../store/types.js';
-import { clearCookie, readCookie, setCookie } from './cookies.js';
+import { clearCookie, cookieHeader, readCookie } from './cookies.js';
 
 const PURPOSE = 'console-session';
 const ROLES_NAMESPACE = 'console-roles';
@@ -88,15 +88,17 @@ export class ConsoleSessions {
   }
 
   start(res: ServerResponse, sessionToken: string, claims: SessionClaims, options: ConsoleSessionOptions = {}, now = Date.now()): void {
-    const body: CookieBody = {
-      v: 1,
-      t: sessionToken,
-      ...(options.expiresAt !== undefined ? { e: options.expiresAt } : {}),
-      ...(options.id !== undefined ? { s: options.id } : {}),
-    };
+    res.appendHeader('Set-Cookie', this.startCookie(sessionToken, claims, options, now));
+  }
+
+  /** The Set-Cookie header value that starts the session (what `start` sets). */
+  startCookie(sessionToken: string, claims: SessionClaims, options: ConsoleSessionOptions = {}, now = Date.now()): string {
+    const body: { -readonly [K in keyof CookieBody]: CookieBody[K] } = { v: 1, t: sessionToken };
+    if (options.expiresAt !== undefined) body.e = options.expiresAt;
+    if (options.id !== undefined) body.s = options.id;
     const sealed = this.keyRing.seal(PURPOSE, Buffer.from(JSON.stringify(body), 'utf8')).toString('base64url');
     const expiresAt = options.expiresAt ?? claims.expiresAt;
-    setCookie(res, this.cookieName, sealed, { secure: this.secure, maxAgeSeconds: expiresAt - Math.floor(now / 1000) });
+    return cookieHeader(this.cookieName, sealed, { secure: this.secure, maxAgeSeconds: expiresAt - Math.floor(now / 1000) });
   }
 
   /**

@@ -3,9 +3,10 @@
  * Sealed by the key ring (purpose `signin-token`), so they cannot be forged or altered, and URL-safe
  * (base64url: the guide's own Python sample puts the token in a URL unencoded, G6750). A token carries
  * the credentials' session token, the end of the console session it opens, its own expiry and a
- * nonce; login claims the nonce in the store, so a token works once on every instance.
+ * nonce; login claims the nonce in the store, so a token works once on every instance. The nonce is
+ * time-ordered (a UUID v7): the store's index of used tokens grows at its end.
  */
-import { randomBytesPooled } from '../keys/randomPool.js';
+import { timeOrderedUuid } from '../keys/timeOrderedUuid.js';
 import type { KeyRing } from '../keys/keyRing.js';
 
 const PURPOSE = 'signin-token';
@@ -30,7 +31,7 @@ interface Body {
 }
 
 export function sealSigninToken(ring: KeyRing, claims: Omit<SigninTokenClaims, 'nonce'>): string {
-  const body: Body = { v: 1, t: claims.sessionToken, e: claims.consoleExpiresAt, x: claims.expiresAtMs, n: randomBytesPooled(16).toString('base64url') };
+  const body: Body = { v: 1, t: claims.sessionToken, e: claims.consoleExpiresAt, x: claims.expiresAtMs, n: timeOrderedUuid() };
   return ring.seal(PURPOSE, Buffer.from(JSON.stringify(body), 'utf8')).toString('base64url');
 }
 

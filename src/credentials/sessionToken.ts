@@ -71,20 +71,34 @@ interface BulkJson {
 }
 
 export function sealSessionToken(ring: KeyRing, claims: SessionClaims): string {
-  const core = Buffer.from(JSON.stringify(toCoreJson(claims)), 'utf8');
-  if (core.length > 0xffff) throw new RangeError('Session claims are too large to seal');
-  const header = Buffer.allocUnsafe(3);
-  header[0] = PAYLOAD_VERSION;
-  header.writeUInt16BE(core.length, 1);
-  const parts: Buffer[] = [header, core];
+  const core = JSON.stringify(toCoreJson(claims));
+  const coreBytes = Buffer.byteLength(core);
+  if (coreBytes > 0xffff) throw new RangeError('Session claims are too large to seal');
   const bulk = toBulkJson(claims);
-  if (bulk !== undefined) {
-    const raw = Buffer.from(JSON.stringify(bulk), 'utf8');
-    const packed = raw.length >= COMPRESS_FROM_BYTES ? deflateRawSync(raw) : undefined;
-    if (packed !== undefined && packed.length < raw.length) parts.push(Buffer.from([BULK_DEFLATE]), packed);
-    else parts.push(Buffer.from([BULK_RAW]), raw);
+  const bulkText = bulk === undefined ? undefined : JSON.stringify(bulk);
+  const bulkBytes = bulkText === undefined ? 0 : Buffer.byteLength(bulkText);
+  let packed: Buffer | undefined;
+  if (bulkText !== undefined && bulkBytes >= COMPRESS_FROM_BYTES) {
+    const deflated = deflateRawSync(Buffer.from(bulkText, 'utf8'));
+    if (deflated.length < bulkBytes) packed = deflated;
   }
-  return ring.seal(SESSION_TOKEN_PURPOSE, Buffer.concat(parts)).toString('base64');
+  // One buffer for the whole plaintext: header, core, then the bulk (raw or deflated).
+  const bulkLength = bulkText === undefined ? 0 : 1 + (packed?.length ?? bulkBytes);
+  const plaintext = Buffer.allocUnsafe(3 + coreBytes + bulkLength);
+  plaintext[0] = PAYLOAD_VERSION;
+  plaintext.writeUInt16BE(coreBytes, 1);
+  plaintext.write(core, 3, 'utf8');
+  if (bulkText !== undefined) {
+    const at = 3 + coreBytes;
+    if (packed !== undefined) {
+      plaintext[at] = BULK_DEFLATE;
+      packed.copy(plaintext, at + 1);
+    } else {
+      plaintext[at] = BULK_RAW;
+      plaintext.write(bulkText, at + 1, 'utf8');
+    }
+  }
+  return ring.seal(SESSION_TOKEN_PURPOSE, plaintext).toString('base64');
 }
 
 /**

@@ -21,6 +21,11 @@ export function createContext(...sources: readonly ContextSource[]): RequestCont
   const context = new Map<string, ContextValue>();
   const seen = sources.length > 1 ? new Set<string>() : undefined;
   for (const source of sources) {
+    if (built.has(source)) {
+      // Made here: keys already lower-case and unique, values strings or frozen lists, none undefined.
+      for (const [key, value] of source as RequestContext) context.set(key, value);
+      continue;
+    }
     seen?.clear();
     const pairs = isIterable(source) ? source : Object.entries(source);
     for (const [key, value] of pairs) {
@@ -35,8 +40,16 @@ export function createContext(...sources: readonly ContextSource[]): RequestCont
       else context.set(lower, typeof value === 'string' || Object.isFrozen(value) ? value : Object.freeze([...value]));
     }
   }
+  built.add(context);
   return context;
 }
+
+/**
+ * The contexts this function returned. A caller keeps one (the identity's part of a trust context,
+ * per access token) and merges it into a context per request: it needs no second normalisation. Such
+ * a context is read-only to its users (RequestContext is a ReadonlyMap).
+ */
+const built = new WeakSet<object>();
 
 function duplicate(key: string): TypeError {
   return new TypeError(`Condition key ${JSON.stringify(key)} is given twice (keys are case-insensitive)`);

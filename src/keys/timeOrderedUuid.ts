@@ -1,11 +1,11 @@
 /**
- * Audit event ids: UUIDs of version 7 (RFC 9562), i.e. a 48-bit Unix-millisecond timestamp followed
- * by 74 random bits. CloudTrail's eventID is just a unique GUID; a time-ordered one matters for the
- * store: the mirror's unique index on the id then grows at its end instead of being written at a
- * random leaf per event (random v4 ids dirtied one index page per event — ~4 KB of SQLite WAL on
- * top of the ~1 KB row). The timestamp is already in the event as eventTime, so nothing new leaks.
+ * UUIDs of version 7 (RFC 9562), i.e. a 48-bit Unix-millisecond timestamp followed by 74 random bits,
+ * for ids a store indexes: audit event ids and the single-use keys of sign-in tokens. A time-ordered
+ * key makes a B-tree index grow at its end instead of being written at a random leaf per insert
+ * (random ids dirtied one index page per row — ~4 KB of SQLite WAL each). Used only where the time is
+ * no secret (an event's eventTime; a sign-in token's key is sealed inside the token).
  */
-import { randomBytesPooled } from '../keys/randomPool.js';
+import { randomBytesPooled } from './randomPool.js';
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
