@@ -74,8 +74,7 @@ export function sealSessionToken(ring: KeyRing, claims: SessionClaims): string {
   const core = JSON.stringify(toCoreJson(claims));
   const coreBytes = Buffer.byteLength(core);
   if (coreBytes > 0xffff) throw new RangeError('Session claims are too large to seal');
-  const bulk = toBulkJson(claims);
-  const bulkText = bulk === undefined ? undefined : JSON.stringify(bulk);
+  const bulkText = bulkJsonText(claims);
   const bulkBytes = bulkText === undefined ? 0 : Buffer.byteLength(bulkText);
   let packed: Buffer | undefined;
   if (bulkText !== undefined && bulkBytes >= COMPRESS_FROM_BYTES) {
@@ -166,6 +165,26 @@ function toPrincipalJson(p: SessionPrincipal): PrincipalJson {
       return p.userPath !== undefined && p.userPath !== '/' ? ['F', p.name, p.userName, p.userId, p.userPath] : ['F', p.name, p.userName, p.userId];
   }
 }
+
+/**
+ * The bulk as JSON text (JSON.stringify(toBulkJson(c))), with the context's JSON kept per frozen context
+ * object: the SSO portal issues session after session with one person's context (sso/issuer.ts).
+ */
+function bulkJsonText(c: SessionClaims): string | undefined {
+  const context = c.context;
+  if (context === undefined || !Object.isFrozen(context) || c.sessionPolicy !== undefined || (c.tags !== undefined && c.tags.tags.length > 0)) {
+    const bulk = toBulkJson(c);
+    return bulk === undefined ? undefined : JSON.stringify(bulk);
+  }
+  let text = contextJson.get(context);
+  if (text === undefined) {
+    const bulk = toBulkJson(c);
+    text = bulk === undefined ? '' : JSON.stringify(bulk);
+    contextJson.set(context, text);
+  }
+  return text === '' ? undefined : text;
+}
+const contextJson = new WeakMap<object, string>();
 
 function toBulkJson(c: SessionClaims): BulkJson | undefined {
   const bulk: BulkJson = {};
