@@ -10,11 +10,21 @@ import { randomBytesPooled } from './randomPool.js';
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 export function timeOrderedUuid(nowMs: number = Date.now()): string {
+  return uuidText(timeOrderedUuidBytes(nowMs));
+}
+
+/** The same id as its 16 bytes. */
+export function timeOrderedUuidBytes(nowMs: number = Date.now()): Buffer {
   const b = randomBytesPooled(16);
   // 48-bit big-endian milliseconds (exact up to year 10889).
   b.writeUIntBE(nowMs, 0, 6);
   b[6] = (b[6]! & 0x0f) | 0x70; // version 7
   b[8] = (b[8]! & 0x3f) | 0x80; // variant 10
-  const h = (i: number) => HEX[b[i]!]!;
+  return b;
+}
+
+/** 16 bytes in the UUID's text form (lower-case hex, 8-4-4-4-12). */
+export function uuidText(b: Uint8Array, at = 0): string {
+  const h = (i: number) => HEX[b[at + i]!]!;
   return `${h(0)}${h(1)}${h(2)}${h(3)}-${h(4)}${h(5)}-${h(6)}${h(7)}-${h(8)}${h(9)}-${h(10)}${h(11)}${h(12)}${h(13)}${h(14)}${h(15)}`;
 }
