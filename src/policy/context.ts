@@ -18,14 +18,9 @@ type ContextSource =
  * the caller's decision — e.g. a claim-derived `<provider>:AUD` must never replace the verified `:aud`.
  */
 export function createContext(...sources: readonly ContextSource[]): RequestContext {
-  const context = new NormalisedContext();
+  const context = new Map<string, ContextValue>();
   const seen = sources.length > 1 ? new Set<string>() : undefined;
   for (const source of sources) {
-    if (source instanceof NormalisedContext) {
-      // Made here: keys already lower-case and unique, values strings or frozen lists, none undefined.
-      for (const [key, value] of source as RequestContext) context.set(key, value);
-      continue;
-    }
     seen?.clear();
     const pairs = isIterable(source) ? source : Object.entries(source);
     for (const [key, value] of pairs) {
@@ -42,14 +37,6 @@ export function createContext(...sources: readonly ContextSource[]): RequestCont
   }
   return context;
 }
-
-/**
- * What this function returns. A caller keeps one (the identity's part of a trust context, per access
- * token) and merges it into a context per request: it needs no second normalisation. Such a context
- * is read-only to its users (RequestContext is a ReadonlyMap). A class rather than a WeakSet of
- * them: a weak collection with an entry per request is work for every garbage collection.
- */
-class NormalisedContext extends Map<string, ContextValue> {}
 
 function duplicate(key: string): TypeError {
   return new TypeError(`Condition key ${JSON.stringify(key)} is given twice (keys are case-insensitive)`);
