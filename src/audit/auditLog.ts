@@ -16,7 +16,7 @@
 import { isoSeconds } from '../time.js';
 import type { AuditRecord, Store } from '../store/types.js';
 import { AuditFile, chainLine, type AuditChainWriter } from './auditFile.js';
-import { timeOrderedUuid } from './eventId.js';
+import { timeOrderedUuid } from '../keys/timeOrderedUuid.js';
 import { serializeScrubbed, type AuditEvent } from './event.js';
 
 /** How often the store mirror is written, and the most events it buffers during a store outage. */

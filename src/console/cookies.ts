@@ -27,15 +27,15 @@ export function readCookie(req: Pick<IncomingMessage, 'headers'>, name: string):
 }
 
 export function setCookie(res: ServerResponse, name: string, value: string, options: CookieOptions): void {
-  const attributes = [
-    `${name}=${value}`,
-    `Path=${options.path ?? '/'}`,
-    'HttpOnly',
-    `SameSite=${options.sameSite ?? 'Lax'}`,
-    ...(options.secure ? ['Secure'] : []),
-    ...(options.maxAgeSeconds !== undefined ? [`Max-Age=${Math.max(0, Math.floor(options.maxAgeSeconds))}`] : []),
-  ];
-  res.appendHeader('Set-Cookie', attributes.join('; '));
+  res.appendHeader('Set-Cookie', cookieHeader(name, value, options));
+}
+
+/** The Set-Cookie header value of a cookie (for an answer that passes its headers at once). */
+export function cookieHeader(name: string, value: string, options: CookieOptions): string {
+  let header = `${name}=${value}; Path=${options.path ?? '/'}; HttpOnly; SameSite=${options.sameSite ?? 'Lax'}`;
+  if (options.secure) header += '; Secure';
+  if (options.maxAgeSeconds !== undefined) header += `; Max-Age=${Math.max(0, Math.floor(options.maxAgeSeconds))}`;
+  return header;
 }
 
 export function clearCookie(res: ServerResponse, name: string, options: Omit<CookieOptions, 'maxAgeSeconds'>): void {

@@ -7,6 +7,24 @@ import { personDestinationEntries } from './personSignin.js';
  * whatever the list says. The console itself ({publicUrl}/console…) is always allowed.
  */
 export function isAllowedDestination(target: string, allowList: readonly string[], publicUrl: string): boolean {
+  // The verdict depends on these three only; portals send the same few destinations again and again.
+  let known = verdicts.get(allowList);
+  if (known === undefined) verdicts.set(allowList, (known = new Map()));
+  const key = `${publicUrl} ${target}`;
+  let verdict = known.get(key);
+  if (verdict === undefined) {
+    verdict = decide(target, allowList, publicUrl);
+    if (known.size >= MAX_REMEMBERED_VERDICTS) known.clear();
+    known.set(key, verdict);
+  }
+  return verdict;
+}
+
+/** Verdicts per allow-list (one per loaded configuration), by `publicUrl target` (a space cannot be in a URL here). */
+const verdicts = new WeakMap<readonly string[], Map<string, boolean>>();
+const MAX_REMEMBERED_VERDICTS = 1024;
+
+function decide(target: string, allowList: readonly string[], publicUrl: string): boolean {
   if (target.length === 0 || target.length > 2048) return false;
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f\\]/.test(target)) return false;

@@ -27,6 +27,7 @@ import { openPresentedCredentials } from '../sessions/presentedCredentials.js';
 import type { SessionClaims } from '../credentials/types.js';
 import { AwsError, quoteInput } from '../errors.js';
 import { clientAddress } from '../http/clientAddress.js';
+import { formPairs } from '../http/formPairs.js';
 import { notePlainRequest } from '../http/requestLog.js';
 import { errorAnswer, sendJson, sendPage, sendRedirect, sendText, type PlainRoute } from '../http/plainResponse.js';
 import { readBody } from '../http/server.js';
@@ -78,16 +79,14 @@ export function federationEndpoint(broker: Broker, sessions: ConsoleSessions): P
       sendText(res, answer.status, answer.text, answer.status === 413 ? { connection: 'close' } : {});
     };
     const run = (body: Buffer) => {
-      const queryParams = new URLSearchParams(query);
       const info: RequestInfo = {
         requestId: randomUUID(),
         sourceIp,
         userAgent: req.headers['user-agent'] ?? '',
         secure,
         receivedAt: Date.now(),
-        http: { method: req.method!, path: '/federation', query: queryParams, headers: req.headers, body, sourceIp, secure },
       };
-      afterTurn(() => void serve(broker, sessions, req, res, info, parametersOf(queryParams, body.length === 0 ? '' : body.toString('utf8'))).catch(fail));
+      afterTurn(() => void serve(broker, sessions, req, res, info, parametersOf(query, body.length === 0 ? '' : body.toString('utf8'))).catch(fail));
     };
     if (req.method === 'POST' && /^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? '')) {
       readBody(req, broker.loaded.config.limits.maxBodyBytes).then(run, fail);
@@ -111,11 +110,11 @@ function serve(broker: Broker, sessions: ConsoleSessions, req: IncomingMessage, 
  * Query string and form body (the body wins). A name given more than once in one of them is
  * ambiguous and ignored there, as the Express query and form parsers (arrays, not strings) did.
  */
-export function parametersOf(query: URLSearchParams, body: string): Map<string, string> {
+export function parametersOf(query: string, body: string): Map<string, string> {
   const out = new Map<string, string>();
-  for (const source of body === '' ? [query] : [query, new URLSearchParams(body)]) {
+  for (const source of body === '' ? [query] : [query, body]) {
     const seen = new Map<string, string | null>();
-    for (const [k, v] of source) seen.set(k, seen.has(k) ? null : v);
+    for (const [k, v] of formPairs(source)) seen.set(k, seen.has(k) ? null : v);
     for (const [k, v] of seen) if (v !== null) out.set(k, v);
   }
   return out;
@@ -253,8 +252,8 @@ async function login(broker: Broker, sessions: ConsoleSessions, info: RequestInf
     responseElements: { ConsoleLogin: 'Success' },
     additionalEventData: { LoginTo: destination, MFAUsed: claims.mfa ? 'Yes' : 'No', ...(issuer !== '' ? { Issuer: issuer } : {}), consoleSessionExpires: new Date(opened.claims.consoleExpiresAt * 1000).toISOString() },
   });
-  sessions.start(res, opened.claims.sessionToken, claims, { expiresAt: opened.claims.consoleExpiresAt, id }, info.receivedAt);
-  sendRedirect(res, destination);
+  const cookie = sessions.startCookie(opened.claims.sessionToken, claims, { expiresAt: opened.claims.consoleExpiresAt, id }, info.receivedAt);
+  sendRedirect(res, destination, { 'set-cookie': cookie });
 }
 
 async function logout(broker: Broker, sessions: ConsoleSessions, info: RequestInfo, req: IncomingMessage, res: ServerResponse): Promise<void> {

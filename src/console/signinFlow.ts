@@ -32,7 +32,7 @@ import { csrfToken, csrfValid } from './csrf.js';
 import { alreadyUsedPage, errorPage, mfaActivatedPage, mfaEnrolmentPage, mfaPromptPage, rolePickerPage, type Activated, type RoleChoice } from './pages.js';
 import { PasskeyRefused } from '../mfa/webauthn/index.js';
 import { STEP_UP_METHODS, type StepUpMethod } from '../roles/federatedTrust.js';
-import { enrolmentGrantValid, spendEnrolmentGrant } from '../mfa/enrolmentGrants.js';
+import { enrolmentGrantValid, holdEnrolmentGrant, type HeldEnrolmentGrant } from '../mfa/enrolmentGrants.js';
 import { contentSecurityPolicy as csp, newNonce } from '../http/html.js';
 import type { PersonSessions } from './personSession.js';
 import { isPersonDestination, personOf, stepUpStateOf } from './personSignin.js';
@@ -115,16 +115,18 @@ export class SigninFlow {
     if (step === undefined) return;
     const { state, owner } = step;
     const enrolment = state.enrolment;
-    if (enrolment === undefined || !(await this.mayEnrol(state, owner))) return this.showMfaStep(req, res, state);
+    if (enrolment === undefined) return this.showMfaStep(req, res, state);
+    const grant = await this.holdGrant(state, owner);
+    if (grant === undefined) return this.showMfaStep(req, res, state);
     const body = req.body as Record<string, unknown>;
     try {
       await this.broker.mfa.enable(enrolment.serial, owner, String(body['code1'] ?? ''), String(body['code2'] ?? ''), this.mfaContext(req));
     } catch (e) {
+      await grant.release();
       if (!(e instanceof AwsError) || e.httpStatus >= 500) throw e;
       // The same step again (the same key, passkeys still offered), saying why the codes were refused.
       return this.showMfaStep(req, res, state, { error: enrolmentProblem(e), detail: e.message, status: 403 });
     }
-    await spendEnrolmentGrant(this.broker.store, state.enrolGrant, owner);
     const { enrolment: _shownOnce, ...rest } = state;
     await this.finish(req, res, rest, { authenticatedAt: Math.floor(Date.now() / 1000), serial: enrolment.serial }, { serial: enrolment.serial });
   }
@@ -154,17 +156,19 @@ export class SigninFlow {
     if (step === undefined) return;
     const { state, owner } = step;
     // Only someone with nothing set up enrols here (else they step up with what they have).
-    if (!(await this.mayEnrol(state, owner)) || (await this.broker.passkeys.list(owner)).length > 0 || (await this.deviceOf(state, owner)) !== undefined) return this.showMfaStep(req, res, state);
+    if ((await this.broker.passkeys.list(owner)).length > 0 || (await this.deviceOf(state, owner)) !== undefined) return this.showMfaStep(req, res, state);
+    const grant = await this.holdGrant(state, owner);
+    if (grant === undefined) return this.showMfaStep(req, res, state);
     const body = req.body as Record<string, unknown>;
     let name: string;
     try {
       name = (await this.broker.passkeys.register({ owner, binding: PASSKEY_BINDING }, state.webauthnChallenge ?? '', String(body['name'] ?? ''), body['response'], this.mfaContext(req))).name;
     } catch (e) {
+      await grant.release();
       if (!(e instanceof AwsError) || e.httpStatus >= 500) throw e;
       await this.auditFailure(req, state, `Passkey registration refused: ${e.message}`);
       return this.showMfaStep(req, res, state, { error: e.message, status: 403 });
     }
-    await spendEnrolmentGrant(this.broker.store, state.enrolGrant, owner);
     const { webauthnChallenge: _spent, enrolment: _unused, ...rest } = state;
     await this.finish(req, res, rest, { authenticatedAt: Math.floor(Date.now() / 1000), method: 'webauthn' }, { passkey: name });
   }
@@ -278,6 +282,17 @@ export class SigninFlow {
   private async mayEnrol(state: NewSigninState | SigninState, owner: FederatedMfaOwner): Promise<boolean> {
     if (this.broker.loaded.config.mfa.federatedEnrollment === 'first-sign-in') return true;
     return enrolmentGrantValid(this.broker.store, state.enrolGrant, owner);
+  }
+
+  /**
+   * What lets this enrolment go ahead, held while it is made: the person's enrolment link taken (one
+   * enrolment per link, even when two race), or — with `first-sign-in` — nothing needed (a link the
+   * person came with is used up all the same, when it is there to take). Undefined: may not enrol.
+   */
+  private async holdGrant(state: NewSigninState | SigninState, owner: FederatedMfaOwner): Promise<HeldEnrolmentGrant | undefined> {
+    const held = await holdEnrolmentGrant(this.broker.store, state.enrolGrant, owner);
+    if (held !== undefined) return held;
+    return this.broker.loaded.config.mfa.federatedEnrollment === 'first-sign-in' ? NOTHING_HELD : undefined;
   }
 
   /** A method the role does not accept (a TOTP code where it demands a passkey): refused, audited. */
@@ -558,3 +573,5 @@ function stepLabel(state: Pick<NewSigninState, 'chosenRole'>): string | undefine
   return state.chosenRole !== undefined ? roleName(state.chosenRole) : undefined;
 }
 
+/** With `first-sign-in`, an enrolment without a link: nothing to put back. */
+const NOTHING_HELD: HeldEnrolmentGrant = { release: () => Promise.resolve() };

@@ -71,20 +71,33 @@ interface BulkJson {
 }
 
 export function sealSessionToken(ring: KeyRing, claims: SessionClaims): string {
-  const core = Buffer.from(JSON.stringify(toCoreJson(claims)), 'utf8');
-  if (core.length > 0xffff) throw new RangeError('Session claims are too large to seal');
-  const header = Buffer.allocUnsafe(3);
-  header[0] = PAYLOAD_VERSION;
-  header.writeUInt16BE(core.length, 1);
-  const parts: Buffer[] = [header, core];
-  const bulk = toBulkJson(claims);
-  if (bulk !== undefined) {
-    const raw = Buffer.from(JSON.stringify(bulk), 'utf8');
-    const packed = raw.length >= COMPRESS_FROM_BYTES ? deflateRawSync(raw) : undefined;
-    if (packed !== undefined && packed.length < raw.length) parts.push(Buffer.from([BULK_DEFLATE]), packed);
-    else parts.push(Buffer.from([BULK_RAW]), raw);
+  const core = JSON.stringify(toCoreJson(claims));
+  const coreBytes = Buffer.byteLength(core);
+  if (coreBytes > 0xffff) throw new RangeError('Session claims are too large to seal');
+  const bulkText = bulkJsonText(claims);
+  const bulkBytes = bulkText === undefined ? 0 : Buffer.byteLength(bulkText);
+  let packed: Buffer | undefined;
+  if (bulkText !== undefined && bulkBytes >= COMPRESS_FROM_BYTES) {
+    const deflated = deflateRawSync(Buffer.from(bulkText, 'utf8'));
+    if (deflated.length < bulkBytes) packed = deflated;
   }
-  return ring.seal(SESSION_TOKEN_PURPOSE, Buffer.concat(parts)).toString('base64');
+  // One buffer for the whole plaintext: header, core, then the bulk (raw or deflated).
+  const bulkLength = bulkText === undefined ? 0 : 1 + (packed?.length ?? bulkBytes);
+  const plaintext = Buffer.allocUnsafe(3 + coreBytes + bulkLength);
+  plaintext[0] = PAYLOAD_VERSION;
+  plaintext.writeUInt16BE(coreBytes, 1);
+  plaintext.write(core, 3, 'utf8');
+  if (bulkText !== undefined) {
+    const at = 3 + coreBytes;
+    if (packed !== undefined) {
+      plaintext[at] = BULK_DEFLATE;
+      packed.copy(plaintext, at + 1);
+    } else {
+      plaintext[at] = BULK_RAW;
+      plaintext.write(bulkText, at + 1, 'utf8');
+    }
+  }
+  return ring.seal(SESSION_TOKEN_PURPOSE, plaintext).toString('base64');
 }
 
 /**
@@ -152,6 +165,26 @@ function toPrincipalJson(p: SessionPrincipal): PrincipalJson {
       return p.userPath !== undefined && p.userPath !== '/' ? ['F', p.name, p.userName, p.userId, p.userPath] : ['F', p.name, p.userName, p.userId];
   }
 }
+
+/**
+ * The bulk as JSON text (JSON.stringify(toBulkJson(c))), with the context's JSON kept per frozen context
+ * object: the SSO portal issues session after session with one person's context (sso/issuer.ts).
+ */
+function bulkJsonText(c: SessionClaims): string | undefined {
+  const context = c.context;
+  if (context === undefined || !Object.isFrozen(context) || c.sessionPolicy !== undefined || (c.tags !== undefined && c.tags.tags.length > 0)) {
+    const bulk = toBulkJson(c);
+    return bulk === undefined ? undefined : JSON.stringify(bulk);
+  }
+  let text = contextJson.get(context);
+  if (text === undefined) {
+    const bulk = toBulkJson(c);
+    text = bulk === undefined ? '' : JSON.stringify(bulk);
+    contextJson.set(context, text);
+  }
+  return text === '' ? undefined : text;
+}
+const contextJson = new WeakMap<object, string>();
 
 function toBulkJson(c: SessionClaims): BulkJson | undefined {
   const bulk: BulkJson = {};

@@ -13,6 +13,8 @@ export const COMMON_HEADERS: Readonly<Record<string, string>> = {
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
 };
+/** The same as a flat [name, value, …] list, as writeHead takes it. */
+export const COMMON_HEADER_LIST: readonly string[] = Object.entries(COMMON_HEADERS).flat();
 
 /** A request handler on the lean path: `query` is the raw query string (without `?`). */
 export type PlainRoute = (req: IncomingMessage, res: ServerResponse, query: string) => void;
@@ -29,17 +31,16 @@ function flush(): void {
   for (const write of batch) write();
 }
 
-function send(res: ServerResponse, status: number, contentType: string, body: string, headers: Readonly<Record<string, string>> = {}): void {
+function send(res: ServerResponse, status: number, contentType: string, body: string, headers?: Readonly<Record<string, string>>): void {
   if (outbox.length === 0) setImmediate(flush);
   outbox.push(() => {
     if (res.headersSent || res.destroyed) return;
-    res.writeHead(status, {
-      ...COMMON_HEADERS,
-      'cache-control': 'no-store',
-      ...headers,
-      'content-type': contentType,
-      'content-length': Buffer.byteLength(body),
-    });
+    // A flat list (no merged object per answer); `headers` may replace cache-control only.
+    const list: Array<string | number> = [...COMMON_HEADER_LIST];
+    if (headers === undefined || headers['cache-control'] === undefined) list.push('cache-control', 'no-store');
+    if (headers !== undefined) for (const name in headers) list.push(name, headers[name]!);
+    list.push('content-type', contentType, 'content-length', Buffer.byteLength(body));
+    res.writeHead(status, list as string[]);
     res.end(body);
   });
 }
@@ -58,9 +59,9 @@ export function sendText(res: ServerResponse, status: number, text: string, head
 }
 
 /** A 302 to an (already allow-listed) absolute URL. */
-export function sendRedirect(res: ServerResponse, location: string): void {
+export function sendRedirect(res: ServerResponse, location: string, headers?: Readonly<Record<string, string>>): void {
   const encoded = encodeLocation(location);
-  send(res, 302, 'text/plain; charset=utf-8', `Found. Redirecting to ${encoded}`, { location: encoded });
+  send(res, 302, 'text/plain; charset=utf-8', `Found. Redirecting to ${encoded}`, headers === undefined ? { location: encoded } : { ...headers, location: encoded });
 }
 
 /**

@@ -22,6 +22,5 @@ export function requestInfoOf(req: Request, trustProxy: boolean): RequestInfo {
     userAgent: req.headers['user-agent'] ?? '',
     secure,
     receivedAt: Date.now(),
-    http: { method: req.method, path: req.path, query: new URLSearchParams(), headers: req.headers, body: Buffer.alloc(0), sourceIp, secure },
   };
 }

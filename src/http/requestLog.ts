@@ -65,7 +65,9 @@ export function noteRequest(res: { locals: Record<string, unknown> }, note: { pr
 const plainNotes = new WeakMap<object, { action?: string; principal?: string; error?: string }>();
 
 export function notePlainRequest(res: object, note: { action?: string; principal?: string; error?: string }): void {
-  plainNotes.set(res, { ...plainNotes.get(res), ...note });
+  // Only a request whose line will be written keeps notes (none when the log level is above info).
+  const notes = plainNotes.get(res);
+  if (notes !== undefined) Object.assign(notes, note);
 }
 
 /** The log line of a request served by a plain route of the lean HTTP path, written when it is answered. */
@@ -79,6 +81,7 @@ export function logPlainRequest(
   if (!logger.isLevelEnabled('info')) return;
   const started = performance.now();
   const id = globalThis.crypto.randomUUID();
+  plainNotes.set(res, {});
   res.once('finish', () => {
     const note = plainNotes.get(res);
     logRequest(logger, {

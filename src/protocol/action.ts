@@ -32,8 +32,6 @@ export interface RequestInfo {
   readonly secure: boolean;
   /** Epoch ms when the request arrived. */
   readonly receivedAt: number;
-  /** The raw HTTP request, for actions that need headers (e.g. region of the signature). */
-  readonly http: QueryHttpRequest;
 }
 
 /** CloudTrail-shaped details an action adds to its audit event. */

@@ -71,7 +71,6 @@ export class QueryProtocol {
       userAgent: headerValue(request, 'user-agent') ?? '',
       secure: request.secure,
       receivedAt: Date.now(),
-      http: request,
     };
     const params = QueryProtocol.params(request);
     const actionName = params.get('Action') ?? '';

@@ -62,7 +62,8 @@ export interface SessionMinterDeps {
 export async function mintRoleSession(deps: SessionMinterDeps, request: RoleSessionRequest): Promise<IssuedRoleSession> {
   // Resolved at configuration load: the cached id, without a promise per request.
   const roleId = deps.ids.peek('role', request.role.arn) ?? (await deps.ids.roleId(request.role.arn));
-  const claims: SessionClaims = {
+  // Optional members set one by one rather than spread in: one object shape, no spread per member.
+  const claims: Mutable<SessionClaims> = {
     accessKeyId: newAccessKeyId(),
     secretAccessKey: newSecretAccessKey(),
     issuedAt: request.lifetime.issuedAt,
@@ -71,20 +72,32 @@ export async function mintRoleSession(deps: SessionMinterDeps, request: RoleSess
     partition: deps.partition,
     issuer: request.issuer,
     principal: { kind: 'AssumedRole', roleName: request.role.name, rolePath: request.role.path, roleId, sessionName: request.sessionName },
-    ...(request.federated ? { federated: request.federated } : {}),
-    ...(request.sourceIdentity !== undefined ? { sourceIdentity: request.sourceIdentity } : {}),
-    ...(request.mfa ? { mfa: request.mfa } : {}),
-    ...(request.chained ? { chained: true } : {}),
-    ...(request.notAfter !== undefined ? { notAfter: request.notAfter } : {}),
-    ...(request.sessionPolicy ? { sessionPolicy: request.sessionPolicy } : {}),
-    ...(request.tags && request.tags.tags.length > 0 ? { tags: request.tags } : {}),
-    ...(request.context && Object.keys(request.context).length > 0 ? { context: request.context } : {}),
   };
+  if (request.federated) claims.federated = request.federated;
+  if (request.sourceIdentity !== undefined) claims.sourceIdentity = request.sourceIdentity;
+  if (request.mfa) claims.mfa = request.mfa;
+  if (request.chained) claims.chained = true;
+  if (request.notAfter !== undefined) claims.notAfter = request.notAfter;
+  if (request.sessionPolicy) claims.sessionPolicy = request.sessionPolicy;
+  if (request.tags && request.tags.tags.length > 0) claims.tags = request.tags;
+  if (request.context && hasAnyKey(request.context)) claims.context = request.context;
+  const issued = sealed(deps.keyRing, claims);
   return {
-    ...sealed(deps.keyRing, claims),
+    accessKeyId: issued.accessKeyId,
+    secretAccessKey: issued.secretAccessKey,
+    sessionToken: issued.sessionToken,
+    expiration: issued.expiration,
+    claims: issued.claims,
     assumedRoleId: `${roleId}:${request.sessionName}`,
     assumedRoleArn: assumedRoleArn(deps.partition, deps.account, request.role.name, request.sessionName),
   };
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function hasAnyKey(record: object): boolean {
+  for (const key in record) if (Object.hasOwn(record, key)) return true;
+  return false;
 }
 
 export function sealed(keyRing: KeyRing, claims: SessionClaims): IssuedCredentials {

@@ -19,7 +19,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AwsError, RequestEntityTooLarge } from '../errors.js';
 import { clientAddress } from '../http/clientAddress.js';
 import type { Metrics } from '../http/metrics.js';
-import { COMMON_HEADERS, type PlainRoute } from '../http/plainResponse.js';
+import { COMMON_HEADER_LIST, type PlainRoute } from '../http/plainResponse.js';
 import { notePlainRequest } from '../http/requestLog.js';
 import type { RateLimiter } from '../http/rateLimit.js';
 import { readBody } from '../http/server.js';
@@ -121,7 +121,6 @@ async function serve(deps: SsoHttpDeps, op: Operation, api: Api, req: IncomingMe
       userAgent: req.headers['user-agent'] ?? '',
       secure,
       receivedAt: Date.now(),
-      http: { method: req.method ?? 'GET', path: target.slice(0, mark < 0 ? undefined : mark), query, headers: req.headers, body: raw, sourceIp, secure },
     };
     // Requests of one event-loop turn go on together (turnBatch.ts), as on the Query path.
     await new Promise<void>((resolve) => afterTurn(resolve));
@@ -148,14 +147,9 @@ async function serve(deps: SsoHttpDeps, op: Operation, api: Api, req: IncomingMe
   // Answers of one turn are written together, right after it (as the Query path's).
   afterTurn(() => {
     if (res.destroyed) return;
-    res.writeHead(status, {
-      ...COMMON_HEADERS,
-      'content-type': 'application/json',
-      'content-length': Buffer.byteLength(body),
-      'x-amzn-RequestId': requestId,
-      'cache-control': 'no-store',
-      ...(errorType !== undefined ? { 'x-amzn-ErrorType': errorType } : {}),
-    });
+    const headers: Array<string | number> = [...COMMON_HEADER_LIST, 'content-type', 'application/json', 'content-length', Buffer.byteLength(body), 'x-amzn-RequestId', requestId, 'cache-control', 'no-store'];
+    if (errorType !== undefined) headers.push('x-amzn-ErrorType', errorType);
+    res.writeHead(status, headers as string[]);
     res.end(body);
   });
 }

@@ -88,4 +88,33 @@ describe('fedbroker mfa enrol | list | remove with passkeys', () => {
     expect((await fedbroker(['mfa', 'remove', '--passkey', key.id, '--config', b.configFile])).code).toBe(1);
     expect((await fedbroker(['mfa', 'enrol', '--provider', 'FedbrokerDev', '--config', b.configFile])).code).toBe(2);
   }, 120_000);
+
+  it('a refused registration puts the link back; of two tabs registering at once, one gets in (the atomic take: test/mfa/enrolmentGrants.test.ts)', async () => {
+    const enrol = await fedbroker(['mfa', 'enrol', '--provider', 'FedbrokerDev', '--subject', 'bob', '--config', b.configFile]);
+    expect(enrol.code, enrol.stderr).toBe(0);
+    const path = /^(http\S+\/start\?enrol=\S+)$/m.exec(enrol.stdout)![1]!.slice(b.url.length);
+    const tabs = [new Browser(b.url), new Browser(b.url)];
+    const pages: string[] = [];
+    for (const tab of tabs) {
+      await signInThroughDevIdp(tab, 'bob', path);
+      const page = await tab.get(path);
+      expect(page.status).toBe(200);
+      pages.push(page.body);
+    }
+    const post = (i: number, response: unknown) =>
+      tabs[i]!.post('/signin/webauthn/enroll', { ...form(pages[i]!, '/signin/webauthn/enroll').fields, name: `Key ${i}`, response: JSON.stringify(response) });
+
+    // A broken registration is refused and does not use up the link.
+    const broken = await post(0, { id: 'x', rawId: 'x', type: 'public-key', response: {} });
+    expect(broken.status).toBe(403);
+    expect(await b.broker.store.getItem('mfa-enrol-grant', path.slice(path.indexOf('=') + 1))).not.toBeNull();
+
+    // Both tabs at once, each with a good passkey: one of them gets in.
+    const keys = [new SoftAuthenticator(), new SoftAuthenticator()];
+    const answers = await Promise.all([0, 1].map((i) => post(i, keys[i]!.register(optionsOf(pages[i]!, '/signin/webauthn/enroll'), { origin: b.url }))));
+    const registered = answers.filter((a) => pageText(a.body).includes('is registered'));
+    expect(registered).toHaveLength(1);
+    const bobs = (await b.broker.store.listWebauthnCredentials()).filter((c) => c.ownerKey === 'federated:FedbrokerDev|bob');
+    expect(bobs).toHaveLength(1);
+  }, 120_000);
 });

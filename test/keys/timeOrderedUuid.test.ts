@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { timeOrderedUuid } from '../../src/audit/eventId.js';
+import { timeOrderedUuid } from '../../src/keys/timeOrderedUuid.js';
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
