@@ -67,7 +67,7 @@ const CFG = {
   samlSign: env.BENCH_SAML_SIGN === 'both' ? 'both' : 'assertion',
   samlKeyInfo: env.BENCH_SAML_KEYINFO === '1',
   samlPoolMax: num('BENCH_SAML_POOL_MAX', 60_000),
-  samlPilotPool: num('BENCH_SAML_PILOT_POOL', QUICK ? 800 : 1_500),
+  samlPilotPool: num('BENCH_SAML_PILOT_POOL', QUICK ? 1_500 : 3_000),
   tokens: 1_000,
   paths: (env.BENCH_PATHS ?? 'webidentity,saml,gci,console,workers,sso').split(',').map((s) => s.trim().toLowerCase()),
   cpuProf: env.BENCH_CPU_PROF === '1',
