@@ -35,9 +35,12 @@ function send(res: ServerResponse, status: number, contentType: string, body: st
   if (outbox.length === 0) setImmediate(flush);
   outbox.push(() => {
     if (res.headersSent || res.destroyed) return;
-    // A flat list (no merged object per answer); `headers` may replace cache-control only.
-    const list: Array<string | number> = [...COMMON_HEADER_LIST];
-    if (headers === undefined || headers['cache-control'] === undefined) list.push('cache-control', 'no-store');
+    // A flat list (no merged object per answer); `headers` replace the common ones and cache-control.
+    const list: Array<string | number> = [];
+    for (let i = 0; i < COMMON_HEADER_LIST.length; i += 2) {
+      if (headers?.[COMMON_HEADER_LIST[i]!] === undefined) list.push(COMMON_HEADER_LIST[i]!, COMMON_HEADER_LIST[i + 1]!);
+    }
+    if (headers?.['cache-control'] === undefined) list.push('cache-control', 'no-store');
     if (headers !== undefined) for (const name in headers) list.push(name, headers[name]!);
     list.push('content-type', contentType, 'content-length', Buffer.byteLength(body));
     res.writeHead(status, list as string[]);
