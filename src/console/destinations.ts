@@ -20,7 +20,7 @@ export function isAllowedDestination(target: string, allowList: readonly string[
   return verdict;
 }
 
-/** Verdicts per allow-list (one per loaded configuration), by `publicUrl target` (a space cannot be in a URL here). */
+/** Verdicts per allow-list (one per loaded configuration), by `publicUrl target` (publicUrl, a checked URL, holds no space). */
 const verdicts = new WeakMap<readonly string[], Map<string, boolean>>();
 const MAX_REMEMBERED_VERDICTS = 1024;
 

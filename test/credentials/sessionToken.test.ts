@@ -53,6 +53,18 @@ describe('session tokens', () => {
     expect(openSessionToken(ring, sealSessionToken(ring, fullClaims), NOW)).toEqual(fullClaims);
   });
 
+  it('a frozen context (kept per person by the SSO portal) seals the same as a fresh one, with or without policy and tags', () => {
+    const context = Object.freeze({ 'aws:federatedprovider': 'arn:aws:iam::111122223333:saml-provider/Okta', 'saml:sub': 'alice', 'saml:doc': Object.freeze(['a', 'b']) });
+    const { sessionPolicy: _p, tags: _t, ...bare } = fullClaims;
+    const withFrozen = { ...bare, context };
+    // Twice: the second time the context's JSON comes from what the first sealing kept.
+    expect(openSessionToken(ring, sealSessionToken(ring, withFrozen), NOW)).toEqual(withFrozen);
+    expect(openSessionToken(ring, sealSessionToken(ring, withFrozen), NOW)).toEqual(withFrozen);
+    const withEverything = { ...fullClaims, context };
+    expect(openSessionToken(ring, sealSessionToken(ring, withEverything), NOW)).toEqual(withEverything);
+    expect(openSessionToken(ring, sealSessionToken(ring, withFrozen), NOW)).toEqual(withFrozen);
+  });
+
   it('round-trips minimal claims of every principal kind and issuer', () => {
     const base = { accessKeyId: 'ASIAAAAAAAAAAAAAAAAA', secretAccessKey: 'x'.repeat(40), issuedAt: NOW_S, expiresAt: NOW_S + 900, account: '111122223333', partition: 'aws' };
     const variants: SessionClaims[] = [

@@ -35,3 +35,18 @@ it('never javascript:, data:, protocol-relative, control characters or credentia
     expect(allowed(bad, list), bad).toBe(false);
   }
 });
+
+it('verdicts are remembered per allow-list and public URL: the same target is judged afresh under another list', () => {
+  const first = ['https://app.example.com/landing'];
+  const reloaded = ['https://other.example.com/landing'];
+  const target = 'https://app.example.com/landing';
+  expect(isAllowedDestination(target, first, PUBLIC)).toBe(true);
+  expect(isAllowedDestination(target, first, PUBLIC)).toBe(true);
+  expect(isAllowedDestination(target, reloaded, PUBLIC)).toBe(false);
+  expect(isAllowedDestination(`${PUBLIC}/console`, first, PUBLIC)).toBe(true);
+  expect(isAllowedDestination(`${PUBLIC}/console`, first, 'https://elsewhere.example.com')).toBe(false);
+  // More targets than are remembered: the earlier verdicts still come out right.
+  for (let i = 0; i < 1500; i++) expect(isAllowedDestination(`https://evil${i}.example.net/`, first, PUBLIC)).toBe(false);
+  expect(isAllowedDestination(target, first, PUBLIC)).toBe(true);
+  expect(isAllowedDestination(`${target} x`, first, PUBLIC)).toBe(false);
+});
