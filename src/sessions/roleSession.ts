@@ -80,7 +80,7 @@ export async function mintRoleSession(deps: SessionMinterDeps, request: RoleSess
   if (request.notAfter !== undefined) claims.notAfter = request.notAfter;
   if (request.sessionPolicy) claims.sessionPolicy = request.sessionPolicy;
   if (request.tags && request.tags.tags.length > 0) claims.tags = request.tags;
-  if (request.context && hasAnyKey(request.context)) claims.context = request.context;
+  if (request.context && Object.keys(request.context).length > 0) claims.context = request.context;
   const issued = sealed(deps.keyRing, claims);
   return {
     accessKeyId: issued.accessKeyId,
@@ -94,11 +94,6 @@ export async function mintRoleSession(deps: SessionMinterDeps, request: RoleSess
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-function hasAnyKey(record: object): boolean {
-  for (const key in record) if (Object.hasOwn(record, key)) return true;
-  return false;
-}
 
 export function sealed(keyRing: KeyRing, claims: SessionClaims): IssuedCredentials {
   return {
