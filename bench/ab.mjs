@@ -10,7 +10,7 @@
  * percent from minute to minute: two runs seconds apart on the same core see nearly the same machine.
  */
 import { join } from 'node:path';
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { ACCOUNT, brokerConfig, credentialsFrom, OIDC_CLIENT_ID, OIDC_ISSUER, postForm, SAML_IDP_ENTITY_ID, SAML_PROVIDER_ARN, SAML_ROLE, samlEndpoints, startBroker, webIdentityBody } from './lib/broker.mjs';
 import { createOidcKey, mintTokens, writeJwks } from './lib/oidc.mjs';
 import { runLoad } from './lib/load.mjs';
@@ -45,7 +45,9 @@ try {
 
   const start = async (repo, name) => {
     const port = await freePort();
-    return startBroker({ repo, dir: join(root, name), config: brokerConfig({ port, oidc: { issuer: OIDC_ISSUER, jwksFile }, samlMetadata }), cpu: 0 });
+    // AB_NODE_ARGS: node flags for both brokers (e.g. `--trace-gc`; their logs are copied to AB_LOG_DIR).
+    const nodeArgs = (process.env.AB_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    return startBroker({ repo, dir: join(root, name), config: brokerConfig({ port, oidc: { issuer: OIDC_ISSUER, jwksFile }, samlMetadata }), cpu: 0, nodeArgs });
   };
   const brokers = { A: await start(repoA, 'a'), B: await start(repoB, 'b') };
 
@@ -95,13 +97,17 @@ try {
       r[name] = await run(name, DURATION);
       const bad = Object.entries(r[name].statuses ?? {}).filter(([s]) => Number(s) >= 400);
       rows[name].push(r[name].reqPerCpuS);
-      console.log(`round ${round} ${name}: ${Math.round(r[name].rps)} rps, ${Math.round(r[name].reqPerCpuS)} req/CPU-s${bad.length ? `, errors ${JSON.stringify(Object.fromEntries(bad))}` : ''}`);
+      console.log(`round ${round} ${name}: ${Math.round(r[name].rps)} rps, ${Math.round(r[name].reqPerCpuS)} req/CPU-s, p50 ${r[name].p50Ms.toFixed(2)} / p99 ${r[name].p99Ms.toFixed(2)} ms${bad.length ? `, errors ${JSON.stringify(Object.fromEntries(bad))}` : ''}`);
     }
     ratios.push(r.B.reqPerCpuS / r.A.reqPerCpuS);
   }
   console.log(`\n${path}: A median ${Math.round(median(rows.A))} req/CPU-s, B median ${Math.round(median(rows.B))}; B ÷ A per round ${ratios.map((x) => x.toFixed(3)).join(' ')}; median ${median(ratios).toFixed(3)}`);
   await stopChild(brokers.A);
   await stopChild(brokers.B);
+  if (process.env.AB_LOG_DIR) {
+    mkdirSync(process.env.AB_LOG_DIR, { recursive: true });
+    for (const name of ['A', 'B']) copyFileSync(brokers[name].logFile, join(process.env.AB_LOG_DIR, `${name}.log`));
+  }
 } finally {
   await cleanup();
 }

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AuditLog, type AuditEventInput } from '../../src/audit/auditLog.js';
 import { verifyAuditFiles } from '../../src/audit/verify.js';
 import { MemoryStore } from '../../src/store/memory.js';
@@ -131,6 +131,22 @@ describe('AuditLog', () => {
     store.down = false;
     await log.drain();
     expect(await store.listAudit({ name: 'during-outage' })).toHaveLength(1);
+    await log.close();
+  });
+
+  it('mirrors by itself shortly after an event, and retries by itself after a store outage', async () => {
+    const store = new FlakyStore();
+    const errors: unknown[] = [];
+    const log = new AuditLog(auditFile(), store, (e) => errors.push(e));
+    await log.record(event('soon'));
+    // No drain: the mirror's own timer writes it (20 ms after the event).
+    await vi.waitFor(async () => expect(await store.listAudit({ name: 'soon' })).toHaveLength(1), { timeout: 2000, interval: 10 });
+    store.down = true;
+    await log.record(event('later'));
+    await vi.waitFor(() => expect(errors.length).toBeGreaterThan(0), { timeout: 2000, interval: 10 });
+    store.down = false;
+    // Nothing else is recorded: the retry after the failed batch brings it in.
+    await vi.waitFor(async () => expect(await store.listAudit({ name: 'later' })).toHaveLength(1), { timeout: 2000, interval: 10 });
     await log.close();
   });
 
