@@ -45,8 +45,9 @@ try {
 
   const start = async (repo, name) => {
     const port = await freePort();
-    // AB_NODE_ARGS: node flags for both brokers (e.g. `--trace-gc`; their logs are copied to AB_LOG_DIR).
-    const nodeArgs = (process.env.AB_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    // AB_NODE_ARGS: node flags for both brokers (e.g. `--trace-gc`; their logs are copied to AB_LOG_DIR);
+    // AB_NODE_ARGS_B: more flags for B only (a V8 setting against none, with the same build twice).
+    const nodeArgs = `${process.env.AB_NODE_ARGS ?? ''} ${name === 'b' ? process.env.AB_NODE_ARGS_B ?? '' : ''}`.split(' ').filter(Boolean);
     return startBroker({ repo, dir: join(root, name), config: brokerConfig({ port, oidc: { issuer: OIDC_ISSUER, jwksFile }, samlMetadata }), cpu: 0, nodeArgs });
   };
   const brokers = { A: await start(repoA, 'a'), B: await start(repoB, 'b') };
