@@ -3,7 +3,7 @@
  * through their identity provider (the console's flow, continuing here), steps up to MFA when
  * `sso.requireMfa` wants it and the sign-in had none, enters (or confirms) the code their terminal
  * shows, sees which client asks and what it could do, and allows or denies — once, CSRF-protected.
- * Wrong codes are counted per browser and per address (guessLimiter.ts).
+ * Wrong codes are counted per person, per browser and per address (guessLimiter.ts).
  */
 import { createHash } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
@@ -12,8 +12,8 @@ import { accountsOfRoles } from '../roles/accounts.js';
 import { judgePersonRoles } from '../sso/catalog.js';
 import { formatUserCode, normalizeUserCode } from '../sso/codes.js';
 import { OIDC_EVENT_SOURCE, recordSsoEvent } from '../sso/audit.js';
-import { GuessLimiter } from '../sso/guessLimiter.js';
-import type { Person } from '../sso/person.js';
+import { GuessLimiter, type Guesser } from '../sso/guessLimiter.js';
+import { personKey, type Person } from '../sso/person.js';
 import { approvalDonePage, approvalErrorPage, confirmDevicePage, enterCodePage } from './approvalPages.js';
 import { approver } from './approver.js';
 import { csrfCookieName, csrfToken, csrfValid } from './csrf.js';
@@ -33,22 +33,23 @@ export function deviceRouter(broker: Broker, flow: SigninFlow, persons: PersonSe
     const cookie = readCookie(req, csrfCookieName(secure));
     return cookie === undefined ? undefined : createHash('sha256').update(cookie).digest('base64url');
   };
+  const guesser = (req: Request, person: Person, sourceIp: string): Guesser => ({ person: personKey(person), browser: browserKey(req), address: sourceIp });
 
   const tooManyGuesses = (res: Response): void => {
     res.set('retry-after', '600');
-    flow.page(res, 429, approvalErrorPage('Too many wrong codes', 'Too many wrong codes were entered from this browser or address. Wait ten minutes, then try again.'));
+    flow.page(res, 429, approvalErrorPage('Too many wrong codes', 'Too many wrong codes were entered by you, in this browser or from your network. Wait ten minutes, then try again.'));
   };
 
   /** Looks a typed code up (a guess, counted when wrong) and shows what approving it means. */
   const confirm = async (req: Request, res: Response, person: Person, typed: string): Promise<void> => {
     const info = flow.requestInfo(req);
-    const browser = browserKey(req);
+    const who = guesser(req, person, info.sourceIp);
     const csrf = csrfToken(req, res, secure);
-    if (!guesses.allowed(browser, info.sourceIp, info.receivedAt)) return tooManyGuesses(res);
+    if (!guesses.allowed(who, info.receivedAt)) return tooManyGuesses(res);
     const code = normalizeUserCode(typed);
     const found = code === undefined ? undefined : await broker.sso.devices.findByUserCode(code);
     if (found === undefined || found.authorization.status !== 'pending' || found.authorization.expiresAt <= info.receivedAt) {
-      guesses.failed(browser, info.sourceIp, info.receivedAt);
+      guesses.failed(who, info.receivedAt);
       return flow.page(res, 400, enterCodePage({ csrf, code: typed.slice(0, 12), person, error: 'That code is unknown, has expired or was already used. Check the code in your terminal, or start the sign-in again.' }));
     }
     const model = broker.model;
@@ -79,13 +80,14 @@ export function deviceRouter(broker: Broker, flow: SigninFlow, persons: PersonSe
     if (person === undefined) return;
     const info = flow.requestInfo(req);
     // The decision names a code too: past the limit it is looked up no more than on the entry form.
-    if (!guesses.allowed(browserKey(req), info.sourceIp, info.receivedAt)) return tooManyGuesses(res);
+    const who = guesser(req, person, info.sourceIp);
+    if (!guesses.allowed(who, info.receivedAt)) return tooManyGuesses(res);
     const code = normalizeUserCode(String(body['user_code'] ?? ''));
     const found = code === undefined ? undefined : await broker.sso.devices.findByUserCode(code);
     const allow = body['decision'] === 'allow';
     const decided = found !== undefined && code !== undefined && (await broker.sso.devices.decide(found.key, code, allow ? { approve: person } : 'deny', info.receivedAt));
     if (!decided) {
-      guesses.failed(browserKey(req), info.sourceIp, info.receivedAt);
+      guesses.failed(who, info.receivedAt);
       return flow.page(res, 400, approvalErrorPage('Code already used', 'This request was already answered, has expired, or its code is unknown. Start the sign-in again in your terminal.'));
     }
     await recordSsoEvent(broker.audit, broker.model.account, {

@@ -5,7 +5,7 @@
  *   GET  /saml/login     SP-initiated: AuthnRequest by HTTP-Redirect to the IdP's SSO URL
  * A validated response continues in the shared sign-in flow (role picker, MFA, console session).
  */
-import express, { type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import { AwsError, IDPRejectedClaim } from '../errors.js';
 import { requestConditionKeys } from '../actions/common/requestContext.js';
 import type { Broker } from '../broker.js';
@@ -17,6 +17,7 @@ import { mapSamlRoles, offeredRoleArns, samlSessionName, samlTrustIdentity } fro
 import { samlSessionTags } from '../sessions/tags/index.js';
 import { isAllowedDestination, resolveRelayState } from './destinations.js';
 import { alreadyUsedPage, errorPage } from './pages.js';
+import { isPersonDestination } from './personSignin.js';
 import { forgetBinding, rememberRequest, takeBoundRequest, type BoundRequest } from './samlRequestBinding.js';
 import type { SigninFlow } from './signinFlow.js';
 
@@ -106,6 +107,14 @@ export function samlRouter(broker: Broker, flow: SigninFlow): Router {
       if (e.message === REPLAYED_ASSERTION) return flow.page(res, 403, alreadyUsedPage(e.message));
       return flow.page(res, e.httpStatus === 413 ? 413 : 403, errorPage('Your request included an invalid SAML response', e.message));
     }
+    // An unsolicited (IdP-initiated) response does not open a person's portal session: any page could post
+    // one made for its author's own account into someone else's browser (login CSRF), and the portal
+    // and approval pages would then act as its author. The sign-in goes round again through the IdP,
+    // SP-initiated from this browser (with the IdP's session, usually without a prompt).
+    if (assertion.inResponseTo === undefined && isPersonDestination(destination, broker.loaded.publicUrl)) {
+      const identity = { type: 'saml' as const, providerArn: assertion.identity.providerArn, subject: assertion.identity.subject };
+      return restartFromThisBrowser(broker, flow, req, res, identity, assertion.provider, relayState ?? '');
+    }
     // The browser sign-in always falls back to the NameID (a person signing in needs no attribute for it).
     const sessionName = samlSessionName(assertion, { fromNameId: true });
     if (sessionName.name === undefined) {
@@ -146,4 +155,27 @@ export function samlRouter(broker: Broker, flow: SigninFlow): Router {
   });
 
   return router;
+}
+
+/** An unsolicited response bound for a person page: on to GET /saml/login for the same provider and RelayState. */
+async function restartFromThisBrowser(
+  broker: Broker,
+  flow: SigninFlow,
+  req: Request,
+  res: Response,
+  identity: Parameters<SigninFlow['auditFailure']>[1],
+  providerName: string,
+  relayState: string,
+): Promise<void> {
+  const provider = broker.model.samlProviders.find((p) => p.settings.name === providerName);
+  await flow.auditFailure(req, identity, 'IdP-initiated SAML response for the access portal or an approval page: the sign-in must start at the broker (SP-initiated)', 'AccessDenied');
+  if (provider === undefined || currentMetadata(provider.settings.metadata).ssoRedirectUrl === undefined) {
+    return flow.page(
+      res,
+      403,
+      errorPage('Start the sign-in here', `The access portal and the approval pages accept only sign-ins that start at this broker, and ${providerName} publishes no HTTP-Redirect SingleSignOnService to start one. Ask an administrator.`),
+    );
+  }
+  const query = new URLSearchParams({ provider: providerName, ...(relayState !== '' ? { RelayState: relayState } : {}) });
+  res.set('cache-control', 'no-store').redirect(303, `${broker.loaded.publicUrl}/saml/login?${query.toString()}`);
 }

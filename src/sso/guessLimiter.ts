@@ -1,17 +1,29 @@
 /**
- * Wrong user codes at the approval page are counted per browser and per client address (sso.md,
- * security.md): beyond the limit within the window, no code is looked up at all — not even a right
- * one — until the window has passed. In memory, per instance, bounded (the oldest entries go first).
- * A user code is 8 letters of 20 (2.6·10^10), lives 10 minutes and works once: 10 tries per browser
- * and 50 per address in 10 minutes leave guessing hopeless.
+ * Wrong user codes at the approval page are counted per person, per browser and per client address
+ * (sso.md, security.md): beyond a limit within the window, no code is looked up at all — not even a
+ * right one — until the window has passed. In memory, per instance, bounded (the oldest entries go
+ * first). A user code is 8 letters of 20 (2.6·10^10), lives 10 minutes and works once: 10 tries per
+ * person and browser and 50 per address in 10 minutes leave guessing hopeless.
+ *
+ * Why per person: only a signed-in person can enter codes, and a person cannot shed their identity the
+ * way a browser sheds its cookie. It also keeps one insider behind a shared NAT from locking the whole
+ * office out: their own 10 wrong codes stop them well before the address's 50.
  */
 export interface GuessLimits {
+  readonly perPerson: number;
   readonly perBrowser: number;
   readonly perAddress: number;
   readonly windowMs: number;
 }
 
-export const DEFAULT_GUESS_LIMITS: GuessLimits = { perBrowser: 10, perAddress: 50, windowMs: 10 * 60_000 };
+/** Who is guessing: the signed-in person's key, the browser's key (when it has one), the client address. */
+export interface Guesser {
+  readonly person: string;
+  readonly browser: string | undefined;
+  readonly address: string;
+}
+
+export const DEFAULT_GUESS_LIMITS: GuessLimits = { perPerson: 10, perBrowser: 10, perAddress: 50, windowMs: 10 * 60_000 };
 const MAX_KEYS = 50_000;
 
 export class GuessLimiter {
@@ -19,16 +31,18 @@ export class GuessLimiter {
 
   constructor(private readonly limits: GuessLimits = DEFAULT_GUESS_LIMITS) {}
 
-  /** May this browser (its key, if any) at this address try a code now? */
-  allowed(browser: string | undefined, address: string, nowMs = Date.now()): boolean {
-    if (this.count(`a:${address}`, nowMs) >= this.limits.perAddress) return false;
-    return browser === undefined || this.count(`b:${browser}`, nowMs) < this.limits.perBrowser;
+  /** May this guesser try a code now? */
+  allowed(who: Guesser, nowMs = Date.now()): boolean {
+    if (this.count(`a:${who.address}`, nowMs) >= this.limits.perAddress) return false;
+    if (this.count(`p:${who.person}`, nowMs) >= this.limits.perPerson) return false;
+    return who.browser === undefined || this.count(`b:${who.browser}`, nowMs) < this.limits.perBrowser;
   }
 
   /** A wrong (unknown, expired or used) code was entered. */
-  failed(browser: string | undefined, address: string, nowMs = Date.now()): void {
-    this.bump(`a:${address}`, nowMs);
-    if (browser !== undefined) this.bump(`b:${browser}`, nowMs);
+  failed(who: Guesser, nowMs = Date.now()): void {
+    this.bump(`a:${who.address}`, nowMs);
+    this.bump(`p:${who.person}`, nowMs);
+    if (who.browser !== undefined) this.bump(`b:${who.browser}`, nowMs);
   }
 
   private count(key: string, nowMs: number): number {

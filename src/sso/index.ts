@@ -7,6 +7,8 @@
 import type { AuditSink } from '../audit/auditLog.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { BrokerModel } from '../config/model.js';
+import { isIssuerOf } from '../federation/oidc/oidcFederation.js';
+import { currentMetadata } from '../federation/saml/index.js';
 import type { KeyRing } from '../keys/keyRing.js';
 import type { RevocationCache } from '../sessions/revocations.js';
 import type { Store } from '../store/types.js';
@@ -70,13 +72,26 @@ export class SsoService {
 
   /**
    * Is everything from this person's sign-in still good? Not past its end, its provider still
-   * configured and enabled, and the subject not revoked since (`fedbroker revoke subject`).
+   * configured and enabled and still the same identity provider (the issuer the person came from:
+   * a provider name re-pointed to another IdP does not vouch for the old one's people), and the
+   * subject not revoked since (`fedbroker revoke subject`).
    */
   personValid(person: Person, nowMs = Date.now()): boolean {
     if (person.sessionEnd * 1000 <= nowMs) return false;
     const model = this.deps.model();
-    const providers = person.type === 'saml' ? model.samlProviders : model.oidcProviders;
-    if (!providers.some((p) => p.settings.name === person.provider && p.settings.enabled)) return false;
+    if (!(person.type === 'saml' ? samlProviderIssued(model, person) : oidcProviderIssued(model, person))) return false;
     return !this.deps.revocations.isSubjectRevoked(person.provider, person.subject, person.signedInAt * 1000);
   }
+}
+
+/** The enabled SAML provider of the person's name has the entityID they came from (its metadata as now loaded). */
+function samlProviderIssued(model: BrokerModel, person: Person): boolean {
+  const provider = model.samlProviders.find((p) => p.settings.name === person.provider && p.settings.enabled);
+  return provider !== undefined && currentMetadata(provider.settings.metadata).entityId === person.issuer;
+}
+
+/** The enabled OIDC provider of the person's name has the issuer they came from. */
+function oidcProviderIssued(model: BrokerModel, person: Person): boolean {
+  const provider = model.oidcProviders.find((p) => p.settings.name === person.provider && p.settings.enabled);
+  return provider !== undefined && isIssuerOf(provider.settings.issuer, person.issuer);
 }

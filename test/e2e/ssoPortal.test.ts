@@ -42,6 +42,38 @@ describe('the access portal at /start (fetch browser)', () => {
     expect(page.body).toContain('/saml/login?provider=FedbrokerDev&amp;RelayState=%2Fstart');
   });
 
+  it('an unsolicited (IdP-initiated) response for /start opens no portal session: the sign-in goes round through the IdP from this browser (login CSRF)', async () => {
+    // Someone gets a response for their own account from the IdP, unsolicited, with RelayState /start ...
+    const attacker = new Browser(b.url);
+    const posted = await attacker.post('/dev/saml/sso', { user: 'carol', RelayState: '/start' });
+    const forged = form(posted.body, `${b.url}/saml`).fields;
+    expect(forged['RelayState']).toBe('/start');
+    // ... and a page of theirs posts it from alice's browser, where alice is signed in to the portal.
+    const victim = await signedIn('alice');
+    const answer = await victim.post('/saml', forged);
+    expect(answer.status).toBe(303);
+    expect(answer.location).toBe(`${b.url}/saml/login?provider=FedbrokerDev&RelayState=%2Fstart`);
+    expect(answer.setCookies.join('\n')).not.toContain('fedbroker_portal=');
+    const still = pageText((await victim.get('/start')).body);
+    expect(still).toContain('alice');
+    expect(still).not.toContain('carol');
+    // Followed, it is an ordinary SP-initiated sign-in: the IdP asks this browser's person who they are.
+    const restart = await victim.follow(answer);
+    expect(restart.status).toBe(302);
+    expect(restart.location).toMatch(/\/dev\/saml\/sso\?SAMLRequest=/);
+    // The refusal is in the audit log, naming the identity of the response.
+    await b.broker.audit.drain();
+    const events = readFileSync(join(b.dir, 'data', 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const refused = events.filter((e) => e['eventName'] === 'ConsoleLogin' && String(e['errorMessage']).startsWith('IdP-initiated SAML response for the access portal'));
+    expect(refused).toHaveLength(1);
+    expect(JSON.stringify(refused[0]!['userIdentity'])).toContain('carol');
+    // A response bound for the console (a role session) is still accepted IdP-initiated.
+    const toConsole = await attacker.post('/dev/saml/sso', { user: 'carol' });
+    const consoleAnswer = await new Browser(b.url).post('/saml', form(toConsole.body, `${b.url}/saml`).fields);
+    expect(consoleAnswer.status).toBe(302);
+    expect(consoleAnswer.location).toBe(`${b.url}/console`);
+  }, 60_000);
+
   it('bob: accounts and roles, credentials only on the click, working, with SourceIdentity and his session name', async () => {
     const browser = await signedIn('bob');
     const page = await browser.get('/start');

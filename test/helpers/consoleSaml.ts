@@ -10,6 +10,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
 import { generate } from 'otplib';
 import type { Browser, Page } from './browser.js';
 import { startBroker, TEST_ACCOUNT, type StartedBroker } from './broker.js';
@@ -124,6 +125,26 @@ export async function startSamlConsoleBroker(
  */
 export async function postFromIdp(browser: Browser, SAMLResponse: string, RelayState?: string): Promise<Page> {
   return browser.post('/saml', { SAMLResponse, ...(RelayState !== undefined ? { RelayState } : {}) }, { cookies: 'cross-site' });
+}
+
+/**
+ * A sign-in started at the broker (SP-initiated): GET /saml/login for `relayState`, then ExampleCorp's
+ * answer to that AuthnRequest (InResponseTo) posted back — the only way into the access portal and the
+ * approval pages (an unsolicited response bound for them is sent round again).
+ */
+export async function signInFromBroker(
+  browser: Browser,
+  s: SamlConsoleBroker,
+  relayState: string,
+  response: Omit<ResponseOptions, 'inResponseTo'> & SignOptions & { roles?: readonly string[] } = {},
+): Promise<Page> {
+  const login = await browser.get(`/saml/login?provider=${PROVIDER}&RelayState=${encodeURIComponent(relayState)}`);
+  if (login.status !== 302 || login.location === undefined) throw new Error(`SAML login: ${login.status} ${login.body.slice(0, 300)}`);
+  const params = new URL(login.location).searchParams;
+  const xml = inflateRawSync(Buffer.from(params.get('SAMLRequest') ?? '', 'base64')).toString('utf8');
+  const requestId = /\sID="([^"]+)"/.exec(xml)?.[1];
+  if (requestId === undefined) throw new Error(`no AuthnRequest ID in ${xml.slice(0, 300)}`);
+  return postFromIdp(browser, s.response({ ...response, inResponseTo: requestId }), params.get('RelayState') ?? undefined);
 }
 
 /** The seed (base32) and device serial an enrolment page shows. */

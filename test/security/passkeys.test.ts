@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stepAt } from '../../src/mfa/totp.js';
 import { Browser, form, forms, pageText, type Page } from '../helpers/browser.js';
 import type { StartedBroker } from '../helpers/broker.js';
-import { codeOfStep, enrolmentOf, postFromIdp, startSamlConsoleBroker, type SamlConsoleBroker } from '../helpers/consoleSaml.js';
+import { codeOfStep, enrolmentOf, postFromIdp, signInFromBroker, startSamlConsoleBroker, type SamlConsoleBroker } from '../helpers/consoleSaml.js';
 import { NAMEID_TRANSIENT, newId } from '../helpers/samlIdp.js';
 import { startPasskeyBroker } from '../helpers/passkeyBroker.js';
 import { SoftAuthenticator } from '../helpers/softAuthenticator.js';
@@ -243,7 +243,7 @@ describe('the stable-subject rule for passkeys', () => {
     expect(step.body).not.toContain('data-webauthn');
 
     const browser = new Browser(s.broker.url);
-    await postFromIdp(browser, s.response({ roles: ['Secure'], ...transient() }), `${s.publicUrl}/start`);
+    await signInFromBroker(browser, s, `${s.publicUrl}/start`, { roles: ['Secure'], ...transient() });
     const portal = await browser.get('/start');
     expect(portal.status).toBe(200);
     const add = await browser.post('/start/passkeys/new', form(portal.body, '/start/passkeys/new').fields);

@@ -18,7 +18,7 @@ import { normalizeUserCode } from '../../src/sso/codes.js';
 import { sealAccessToken, openAccessToken } from '../../src/sso/tokens.js';
 import { Browser, form, forms, pageText } from '../helpers/browser.js';
 import { TEST_ACCOUNT, type StartedBroker } from '../helpers/broker.js';
-import { consoleConfig, postFromIdp as acs, PROVIDER, startSamlConsoleBroker } from '../helpers/consoleSaml.js';
+import { consoleConfig, OTHER_PROVIDER, PROVIDER, signInFromBroker, startSamlConsoleBroker } from '../helpers/consoleSaml.js';
 import { devRoles, deviceLogin, oidcClient, portalClient, signInThroughDevIdp, startSsoBroker } from '../helpers/ssoBroker.js';
 
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
@@ -41,14 +41,14 @@ async function startDevice(target: StartedBroker = b) {
   return { oidc, client, device, poll };
 }
 
-describe('Guessing user codes at /device: rate limit per browser and IP, a code works once, codes expire in 10 minutes', () => {
+describe('Guessing user codes at /device: rate limit per person, browser and IP, a code works once, codes expire in 10 minutes', () => {
   let g: StartedBroker;
   beforeAll(async () => {
     g = await startSsoBroker();
   }, 60_000);
   afterAll(async () => g?.close());
 
-  it('after 10 wrong codes a browser is refused (429) even with a right code; after 50 from one address every browser is', async () => {
+  it('after 10 wrong codes a browser is refused (429) even with a right code, and so is the same person in another browser', async () => {
     const { device, poll } = await startDevice(g);
     const guesser = new Browser(g.url);
     await signInThroughDevIdp(guesser, 'alice', '/device');
@@ -60,17 +60,30 @@ describe('Guessing user codes at /device: rate limit per browser and IP, a code 
     // The same through the link a terminal shows.
     expect((await guesser.get(`/device?user_code=${device.userCode}`)).status).toBe(429);
 
-    // Other browsers from the same address: 40 more wrong codes, then the address is blocked for all.
-    for (let n = 0; n < 4; n++) {
-      const other = new Browser(g.url);
-      await signInThroughDevIdp(other, 'alice', '/device');
-      const fields = form((await other.get('/device')).body, '/device').fields;
-      for (let i = 0; i < 10; i++) expect((await other.post('/device', { ...fields, user_code: 'BCDF-GHJK' })).status).toBe(400);
-    }
+    // The same person in a fresh browser (a new anti-forgery cookie): still refused — the count is theirs too.
     const fresh = new Browser(g.url);
     await signInThroughDevIdp(fresh, 'alice', '/device');
     expect((await fresh.get(`/device?user_code=${device.userCode}`)).status).toBe(429);
     await expect(poll()).rejects.toMatchObject({ name: 'AuthorizationPendingException' });
+  }, 120_000);
+
+  it('after 50 wrong codes from one address (five people, ten each) every browser there is refused, even with a right code', async () => {
+    const s = await startSamlConsoleBroker({ extra: { sso: { requireMfa: false }, store: 'memory:' } });
+    try {
+      const { device, poll } = await startDevice(s.broker);
+      for (let n = 0; n < 5; n++) {
+        const person = new Browser(s.broker.url);
+        await signInFromBroker(person, s, '/device', { nameId: `guesser${n}@example.com`, roles: ['Developer'] });
+        const fields = form((await person.get('/device')).body, '/device').fields;
+        for (let i = 0; i < 10; i++) expect((await person.post('/device', { ...fields, user_code: 'BCDF-GHJK' })).status).toBe(400);
+      }
+      const sixth = new Browser(s.broker.url);
+      await signInFromBroker(sixth, s, '/device', { nameId: 'someone.else@example.com', roles: ['Developer'] });
+      expect((await sixth.get(`/device?user_code=${device.userCode}`)).status).toBe(429);
+      await expect(poll()).rejects.toMatchObject({ name: 'AuthorizationPendingException' });
+    } finally {
+      await s.close();
+    }
   }, 120_000);
 
   it('a code works once', async () => {
@@ -248,7 +261,7 @@ describe('A bearer token of another client, expired, revoked, tampered; a role o
       const browser = new Browser(url);
       const path = `/device?user_code=${device.userCode}`;
       // The Role attribute offers Developer only: the person's roles are those, as at a browser sign-in.
-      const landed = await acs(browser, s.response({ nameId: 'nina@example.com', roles: ['Developer'] }), path);
+      const landed = await signInFromBroker(browser, s, path, { nameId: 'nina@example.com', roles: ['Developer'] });
       expect(landed.location).toBe(`${url}${path}`);
       const decision = form((await browser.get(path)).body, '/device/decision');
       await browser.post(decision.action, { ...decision.fields, decision: 'allow' });
@@ -265,6 +278,39 @@ describe('A bearer token of another client, expired, revoked, tampered; a role o
       expect(refreshed?.name).toBe('InvalidGrantException');
       // The portal session of that sign-in ends too.
       expect(pageText((await browser.get('/start')).body)).toContain('Sign in to see your AWS accounts');
+    } finally {
+      await s.close();
+    }
+  }, 90_000);
+
+  it('the provider re-pointed to another IdP under the same name: the people of the old one are signed out, tokens and portal alike', async () => {
+    const s = await startSamlConsoleBroker({ extra: { sso: { requireMfa: false }, store: 'memory:' } });
+    try {
+      const url = s.broker.url;
+      const { oidc, client, device } = await startDevice(s.broker);
+      const browser = new Browser(url);
+      const path = `/device?user_code=${device.userCode}`;
+      await signInFromBroker(browser, s, path, { nameId: 'nina@example.com', roles: ['Developer'] });
+      const decision = form((await browser.get(path)).body, '/device/decision');
+      await browser.post(decision.action, { ...decision.fields, decision: 'allow' });
+      const token = await oidc.send(new CreateTokenCommand({ clientId: client.clientId, clientSecret: client.clientSecret, grantType: DEVICE_GRANT, deviceCode: device.deviceCode }));
+      const own = portalClient(url);
+      expect((await own.send(new ListAccountsCommand({ accessToken: token.accessToken }))).accountList).toHaveLength(1);
+
+      // Same name, enabled, but now the other IdP's metadata (another entityID and key); the two swapped.
+      const config = consoleConfig(url, { sso: { requireMfa: false }, store: 'memory:' });
+      const swapped: Record<string, string> = { [PROVIDER]: 'other.xml', [OTHER_PROVIDER]: 'idp.xml' };
+      const providers = (config['identityProviders'] as Array<Record<string, unknown>>).map((p) => ({ ...p, metadata: swapped[String(p['name'])] ?? p['metadata'] }));
+      await s.broker.reload({ ...config, identityProviders: providers });
+      expect((await errorOf(own.send(new ListAccountsCommand({ accessToken: token.accessToken }))))?.name).toBe('UnauthorizedException');
+      const refreshed = await errorOf(oidc.send(new CreateTokenCommand({ clientId: client.clientId, clientSecret: client.clientSecret, grantType: 'refresh_token', refreshToken: token.refreshToken })));
+      expect(refreshed?.name).toBe('InvalidGrantException');
+      expect(pageText((await browser.get('/start')).body)).toContain('Sign in to see your AWS accounts');
+
+      // Pointed back at the IdP the person came from: that CLI session was ended when it was found
+      // invalid (a session revocation, as for a disabled provider); the person signs in again.
+      await s.broker.reload(config);
+      expect((await errorOf(own.send(new ListAccountsCommand({ accessToken: token.accessToken }))))?.name).toBe('UnauthorizedException');
     } finally {
       await s.close();
     }

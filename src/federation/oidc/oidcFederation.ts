@@ -40,6 +40,11 @@ function issuerSpellings(issuer: string): string[] {
   return bare === issuer ? [issuer, `${issuer}/`] : [issuer, bare];
 }
 
+/** Is `seen` (a token's `iss`) the configured issuer, in one of the spellings it answers to? */
+export function isIssuerOf(configured: string, seen: string): boolean {
+  return issuerSpellings(configured).includes(seen);
+}
+
 function positiveInteger(value: number | undefined, fallback: number, what: string): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value < 0) throw new Error(`${what} must be a non-negative integer`);
