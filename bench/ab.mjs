@@ -11,7 +11,7 @@
  */
 import { join } from 'node:path';
 import { copyFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { ACCOUNT, brokerConfig, credentialsFrom, OIDC_CLIENT_ID, OIDC_ISSUER, postForm, SAML_IDP_ENTITY_ID, SAML_PROVIDER_ARN, SAML_ROLE, samlEndpoints, startBroker, webIdentityBody } from './lib/broker.mjs';
+import { ACCOUNT, brokerConfig, credentialsFrom, OIDC_CLIENT_ID, OIDC_ISSUER, postForm, SAML_IDP_ENTITY_ID, SAML_PROVIDER, SAML_PROVIDER_ARN, SAML_ROLE, samlEndpoints, startBroker, webIdentityBody } from './lib/broker.mjs';
 import { createOidcKey, mintTokens, writeJwks } from './lib/oidc.mjs';
 import { runLoad } from './lib/load.mjs';
 import { cleanup, freePort, stopChild, tempDir } from './lib/procs.mjs';
@@ -74,11 +74,14 @@ try {
     if (path === 'sso') {
       // One command-line sign-in per broker (lib/sso.mjs), then GetRoleCredentials with its access token.
       const saml = samlEndpoints(Number(new URL(broker.url).port));
-      const signedIn = signResponse(
-        unsignedResponse({ issuer: SAML_IDP_ENTITY_ID, acsUrl: saml.acsUrl, audience: saml.entityId, roleArn: SAML_ROLE, providerArn: SAML_PROVIDER_ARN, nameId: 'alice@example.com' }),
-        samlKeys,
-      );
-      const request = await ssoRoleCredentialsRequest({ brokerUrl: broker.url, samlResponseBase64: Buffer.from(signedIn).toString('base64'), accountId: ACCOUNT, roleName: SAML_ROLE.split('/').pop() });
+      const signedIn = (inResponseTo) =>
+        Buffer.from(
+          signResponse(
+            unsignedResponse({ issuer: SAML_IDP_ENTITY_ID, acsUrl: saml.acsUrl, audience: saml.entityId, roleArn: SAML_ROLE, providerArn: SAML_PROVIDER_ARN, nameId: 'alice@example.com', inResponseTo }),
+            samlKeys,
+          ),
+        ).toString('base64');
+      const request = await ssoRoleCredentialsRequest({ brokerUrl: broker.url, provider: SAML_PROVIDER, samlResponseBase64: signedIn, accountId: ACCOUNT, roleName: SAML_ROLE.split('/').pop() });
       return () => ({ url: broker.url, method: 'GET', path: request.path, headers: request.headers, connections: CONNECTIONS });
     }
     throw new Error(`unknown path ${path}`);

@@ -27,6 +27,7 @@ import {
   OIDC_ISSUER,
   SAML_BODY_PREFIX,
   SAML_IDP_ENTITY_ID,
+  SAML_PROVIDER,
   SAML_PROVIDER_ARN,
   SAML_ROLE,
   actionExists,
@@ -581,8 +582,8 @@ async function main() {
     step('GetRoleCredentials (SSO portal) vs node:http');
     let request;
     try {
-      const signedIn = signResponse(unsignedResponse(samlResponseOptions), samlKeys, CFG.samlSign, CFG.samlKeyInfo);
-      request = await ssoRoleCredentialsRequest({ brokerUrl: broker.url, samlResponseBase64: Buffer.from(signedIn).toString('base64'), accountId: ACCOUNT, roleName: SAML_ROLE.split('/').pop() });
+      const signedIn = (inResponseTo) => Buffer.from(signResponse(unsignedResponse({ ...samlResponseOptions, inResponseTo }), samlKeys, CFG.samlSign, CFG.samlKeyInfo)).toString('base64');
+      request = await ssoRoleCredentialsRequest({ brokerUrl: broker.url, provider: SAML_PROVIDER, samlResponseBase64: signedIn, accountId: ACCOUNT, roleName: SAML_ROLE.split('/').pop() });
     } catch (e) {
       log(`  not measured: ${e.message}`);
       paths.push(notMeasured('GetRoleCredentials', 'node:http', `command-line sign-in failed: ${e.message.slice(0, 300)}`));

@@ -45,6 +45,7 @@ export function metadataXml(entityId, certBase64) {
     `<md:IDPSSODescriptor WantAuthnRequestsSigned="false" protocolSupportEnumeration="${NS_SAMLP}">` +
     `<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${certBase64}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>` +
     `<md:NameIDFormat>urn:oasis:names:tc:SAML:2.0:nameid-format:persistent</md:NameIDFormat>` +
+    `<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.bench.test/sso"/>` +
     `<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://idp.bench.test/sso"/>` +
     `</md:IDPSSODescriptor></md:EntityDescriptor>\n`
   );
@@ -54,13 +55,15 @@ const iso = (ms) => new Date(ms).toISOString();
 const newId = () => `_${randomBytes(20).toString('hex')}`;
 
 /**
- * The unsigned Response. `o`: { issuer, acsUrl, audience, roleArn, providerArn, nameId, lifetimeMs }.
+ * The unsigned Response. `o`: { issuer, acsUrl, audience, roleArn, providerArn, nameId, lifetimeMs,
+ * inResponseTo (the AuthnRequest answered, for a sign-in started at the broker) }.
  * Attributes: AWS Role (2 pairs), RoleSessionName, SessionDuration, mail and a groups list, sized so
  * the signed Assertion is ~4 KB.
  */
 export function unsignedResponse(o, now = Date.now()) {
   const issueInstant = iso(now);
   const notOnOrAfter = iso(now + (o.lifetimeMs ?? 60 * 60_000));
+  const answers = o.inResponseTo ? ` InResponseTo="${esc(o.inResponseTo)}"` : '';
   const attrs = {
     [AWS_ROLE]: [`${o.roleArn},${o.providerArn}`, `${o.roleArn.replace(/[^/]+$/, 'ReadOnlyBench')},${o.providerArn}`],
     'https://aws.amazon.com/SAML/Attributes/RoleSessionName': o.nameId,
@@ -80,13 +83,13 @@ export function unsignedResponse(o, now = Date.now()) {
     `<saml:Assertion xmlns:saml="${NS_SAML}" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ID="${newId()}" Version="2.0" IssueInstant="${issueInstant}">` +
     `<saml:Issuer>${esc(o.issuer)}</saml:Issuer>` +
     `<saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent">${esc(o.nameId)}</saml:NameID>` +
-    `<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData NotOnOrAfter="${notOnOrAfter}" Recipient="${esc(o.acsUrl)}"/></saml:SubjectConfirmation></saml:Subject>` +
+    `<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData${answers} NotOnOrAfter="${notOnOrAfter}" Recipient="${esc(o.acsUrl)}"/></saml:SubjectConfirmation></saml:Subject>` +
     `<saml:Conditions NotBefore="${iso(now - 30_000)}" NotOnOrAfter="${notOnOrAfter}"><saml:AudienceRestriction><saml:Audience>${esc(o.audience)}</saml:Audience></saml:AudienceRestriction></saml:Conditions>` +
     `<saml:AuthnStatement AuthnInstant="${iso(now - 10_000)}" SessionIndex="${newId()}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>` +
     `<saml:AttributeStatement>${attributes}</saml:AttributeStatement>` +
     `</saml:Assertion>`;
   return (
-    `<samlp:Response xmlns:samlp="${NS_SAMLP}" xmlns:saml="${NS_SAML}" ID="${newId()}" Version="2.0" IssueInstant="${issueInstant}" Destination="${esc(o.acsUrl)}">` +
+    `<samlp:Response xmlns:samlp="${NS_SAMLP}" xmlns:saml="${NS_SAML}" ID="${newId()}"${answers} Version="2.0" IssueInstant="${issueInstant}" Destination="${esc(o.acsUrl)}">` +
     `<saml:Issuer>${esc(o.issuer)}</saml:Issuer>` +
     `<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>` +
     assertion +

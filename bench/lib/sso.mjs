@@ -1,10 +1,11 @@
 /**
  * Command-line sign-in for the GetRoleCredentials path: what `aws sso login` and a person do, once,
  * before the load — RegisterClient, StartDeviceAuthorization, the person's approval at /device (a
- * signed SAML Response posted to the ACS with RelayState /device?user_code=…, then Allow), and
- * CreateToken. Resolves the request the load repeats: GET /sso-portal/federation/credentials with
- * the access token in x-amz-sso_bearer_token.
+ * sign-in started at the broker: GET /saml/login with RelayState /device?user_code=…, the IdP's signed
+ * answer to that AuthnRequest posted to the ACS, then Allow), and CreateToken. Resolves the request the
+ * load repeats: GET /sso-portal/federation/credentials with the access token in x-amz-sso_bearer_token.
  */
+import { inflateRawSync } from 'node:zlib';
 
 /** A tiny cookie-keeping client (every broker cookie is Path=/ on one host). */
 function browser(base) {
@@ -33,13 +34,22 @@ async function json(url, body) {
   return out;
 }
 
-/** @returns { path, headers } of GetRoleCredentials for `roleName` in `accountId`, signed in with `samlResponseBase64`. */
-export async function ssoRoleCredentialsRequest({ brokerUrl, samlResponseBase64, accountId, roleName }) {
+/**
+ * @returns { path, headers } of GetRoleCredentials for `roleName` in `accountId`, signed in through the
+ * SAML provider `provider`; `samlResponseBase64(inResponseTo)` is the IdP's signed answer to the request.
+ */
+export async function ssoRoleCredentialsRequest({ brokerUrl, provider, samlResponseBase64, accountId, roleName }) {
   const client = await json(`${brokerUrl}/sso-oidc/client/register`, { clientName: 'fedbroker-bench', clientType: 'public', scopes: ['sso:account:access'] });
   const device = await json(`${brokerUrl}/sso-oidc/device_authorization`, { clientId: client.clientId, clientSecret: client.clientSecret, startUrl: `${brokerUrl}/start` });
   const approval = `/device?user_code=${device.userCode}`;
   const b = browser(brokerUrl);
-  const signedIn = await b.post('/saml', { SAMLResponse: samlResponseBase64, RelayState: approval });
+  // The portal and approval pages open only from a sign-in started at the broker (login CSRF).
+  const login = await b.get(`/saml/login?${new URLSearchParams({ provider, RelayState: approval })}`);
+  if (login.status !== 302 || !login.location) throw new Error(`SAML login failed (${login.status}): ${login.text.slice(0, 300)}`);
+  const request = inflateRawSync(Buffer.from(new URL(login.location).searchParams.get('SAMLRequest') ?? '', 'base64')).toString('utf8');
+  const requestId = /\sID="([^"]+)"/.exec(request)?.[1];
+  if (!requestId) throw new Error(`no AuthnRequest ID in ${request.slice(0, 300)}`);
+  const signedIn = await b.post('/saml', { SAMLResponse: samlResponseBase64(requestId), RelayState: approval });
   if (signedIn.status !== 302) throw new Error(`sign-in for the approval failed (${signedIn.status}): ${signedIn.text.slice(0, 300)}`);
   const page = await b.get(approval);
   const csrf = /name="csrf" value="([^"]+)"/.exec(page.text)?.[1];
