@@ -20,15 +20,24 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => b?.close());
 
+/** A device sign-in someone started (client `clientName`), waiting for approval; and a person at /device with its form fields. */
+async function pendingSignin(clientName: string) {
+  const oidc = oidcClient(b.url);
+  const client = await oidc.send(new RegisterClientCommand({ clientName, clientType: 'public' }));
+  const device = await oidc.send(new StartDeviceAuthorizationCommand({ clientId: client.clientId, clientSecret: client.clientSecret, startUrl: `${b.url}/start` }));
+  return { oidc, client, device };
+}
+
+async function atDevicePage(user: string) {
+  const browser = new Browser(b.url);
+  await signInThroughDevIdp(browser, user, '/device');
+  return { browser, csrf: form((await browser.get('/device')).body, '/device').fields };
+}
+
 describe('Guessing user codes through the decision form', () => {
   it('after 10 wrong codes posted as decisions, a right one is refused (429) and its sign-in stays pending', async () => {
-    const oidc = oidcClient(b.url);
-    const client = await oidc.send(new RegisterClientCommand({ clientName: 'victim-cli', clientType: 'public' }));
-    const device = await oidc.send(new StartDeviceAuthorizationCommand({ clientId: client.clientId, clientSecret: client.clientSecret, startUrl: `${b.url}/start` }));
-
-    const guesser = new Browser(b.url);
-    await signInThroughDevIdp(guesser, 'alice', '/device');
-    const csrf = form((await guesser.get('/device')).body, '/device').fields;
+    const { oidc, client, device } = await pendingSignin('victim-cli');
+    const { browser: guesser, csrf } = await atDevicePage('alice');
     for (let i = 0; i < 10; i++) {
       expect((await guesser.post('/device/decision', { ...csrf, user_code: 'BCDF-GHJK', decision: 'deny' })).status).toBe(400);
     }
@@ -43,13 +52,8 @@ describe('Guessing user codes through the decision form', () => {
   }, 60_000);
 
   it('the limit follows the person into a fresh browser, and does not lock out others at the same address', async () => {
-    const oidc = oidcClient(b.url);
-    const client = await oidc.send(new RegisterClientCommand({ clientName: 'someone-cli', clientType: 'public' }));
-    const device = await oidc.send(new StartDeviceAuthorizationCommand({ clientId: client.clientId, clientSecret: client.clientSecret, startUrl: `${b.url}/start` }));
-
-    const first = new Browser(b.url);
-    await signInThroughDevIdp(first, 'bob', '/device');
-    const csrf = form((await first.get('/device')).body, '/device').fields;
+    const { device } = await pendingSignin('someone-cli');
+    const { browser: first, csrf } = await atDevicePage('bob');
     for (let i = 0; i < 10; i++) expect((await first.post('/device', { ...csrf, user_code: 'BCDF-GHJK' })).status).toBe(400);
 
     // A new browser (no cookies: a new anti-forgery cookie, a new browser key), the same person.

@@ -18,7 +18,7 @@ import { normalizeUserCode } from '../../src/sso/codes.js';
 import { sealAccessToken, openAccessToken } from '../../src/sso/tokens.js';
 import { Browser, form, forms, pageText } from '../helpers/browser.js';
 import { TEST_ACCOUNT, type StartedBroker } from '../helpers/broker.js';
-import { consoleConfig, OTHER_PROVIDER, PROVIDER, signInFromBroker, startSamlConsoleBroker } from '../helpers/consoleSaml.js';
+import { consoleConfig, OTHER_PROVIDER, PROVIDER, signInFromBroker, startSamlConsoleBroker, type SamlConsoleBroker } from '../helpers/consoleSaml.js';
 import { devRoles, deviceLogin, oidcClient, portalClient, signInThroughDevIdp, startSsoBroker } from '../helpers/ssoBroker.js';
 
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
@@ -253,20 +253,25 @@ describe('A bearer token of another client, expired, revoked, tampered; a role o
 
   }, 90_000);
 
+  /** nina of ExampleCorp (a configured SAML IdP, xmlsec1-signed responses) approves a device sign-in; its tokens. */
+  async function ninaSignedIn(s: SamlConsoleBroker) {
+    const url = s.broker.url;
+    const { oidc, client, device } = await startDevice(s.broker);
+    const browser = new Browser(url);
+    const path = `/device?user_code=${device.userCode}`;
+    // The Role attribute offers Developer only: the person's roles are those, as at a browser sign-in.
+    const landed = await signInFromBroker(browser, s, path, { nameId: 'nina@example.com', roles: ['Developer'] });
+    expect(landed.location).toBe(`${url}${path}`);
+    const decision = form((await browser.get(path)).body, '/device/decision');
+    await browser.post(decision.action, { ...decision.fields, decision: 'allow' });
+    const token = await oidc.send(new CreateTokenCommand({ clientId: client.clientId, clientSecret: client.clientSecret, grantType: DEVICE_GRANT, deviceCode: device.deviceCode }));
+    return { url, oidc, client, token, browser, own: portalClient(url) };
+  }
+
   it('the provider disabled (a configured SAML IdP, xmlsec1-signed responses): its people\'s tokens stop, refresh is refused', async () => {
     const s = await startSamlConsoleBroker({ extra: { sso: { requireMfa: false }, store: 'memory:' } });
     try {
-      const url = s.broker.url;
-      const { oidc, client, device } = await startDevice(s.broker);
-      const browser = new Browser(url);
-      const path = `/device?user_code=${device.userCode}`;
-      // The Role attribute offers Developer only: the person's roles are those, as at a browser sign-in.
-      const landed = await signInFromBroker(browser, s, path, { nameId: 'nina@example.com', roles: ['Developer'] });
-      expect(landed.location).toBe(`${url}${path}`);
-      const decision = form((await browser.get(path)).body, '/device/decision');
-      await browser.post(decision.action, { ...decision.fields, decision: 'allow' });
-      const token = await oidc.send(new CreateTokenCommand({ clientId: client.clientId, clientSecret: client.clientSecret, grantType: DEVICE_GRANT, deviceCode: device.deviceCode }));
-      const own = portalClient(url);
+      const { url, oidc, client, token, browser, own } = await ninaSignedIn(s);
       const roles = await own.send(new ListAccountRolesCommand({ accessToken: token.accessToken, accountId: TEST_ACCOUNT }));
       expect(roles.roleList?.map((r) => r.roleName)).toEqual(['Developer']);
 
@@ -286,15 +291,7 @@ describe('A bearer token of another client, expired, revoked, tampered; a role o
   it('the provider re-pointed to another IdP under the same name: the people of the old one are signed out, tokens and portal alike', async () => {
     const s = await startSamlConsoleBroker({ extra: { sso: { requireMfa: false }, store: 'memory:' } });
     try {
-      const url = s.broker.url;
-      const { oidc, client, device } = await startDevice(s.broker);
-      const browser = new Browser(url);
-      const path = `/device?user_code=${device.userCode}`;
-      await signInFromBroker(browser, s, path, { nameId: 'nina@example.com', roles: ['Developer'] });
-      const decision = form((await browser.get(path)).body, '/device/decision');
-      await browser.post(decision.action, { ...decision.fields, decision: 'allow' });
-      const token = await oidc.send(new CreateTokenCommand({ clientId: client.clientId, clientSecret: client.clientSecret, grantType: DEVICE_GRANT, deviceCode: device.deviceCode }));
-      const own = portalClient(url);
+      const { url, oidc, client, token, browser, own } = await ninaSignedIn(s);
       expect((await own.send(new ListAccountsCommand({ accessToken: token.accessToken }))).accountList).toHaveLength(1);
 
       // Same name, enabled, but now the other IdP's metadata (another entityID and key); the two swapped.
