@@ -1,13 +1,15 @@
 /**
- * The console session: a cookie holding sealed session state (the role session's token). Stateless to
- * read (the session must still be valid: sessions/sessionValidity.ts); signing out revokes the session's access key on every instance, so an old cookie stops working
- * everywhere. The roles the sign-in allowed (for switching) are kept in the store, not in the cookie:
+ * The console session: a cookie holding signed session state (the role session's token), HMAC-SHA256
+ * by the key ring. Nothing in it is secret: the session token is itself sealed and useless without its
+ * secret key, the rest is an end time and an id; cookies sealed by earlier versions are still read.
+ * Stateless to read (the session must still be valid: sessions/sessionValidity.ts); signing out
+ * revokes the session's access key on every instance, so an old cookie stops working everywhere. The roles the sign-in allowed (for switching) are kept in the store, not in the cookie:
  * an identity may be allowed dozens of roles, and browsers drop a cookie larger than 4096 bytes.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { openSessionToken, openSessionTokenAnyTime } from '../credentials/sessionToken.js';
 import type { SessionClaims } from '../credentials/types.js';
-import type { KeyRing } from '../keys/keyRing.js';
+import { SIGNED_FORMAT, type KeyRing } from '../keys/keyRing.js';
 import type { RevocationCache } from '../sessions/revocations.js';
 import type { SessionValidity } from '../sessions/sessionValidity.js';
 import type { Store } from '../store/types.js';
@@ -36,7 +38,7 @@ export interface ConsoleSessionOptions {
   readonly id?: string;
 }
 
-/** What the sealed cookie holds. */
+/** What the cookie holds. */
 interface CookieBody {
   /** The session token of the credentials. */
   readonly t: string;
@@ -126,7 +128,9 @@ export class ConsoleSessions {
     const value = readCookie(req, this.cookieName);
     if (value === undefined || value === '') return undefined;
     try {
-      const body = decodeCookie(this.keyRing.open(PURPOSE, Buffer.from(value, 'base64url')));
+      const bytes = Buffer.from(value, 'base64url');
+      const plaintext = bytes[0] === SIGNED_FORMAT ? this.keyRing.verifySigned(PURPOSE, bytes) : this.keyRing.open(PURPOSE, bytes);
+      const body = plaintext === undefined ? undefined : decodeCookie(plaintext);
       if (body === undefined) return undefined;
       // A console session with its own end may outlive the credentials it shows (G6634).
       const claims = body.e !== undefined ? openSessionTokenAnyTime(this.keyRing, body.t) : openSessionToken(this.keyRing, body.t, now);
@@ -149,9 +153,9 @@ export class ConsoleSessions {
     const body: { -readonly [K in keyof CookieBody]: CookieBody[K] } = { t: sessionToken };
     if (options.expiresAt !== undefined) body.e = options.expiresAt;
     if (options.id !== undefined) body.s = options.id;
-    const sealed = this.keyRing.seal(PURPOSE, encodeCookie(body)).toString('base64url');
+    const signed = this.keyRing.sign(PURPOSE, encodeCookie(body)).toString('base64url');
     const expiresAt = options.expiresAt ?? claims.expiresAt;
-    return cookieHeader(this.cookieName, sealed, { secure: this.secure, maxAgeSeconds: expiresAt - Math.floor(now / 1000) });
+    return cookieHeader(this.cookieName, signed, { secure: this.secure, maxAgeSeconds: expiresAt - Math.floor(now / 1000) });
   }
 
   /**

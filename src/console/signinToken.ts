@@ -1,18 +1,22 @@
 /**
  * Sign-in tokens of the federation endpoint (api.md §2): what getSigninToken hands out and login takes.
- * Sealed by the key ring (purpose `signin-token`), so they cannot be forged or altered, and URL-safe
- * (base64url: the guide's own Python sample puts the token in a URL unencoded, G6750). A token carries
- * the credentials' session token, the end of the console session it opens, its own expiry and a
- * nonce; login claims the nonce in the store, so a token works once on every instance. The nonce is
- * time-ordered (a UUID v7): the store's index of used tokens grows at its end.
+ * Signed by the key ring (HMAC-SHA256, purpose `signin-token`), so they cannot be forged or altered,
+ * and URL-safe (base64url: the guide's own Python sample puts the token in a URL unencoded, G6750). A
+ * token carries the credentials' session token, the end of the console session it opens, its own
+ * expiry and a nonce; login claims the nonce in the store, so a token works once on every instance.
+ * The nonce is time-ordered (a UUID v7): the store's index of used tokens grows at its end.
  *
- * Plaintext (version 2, binary: a third shorter than the JSON of version 1, which is still read so a
- * token handed out before an upgrade works for its few minutes):
+ * Signed, not sealed: nothing in it is secret. The session token is itself sealed (AES-256-GCM) and
+ * useless without the secret key it was issued with; the rest are times and a nonce. A MAC costs about
+ * half of a seal (bench/README.md). Tokens sealed by earlier versions are still read, so a token
+ * handed out before an upgrade works for its few minutes.
+ *
+ * Body (binary, a third shorter than the JSON of version 1):
  *   0x02 | console end (uint32 BE, epoch s) | token expiry (uint48 BE, epoch ms) | nonce (16 bytes)
  *        | the session token's bytes (it is standard base64; its text is their base64)
  */
 import { timeOrderedUuidBytes, uuidText } from '../keys/timeOrderedUuid.js';
-import type { KeyRing } from '../keys/keyRing.js';
+import { SIGNED_FORMAT, type KeyRing } from '../keys/keyRing.js';
 
 const PURPOSE = 'signin-token';
 const VERSION = 2;
@@ -47,19 +51,22 @@ export function sealSigninToken(ring: KeyRing, claims: Omit<SigninTokenClaims, '
   plaintext.writeUIntBE(claims.expiresAtMs, 5, 6);
   timeOrderedUuidBytes().copy(plaintext, 11);
   token.copy(plaintext, HEADER_BYTES);
-  return ring.seal(PURPOSE, plaintext).toString('base64url');
+  return ring.sign(PURPOSE, plaintext).toString('base64url');
 }
 
 export type OpenedSigninToken = { readonly ok: true; readonly claims: SigninTokenClaims } | { readonly ok: false; readonly reason: 'invalid' | 'expired' };
 
-/** Far above a real token (a session token of ~3.3 KB sealed again); refuses junk before decrypting. */
+/** Far above a real token (a session token of ~3.3 KB with its header and MAC); refuses junk before any MAC. */
 const MAX_TOKEN_CHARS = 16_384;
 
 export function openSigninToken(ring: KeyRing, token: string, now: number = Date.now()): OpenedSigninToken {
   if (token.length === 0 || token.length > MAX_TOKEN_CHARS || !/^[A-Za-z0-9_-]+$/.test(token)) return { ok: false, reason: 'invalid' };
   let claims: SigninTokenClaims | undefined;
   try {
-    claims = decode(ring.open(PURPOSE, Buffer.from(token, 'base64url')));
+    const bytes = Buffer.from(token, 'base64url');
+    // Signed (now), or sealed (made before the upgrade to signed tokens).
+    const body = bytes[0] === SIGNED_FORMAT ? ring.verifySigned(PURPOSE, bytes) : ring.open(PURPOSE, bytes);
+    claims = body === undefined ? undefined : decode(body);
   } catch {
     return { ok: false, reason: 'invalid' };
   }

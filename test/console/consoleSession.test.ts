@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ConsoleSessions } from '../../src/console/consoleSession.js';
 import { sealSessionToken } from '../../src/credentials/sessionToken.js';
 import type { SessionClaims } from '../../src/credentials/types.js';
-import { generateSealingKey, KeyRing } from '../../src/keys/keyRing.js';
+import { generateSealingKey, KeyRing, SIGNED_FORMAT } from '../../src/keys/keyRing.js';
 import type { RevocationCache } from '../../src/sessions/revocations.js';
 import type { SessionValidity } from '../../src/sessions/sessionValidity.js';
 
@@ -48,6 +48,19 @@ describe('console session cookies', () => {
     expect(cookieValue(header).length).toBeLessThan(sessionToken.length + 120);
   });
 
+  it('are signed, not sealed (the session token in them is itself sealed); sealed ones of before the upgrade are still read', () => {
+    const value = cookieValue(sessions.startCookie(sessionToken, claims, { expiresAt: NOW_S + 60, id: 'console-v2' }, NOW));
+    const bytes = Buffer.from(value, 'base64url');
+    expect(bytes[0]).toBe(SIGNED_FORMAT);
+    expect(bytes.includes(Buffer.from(sessionToken, 'base64'))).toBe(true);
+    const sealed = ring.seal('console-session', ring.verifySigned('console-session', bytes)!).toString('base64url');
+    expect(read(sealed)).toEqual({ claims: expect.objectContaining({ accessKeyId: claims.accessKeyId }), sessionToken, expiresAt: NOW_S + 60, id: 'console-v2' });
+    // Signed for another purpose (a sign-in token's body), or by a key this ring does not hold: refused.
+    expect(read(ring.sign('signin-token', ring.verifySigned('console-session', bytes)!).toString('base64url'))).toBeUndefined();
+    const stranger = new ConsoleSessions(new KeyRing({ sealingKeys: [generateSealingKey()] }), revocations, validity, 'fedbroker_session', true);
+    expect(read(cookieValue(stranger.startCookie(sessionToken, claims, {}, NOW)))).toBeUndefined();
+  });
+
   it('of version 1 (JSON, before an upgrade) are still read', () => {
     const v1 = ring.seal('console-session', Buffer.from(JSON.stringify({ v: 1, t: sessionToken, e: NOW_S + 60, s: 'console-old' }))).toString('base64url');
     expect(read(v1)).toEqual({ claims: expect.objectContaining({ accessKeyId: claims.accessKeyId }), sessionToken, expiresAt: NOW_S + 60, id: 'console-old' });
@@ -62,8 +75,9 @@ describe('console session cookies', () => {
     expect(read(good)).toBeDefined();
     expect(read(good.slice(0, -2))).toBeUndefined();
     expect(read(good.slice(0, 20) + (good[20] === 'A' ? 'B' : 'A') + good.slice(21))).toBeUndefined();
-    // Sealed correctly but of no known shape: a version-2 header with nothing after it.
+    // Sealed or signed correctly but of no known shape: a version-2 header with nothing after it.
     expect(read(ring.seal('console-session', Buffer.from([2, 3, 0, 0, 0, 1, 5, 65])).toString('base64url'))).toBeUndefined();
+    expect(read(ring.sign('console-session', Buffer.from([2, 3, 0, 0, 0, 1, 5, 65])).toString('base64url'))).toBeUndefined();
   });
 
   it('start() sets the same cookie on a response', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openSigninToken, sealSigninToken } from '../../src/console/signinToken.js';
-import { generateSealingKey, KeyRing } from '../../src/keys/keyRing.js';
+import { generateSealingKey, KeyRing, SIGNED_FORMAT } from '../../src/keys/keyRing.js';
 
 const ring = new KeyRing({ sealingKeys: [generateSealingKey()] });
 const NOW = Date.UTC(2026, 11, 6, 12);
@@ -45,6 +45,22 @@ describe('sign-in tokens', () => {
     expect(opened.ok && opened.claims.sessionToken).toBe(SESSION_TOKEN);
   });
 
+  it('are signed, not sealed: the body is readable, the session token in it as its own bytes', () => {
+    const token = sealSigninToken(ring, { sessionToken: SESSION_TOKEN, consoleExpiresAt: 1, expiresAtMs: NOW + 1000 });
+    const bytes = Buffer.from(token, 'base64url');
+    expect(bytes[0]).toBe(SIGNED_FORMAT);
+    expect(bytes.includes(Buffer.from(SESSION_TOKEN, 'base64'))).toBe(true);
+    expect(ring.verifySigned('signin-token', bytes)).toBeDefined();
+  });
+
+  it('still open when sealed (version 2, binary) before the upgrade to signed tokens', () => {
+    const signed = Buffer.from(sealSigninToken(ring, { sessionToken: SESSION_TOKEN, consoleExpiresAt: 1234, expiresAtMs: NOW + 1000 }), 'base64url');
+    const body = ring.verifySigned('signin-token', signed)!;
+    const sealed = ring.seal('signin-token', body).toString('base64url');
+    const opened = openSigninToken(ring, sealed, NOW);
+    expect(opened.ok && opened.claims).toMatchObject({ sessionToken: SESSION_TOKEN, consoleExpiresAt: 1234, expiresAtMs: NOW + 1000 });
+  });
+
   it('still open when sealed as version 1 (JSON) before an upgrade', () => {
     const v1 = ring.seal('signin-token', Buffer.from(JSON.stringify({ v: 1, t: SESSION_TOKEN, e: 1234, x: NOW + 1000, n: 'legacy-nonce' }))).toString('base64url');
     expect(openSigninToken(ring, v1, NOW)).toEqual({ ok: true, claims: { sessionToken: SESSION_TOKEN, consoleExpiresAt: 1234, expiresAtMs: NOW + 1000, nonce: 'legacy-nonce' } });
@@ -58,6 +74,12 @@ describe('sign-in tokens', () => {
     expect(openSigninToken(ring, token.slice(0, -3), NOW)).toEqual(invalid);
     expect(openSigninToken(ring, `${token}=`, NOW)).toEqual(invalid);
     expect(openSigninToken(ring, ring.seal('console-session', Buffer.from([2, 0, 0])).toString('base64url'), NOW)).toEqual(invalid);
+    // Signed for another purpose (a console cookie), or by a key this ring does not hold.
+    expect(openSigninToken(ring, ring.sign('console-session', Buffer.from(token, 'base64url').subarray(2 + ring.activeKid.length, -32)).toString('base64url'), NOW)).toEqual(invalid);
+    const stranger = new KeyRing({ sealingKeys: [generateSealingKey()] });
+    expect(openSigninToken(ring, sealSigninToken(stranger, { sessionToken: SESSION_TOKEN, consoleExpiresAt: 1, expiresAtMs: NOW + 1000 }), NOW)).toEqual(invalid);
+    // Signed, with nothing after the header.
+    expect(openSigninToken(ring, ring.sign('signin-token', Buffer.alloc(27, 0).fill(2, 0, 1)).toString('base64url'), NOW)).toEqual(invalid);
     // Version 2 with nothing after the header, and JSON of another shape.
     expect(openSigninToken(ring, ring.seal('signin-token', Buffer.alloc(27, 0).fill(2, 0, 1)).toString('base64url'), NOW)).toEqual(invalid);
     expect(openSigninToken(ring, ring.seal('signin-token', Buffer.from('{"v":1,"t":5}')).toString('base64url'), NOW)).toEqual(invalid);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { generateSealingKey, KeyRing, KeyRingError, loadOrCreateKeyRing, rotateKeys } from '../../src/keys/keyRing.js';
+import { generateSealingKey, KeyRing, KeyRingError, loadOrCreateKeyRing, rotateKeys, SIGNED_FORMAT } from '../../src/keys/keyRing.js';
 import type { KeyRingErrorCode } from '../../src/keys/keyRing.js';
 
 const dirs: string[] = [];
@@ -167,6 +167,51 @@ describe('hmac / verifyHmac', () => {
 
   it('uses a MAC key separate from the sealing key of the same purpose', () => {
     expect(ring.hmac('p', Buffer.from('x'))).not.toEqual(ring.hmac('q', Buffer.from('x')));
+  });
+});
+
+describe('sign / verifySigned', () => {
+  const oldKey = generateSealingKey(Date.now() - 1000);
+  const oldRing = new KeyRing({ sealingKeys: [oldKey] });
+  const ring = new KeyRing({ sealingKeys: [oldKey, generateSealingKey()] });
+  const data = Buffer.from('the data, readable by anyone');
+
+  it('uses the documented format: 0x02 | kid length | kid | data | 32-byte HMAC-SHA256, the data in the clear', () => {
+    const signed = ring.sign('signin-token', data);
+    const kid = Buffer.from(ring.activeKid, 'ascii');
+    expect(signed[0]).toBe(SIGNED_FORMAT);
+    expect(signed[1]).toBe(kid.length);
+    expect(signed.subarray(2, 2 + kid.length)).toEqual(kid);
+    expect(signed.subarray(2 + kid.length, signed.length - 32)).toEqual(data);
+    expect(signed.length).toBe(2 + kid.length + data.length + 32);
+    expect(ring.verifySigned('signin-token', signed)).toEqual(data);
+  });
+
+  it('verifies what older keys of the ring signed (rotation), with the key the header names', () => {
+    expect(ring.verifySigned('signin-token', oldRing.sign('signin-token', data))).toEqual(data);
+    // A ring without the newer key does not know it.
+    expect(oldRing.verifySigned('signin-token', ring.sign('signin-token', data))).toBeUndefined();
+  });
+
+  it('refuses any byte changed, anything cut off or added, another purpose, sealed data', () => {
+    const signed = ring.sign('signin-token', data);
+    for (let i = 0; i < signed.length; i++) {
+      const altered = Buffer.from(signed);
+      altered[i] = altered[i]! ^ 0x01;
+      expect(ring.verifySigned('signin-token', altered), `byte ${i}`).toBeUndefined();
+    }
+    expect(ring.verifySigned('signin-token', signed.subarray(0, signed.length - 1))).toBeUndefined();
+    expect(ring.verifySigned('signin-token', Buffer.concat([signed, Buffer.from([0])]))).toBeUndefined();
+    expect(ring.verifySigned('signin-token', signed.subarray(0, 1))).toBeUndefined();
+    expect(ring.verifySigned('console-session', signed)).toBeUndefined();
+    expect(ring.verifySigned('signin-token', ring.seal('signin-token', data))).toBeUndefined();
+    // The same bytes with a zero-length kid, and the MAC of the data alone (without the header).
+    expect(ring.verifySigned('signin-token', Buffer.concat([Buffer.from([SIGNED_FORMAT, 0]), data, ring.hmac('signin-token', data)]))).toBeUndefined();
+  });
+
+  it('uses the MAC key of the purpose, not its sealing key', () => {
+    const signed = ring.sign('p', data);
+    expect(signed.subarray(signed.length - 32)).toEqual(ring.hmac('p', signed.subarray(0, signed.length - 32)));
   });
 });
 
