@@ -3,13 +3,14 @@
  * by the key ring. Nothing in it is secret: the session token is itself sealed and useless without its
  * secret key, the rest is an end time and an id; cookies sealed by earlier versions are still read.
  * Stateless to read (the session must still be valid: sessions/sessionValidity.ts); signing out
- * revokes the session's access key on every instance, so an old cookie stops working everywhere. The roles the sign-in allowed (for switching) are kept in the store, not in the cookie:
- * an identity may be allowed dozens of roles, and browsers drop a cookie larger than 4096 bytes.
+ * revokes the session's access key on every instance, so an old cookie stops working everywhere. The
+ * roles the sign-in allowed (for switching) are kept in the store, not in the cookie: an identity may
+ * be allowed dozens of roles, and browsers drop a cookie larger than 4096 bytes.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { openSessionToken, openSessionTokenAnyTime } from '../credentials/sessionToken.js';
 import type { SessionClaims } from '../credentials/types.js';
-import { SIGNED_FORMAT, type KeyRing } from '../keys/keyRing.js';
+import type { KeyRing } from '../keys/keyRing.js';
 import type { RevocationCache } from '../sessions/revocations.js';
 import type { SessionValidity } from '../sessions/sessionValidity.js';
 import type { Store } from '../store/types.js';
@@ -49,7 +50,7 @@ interface CookieBody {
 }
 
 /**
- * The cookie's plaintext, version 2 (binary; the session token as its bytes, a quarter smaller than
+ * The cookie's body, version 2 (binary; the session token as its bytes, a quarter smaller than
  * the JSON of version 1, which is still read):
  *   0x02 | flags (1: end present, 2: id present) | [end: uint32 BE] | [id: length (1 byte), ASCII] | token bytes
  */
@@ -128,8 +129,7 @@ export class ConsoleSessions {
     const value = readCookie(req, this.cookieName);
     if (value === undefined || value === '') return undefined;
     try {
-      const bytes = Buffer.from(value, 'base64url');
-      const plaintext = bytes[0] === SIGNED_FORMAT ? this.keyRing.verifySigned(PURPOSE, bytes) : this.keyRing.open(PURPOSE, bytes);
+      const plaintext = this.keyRing.openSignedOrSealed(PURPOSE, Buffer.from(value, 'base64url'));
       const body = plaintext === undefined ? undefined : decodeCookie(plaintext);
       if (body === undefined) return undefined;
       // A console session with its own end may outlive the credentials it shows (G6634).

@@ -16,7 +16,7 @@
  *        | the session token's bytes (it is standard base64; its text is their base64)
  */
 import { timeOrderedUuidBytes, uuidText } from '../keys/timeOrderedUuid.js';
-import { SIGNED_FORMAT, type KeyRing } from '../keys/keyRing.js';
+import type { KeyRing } from '../keys/keyRing.js';
 
 const PURPOSE = 'signin-token';
 const VERSION = 2;
@@ -63,9 +63,8 @@ export function openSigninToken(ring: KeyRing, token: string, now: number = Date
   if (token.length === 0 || token.length > MAX_TOKEN_CHARS || !/^[A-Za-z0-9_-]+$/.test(token)) return { ok: false, reason: 'invalid' };
   let claims: SigninTokenClaims | undefined;
   try {
-    const bytes = Buffer.from(token, 'base64url');
     // Signed (now), or sealed (made before the upgrade to signed tokens).
-    const body = bytes[0] === SIGNED_FORMAT ? ring.verifySigned(PURPOSE, bytes) : ring.open(PURPOSE, bytes);
+    const body = ring.openSignedOrSealed(PURPOSE, Buffer.from(token, 'base64url'));
     claims = body === undefined ? undefined : decode(body);
   } catch {
     return { ok: false, reason: 'invalid' };

@@ -190,6 +190,19 @@ export class KeyRing {
     return timingSafeEqual(expected, signed.subarray(end)) ? signed.subarray(headerLength, end) : undefined;
   }
 
+  /**
+   * The data of what `sign` produced — or, for data that was sealed before its format became signed,
+   * what `seal` produced — for `purpose`; undefined when it is neither genuine signed nor sealed data.
+   */
+  openSignedOrSealed(purpose: string, bytes: Buffer): Buffer | undefined {
+    if (bytes[0] === SIGNED_FORMAT) return this.verifySigned(purpose, bytes);
+    try {
+      return this.open(purpose, bytes);
+    } catch {
+      return undefined;
+    }
+  }
+
   /** HMAC-SHA256 of `data` for `purpose` with the active key (signed state, cookies). */
   hmac(purpose: string, data: Buffer | string): Buffer {
     return createHmac('sha256', subkey(this.active, 'hmac', purpose)).update(data).digest();

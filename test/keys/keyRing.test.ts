@@ -209,6 +209,15 @@ describe('sign / verifySigned', () => {
     expect(ring.verifySigned('signin-token', Buffer.concat([Buffer.from([SIGNED_FORMAT, 0]), data, ring.hmac('signin-token', data)]))).toBeUndefined();
   });
 
+  it('openSignedOrSealed: signed data, or data sealed before its format became signed; nothing else', () => {
+    expect(ring.openSignedOrSealed('signin-token', ring.sign('signin-token', data))).toEqual(data);
+    expect(ring.openSignedOrSealed('signin-token', ring.seal('signin-token', data))).toEqual(data);
+    expect(ring.openSignedOrSealed('console-session', ring.seal('signin-token', data))).toBeUndefined();
+    expect(ring.openSignedOrSealed('console-session', ring.sign('signin-token', data))).toBeUndefined();
+    expect(ring.openSignedOrSealed('signin-token', Buffer.from([7, 7, 7]))).toBeUndefined();
+    expect(ring.openSignedOrSealed('signin-token', Buffer.alloc(0))).toBeUndefined();
+  });
+
   it('uses the MAC key of the purpose, not its sealing key', () => {
     const signed = ring.sign('p', data);
     expect(signed.subarray(signed.length - 32)).toEqual(ring.hmac('p', signed.subarray(0, signed.length - 32)));
